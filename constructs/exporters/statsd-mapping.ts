@@ -1,0 +1,40 @@
+import { METRIC_CATALOG, MetricFamily } from '../metrics/catalog';
+
+/** One statsd_exporter mapping rule, shaped like its YAML. */
+export interface StatsdMappingRule {
+  readonly match: string;
+  readonly match_type?: 'regex';
+  readonly name: string;
+  readonly help?: string;
+  readonly labels?: Record<string, string>;
+}
+
+export interface StatsdMappingConfig {
+  readonly defaults: { readonly observer_type: 'summary'; readonly match_type: 'glob'; readonly ttl: string };
+  readonly mappings: readonly StatsdMappingRule[];
+}
+
+function ruleFor(f: MetricFamily): StatsdMappingRule | undefined {
+  if (!f.statsd) return undefined;
+  return {
+    match: f.statsd.match,
+    ...(f.statsd.matchType === 'regex' ? { match_type: 'regex' as const } : {}),
+    name: f.name,
+    help: f.help,
+    ...(f.statsd.labelValues ? { labels: { ...f.statsd.labelValues } } : {}),
+  };
+}
+
+/**
+ * The statsd_exporter mapping for Airflow and the pipeline helpers, rendered
+ * from the metric catalog: the Airflow Helm chart's mapping plus pipewatch's
+ * own families. Unmapped Airflow lines keep statsd_exporter's default naming.
+ */
+export function statsdMapping(extraRules: readonly StatsdMappingRule[] = []): StatsdMappingConfig {
+  const rules = METRIC_CATALOG.map(ruleFor).filter((r): r is StatsdMappingRule => r !== undefined);
+  return {
+    // ttl 0s keeps every series: an expiring counter would read as a reset to the rate() functions.
+    defaults: { observer_type: 'summary', match_type: 'glob', ttl: '0s' },
+    mappings: [...rules, ...extraRules],
+  };
+}

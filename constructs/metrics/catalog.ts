@@ -1,0 +1,171 @@
+/**
+ * Every metric family pipewatch's alerts, recording rules and dashboards may
+ * use, with the exporter that really produces it. The statsd-exporter mapping,
+ * the simulator and the name checks in the tests all read this one list.
+ */
+export type MetricType = 'counter' | 'gauge' | 'summary' | 'histogram';
+
+export type MetricSource =
+  /** Airflow's own StatsD metrics, after the statsd-exporter mapping. */
+  | 'airflow'
+  /** StatsD metrics the pipewatch DAG helpers send through Airflow's Stats client. */
+  | 'pipeline'
+  /** Data-lake, warehouse and business signals (simulator or the platform's own exporters). */
+  | 'platform-data'
+  | 'postgres-exporter'
+  | 'redis-exporter'
+  | 'cadvisor'
+  | 'prometheus'
+  | 'alertmanager'
+  | 'loki'
+  | 'simulator';
+
+export interface StatsdMatch {
+  /** statsd_exporter glob (`*` captures one dot-separated part) or regex. */
+  readonly match: string;
+  readonly matchType?: 'glob' | 'regex';
+  /** Label values; `$1`… refer to the captures, anything else is a literal. */
+  readonly labelValues?: Readonly<Record<string, string>>;
+}
+
+export interface MetricFamily {
+  readonly name: string;
+  readonly type: MetricType;
+  readonly help: string;
+  readonly labels: readonly string[];
+  readonly source: MetricSource;
+  /** Present when the family arrives through StatsD; absent for unmapped (dot→underscore) names. */
+  readonly statsd?: StatsdMatch;
+  /** The StatsD line Airflow sends, for families that use statsd_exporter's default naming. */
+  readonly statsdDefault?: string;
+}
+
+const airflow = (
+  name: string,
+  type: MetricType,
+  help: string,
+  labels: readonly string[],
+  statsd?: StatsdMatch,
+  statsdDefault?: string,
+): MetricFamily => ({ name, type, help, labels, source: 'airflow', statsd, statsdDefault });
+
+const glob = (match: string, labelValues?: Record<string, string>): StatsdMatch => ({ match, labelValues });
+
+/** Airflow metric names as statsd-exporter publishes them (Airflow Helm chart mapping plus the per-task finish counter). */
+export const AIRFLOW_METRICS: readonly MetricFamily[] = [
+  airflow('airflow_dagrun_duration', 'summary', 'Duration of successful DAG runs', ['dag_id'], glob('airflow.dagrun.duration.success.*', { dag_id: '$1' })),
+  airflow('airflow_dagrun_failed', 'summary', 'Duration of failed DAG runs', ['dag_id'], glob('airflow.dagrun.duration.failed.*', { dag_id: '$1' })),
+  airflow('airflow_dagrun_schedule_delay', 'summary', 'Delay between the scheduled and the actual DAG run start', ['dag_id'], glob('airflow.dagrun.schedule_delay.*', { dag_id: '$1' })),
+  airflow('airflow_dagrun_dependency_check', 'summary', 'Time taken to check DAG dependencies', ['dag_id'], glob('airflow.dagrun.dependency-check.*.*', { dag_id: '$1' })),
+  airflow('airflow_task_duration', 'summary', 'Task instance duration', ['dag_id', 'task_id'], glob('airflow.dag.*.*.duration', { dag_id: '$1', task_id: '$2' })),
+  airflow('airflow_ti_finish', 'counter', 'Task instances finished, by final state', ['dag_id', 'task_id', 'state'], glob('airflow.ti.finish.*.*.*', { dag_id: '$1', task_id: '$2', state: '$3' })),
+  airflow('airflow_operator_successes', 'counter', 'Successful task instances by operator', ['operator'], { match: 'airflow.operator_successes_(.*)', matchType: 'regex', labelValues: { operator: '$1' } }),
+  airflow('airflow_operator_failures', 'counter', 'Failed task instances by operator', ['operator'], { match: 'airflow.operator_failures_(.*)', matchType: 'regex', labelValues: { operator: '$1' } }),
+  airflow('airflow_scheduler_heartbeat', 'counter', 'Scheduler heartbeats', ['type'], { match: 'airflow.scheduler_heartbeat', matchType: 'regex', labelValues: { type: 'counter' } }),
+  airflow('airflow_pool_open_slots', 'gauge', 'Open slots in the pool', ['pool'], glob('airflow.pool.open_slots.*', { pool: '$1' })),
+  airflow('airflow_pool_used_slots', 'gauge', 'Used slots in the pool', ['pool'], glob('airflow.pool.used_slots.*', { pool: '$1' })),
+  airflow('airflow_pool_starving_tasks', 'gauge', 'Tasks waiting for a slot in the pool', ['pool'], glob('airflow.pool.starving_tasks.*', { pool: '$1' })),
+  airflow('airflow_executor_open_slots', 'gauge', 'Open executor slots', ['executor'], glob('airflow.executor.open_slots.*', { executor: '$1' })),
+  airflow('airflow_executor_queued_tasks', 'gauge', 'Tasks queued on the executor', ['executor'], glob('airflow.executor.queued_tasks.*', { executor: '$1' })),
+  airflow('airflow_executor_running_tasks', 'gauge', 'Tasks running on the executor', ['executor'], glob('airflow.executor.running_tasks.*', { executor: '$1' })),
+  airflow('airflow_dag_processing_last_run_seconds_ago', 'gauge', 'Seconds since the DAG file was last processed', ['dag_file'], glob('airflow.dag_processing.last_run.seconds_ago.*', { dag_file: '$1' })),
+  airflow('airflow_ti_failures', 'counter', 'Task instance failures', [], undefined, 'airflow.ti_failures'),
+  airflow('airflow_ti_successes', 'counter', 'Task instance successes', [], undefined, 'airflow.ti_successes'),
+  airflow('airflow_triggerer_heartbeat', 'counter', 'Triggerer heartbeats', [], undefined, 'airflow.triggerer_heartbeat'),
+  airflow('airflow_triggers_running', 'gauge', 'Triggers running on the triggerer', [], undefined, 'airflow.triggers.running'),
+  airflow('airflow_dag_processing_import_errors', 'gauge', 'DAG files that failed to import', [], undefined, 'airflow.dag_processing.import_errors'),
+  airflow('airflow_dag_processing_total_parse_time', 'gauge', 'Seconds taken to parse all DAG files once', [], undefined, 'airflow.dag_processing.total_parse_time'),
+  airflow('airflow_scheduler_tasks_starving', 'gauge', 'Tasks that cannot be scheduled for lack of pool slots', [], undefined, 'airflow.scheduler.tasks.starving'),
+  airflow('airflow_scheduler_tasks_executable', 'gauge', 'Tasks ready to be sent to the executor', [], undefined, 'airflow.scheduler.tasks.executable'),
+];
+
+const pipeline = (name: string, type: MetricType, help: string, labels: readonly string[], statsd: StatsdMatch): MetricFamily => ({
+  name,
+  type,
+  help,
+  labels,
+  source: 'pipeline',
+  statsd,
+});
+
+/**
+ * Pipeline outcome metrics Airflow does not emit by itself: the DAG helpers
+ * (airflow/dags/pipewatch_metrics.py) send them through Airflow's Stats client,
+ * so they carry Airflow's `airflow.` prefix and travel the same StatsD path.
+ */
+export const PIPELINE_METRICS: readonly MetricFamily[] = [
+  pipeline('pipewatch_pipeline_last_success_timestamp_seconds', 'gauge', 'Unix time of the last successful run of the pipeline', ['dag_id'], glob('airflow.pipewatch.last_success_timestamp.*', { dag_id: '$1' })),
+  pipeline('pipewatch_pipeline_rows_processed_total', 'counter', 'Rows processed by the pipeline', ['dag_id'], glob('airflow.pipewatch.rows_processed.*', { dag_id: '$1' })),
+  pipeline('pipewatch_dq_checks_passed_total', 'counter', 'Data-quality checks that passed', ['dag_id', 'check'], glob('airflow.pipewatch.dq.passed.*.*', { dag_id: '$1', check: '$2' })),
+  pipeline('pipewatch_dq_checks_failed_total', 'counter', 'Data-quality checks that failed', ['dag_id', 'check'], glob('airflow.pipewatch.dq.failed.*.*', { dag_id: '$1', check: '$2' })),
+  pipeline('pipewatch_dq_completeness_ratio', 'gauge', 'Share of expected records present in the dataset (0-1)', ['dag_id', 'dataset'], glob('airflow.pipewatch.dq.completeness.*.*', { dag_id: '$1', dataset: '$2' })),
+  pipeline('pipewatch_dq_schema_violations_total', 'counter', 'Records rejected for schema violations', ['dag_id', 'dataset'], glob('airflow.pipewatch.dq.schema_violations.*.*', { dag_id: '$1', dataset: '$2' })),
+];
+
+const family = (source: MetricSource, name: string, type: MetricType, help: string, labels: readonly string[] = []): MetricFamily => ({
+  name,
+  type,
+  help,
+  labels,
+  source,
+});
+
+export const PLATFORM_DATA_METRICS: readonly MetricFamily[] = [
+  family('platform-data', 'pipewatch_datalake_space_used_bytes', 'gauge', 'Bytes stored in the data-lake zone', ['zone']),
+  family('platform-data', 'pipewatch_datalake_accesses_total', 'counter', 'Data-lake object accesses', ['zone', 'operation']),
+  family('platform-data', 'pipewatch_warehouse_response_time_seconds', 'histogram', 'Warehouse query response time', ['warehouse']),
+  family('platform-data', 'pipewatch_warehouse_records_processed_total', 'counter', 'Records loaded into the warehouse', ['warehouse', 'table']),
+  family('platform-data', 'pipewatch_business_kpi_value', 'gauge', 'Business KPI computed by the pipelines (e.g. orders per hour)', ['kpi']),
+];
+
+export const EXPORTER_METRICS: readonly MetricFamily[] = [
+  family('postgres-exporter', 'pg_up', 'gauge', 'Whether the last scrape of PostgreSQL succeeded'),
+  family('postgres-exporter', 'pg_stat_database_numbackends', 'gauge', 'Backends connected to the database', ['datname']),
+  family('postgres-exporter', 'pg_settings_max_connections', 'gauge', 'PostgreSQL max_connections setting'),
+  family('redis-exporter', 'redis_up', 'gauge', 'Whether Redis answered the last scrape'),
+  family('redis-exporter', 'redis_memory_used_bytes', 'gauge', 'Memory used by Redis'),
+  family('redis-exporter', 'redis_memory_max_bytes', 'gauge', 'Redis maxmemory setting (0 = unlimited)'),
+  family('redis-exporter', 'redis_connected_clients', 'gauge', 'Clients connected to Redis'),
+  family('cadvisor', 'container_cpu_usage_seconds_total', 'counter', 'Cumulative CPU time consumed by the container', ['name']),
+  family('cadvisor', 'container_memory_working_set_bytes', 'gauge', 'Container working-set memory', ['name']),
+  family('cadvisor', 'container_spec_memory_limit_bytes', 'gauge', 'Container memory limit (0 = unlimited)', ['name']),
+  family('cadvisor', 'container_fs_usage_bytes', 'gauge', 'Filesystem bytes used by the container', ['name', 'device']),
+  family('cadvisor', 'container_fs_limit_bytes', 'gauge', 'Filesystem size available to the container', ['name', 'device']),
+  family('cadvisor', 'container_start_time_seconds', 'gauge', 'Container start time (changes on every restart)', ['name']),
+  family('prometheus', 'up', 'gauge', 'Whether the scrape target answered', ['job', 'instance']),
+  family('prometheus', 'prometheus_rule_evaluation_failures_total', 'counter', 'Rule evaluations that failed', ['rule_group']),
+  family('prometheus', 'prometheus_notifications_errors_total', 'counter', 'Errors sending alerts to Alertmanager', ['alertmanager']),
+  family('alertmanager', 'alertmanager_notifications_failed_total', 'counter', 'Notifications that failed to send', ['integration']),
+  family('alertmanager', 'alertmanager_notifications_total', 'counter', 'Notifications attempted', ['integration']),
+  family('loki', 'loki_distributor_lines_received_total', 'counter', 'Log lines received by Loki', ['tenant']),
+];
+
+export const SIMULATOR_METRICS: readonly MetricFamily[] = [
+  family('simulator', 'pipewatch_simulator_history_write_errors_total', 'counter', 'Run-history writes to PostgreSQL that failed and were kept for retry'),
+  family('simulator', 'pipewatch_simulator_history_buffered_rows', 'gauge', 'Run-history rows waiting to be written to PostgreSQL'),
+  family('simulator', 'pipewatch_simulator_history_dropped_rows_total', 'counter', 'Run-history rows dropped because the buffer was full'),
+];
+
+export const METRIC_CATALOG: readonly MetricFamily[] = [
+  ...AIRFLOW_METRICS,
+  ...PIPELINE_METRICS,
+  ...PLATFORM_DATA_METRICS,
+  ...EXPORTER_METRICS,
+  ...SIMULATOR_METRICS,
+];
+
+const byName = new Map(METRIC_CATALOG.map((f) => [f.name, f]));
+
+/** Looks a family up by name; throws with the list of known names so typos surface at synth. */
+export function metricFamily(name: string): MetricFamily {
+  const found = byName.get(name);
+  if (!found) throw new Error(`unknown metric family "${name}": add it to constructs/metrics/catalog.ts with the exporter that produces it`);
+  return found;
+}
+
+/** Names a query may use for the family: summaries and histograms expose suffixed series too. */
+export function seriesNames(f: MetricFamily): string[] {
+  if (f.type === 'summary') return [f.name, `${f.name}_sum`, `${f.name}_count`];
+  if (f.type === 'histogram') return [`${f.name}_bucket`, `${f.name}_sum`, `${f.name}_count`];
+  return [f.name];
+}

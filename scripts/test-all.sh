@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Every test tier that runs on this machine, tools installed first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-test-tools.sh
+npm test
