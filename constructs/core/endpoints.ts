@@ -1,0 +1,65 @@
+/**
+ * `host:port` of every service the monitoring talks to. Inside Docker these
+ * are network aliases; the live test tier passes loopback addresses instead,
+ * so both render their configs with the same functions.
+ */
+export interface Endpoints {
+  readonly prometheus: string;
+  readonly alertmanager: string;
+  readonly statsdExporter: string;
+  readonly postgresExporter: string;
+  readonly redisExporter: string;
+  readonly cadvisor: string;
+  readonly loki: string;
+  readonly alloy: string;
+  readonly grafana: string;
+  readonly metricsApp: string;
+}
+
+/** Ports the services listen on inside their containers. */
+export const SERVICE_PORTS = {
+  prometheus: 9090,
+  alertmanager: 9093,
+  statsdExporter: 9102,
+  statsdIngest: 9125,
+  postgresExporter: 9187,
+  redisExporter: 9121,
+  cadvisor: 8080,
+  loki: 3100,
+  alloy: 12345,
+  grafana: 3000,
+  metricsApp: 8000,
+  postgres: 5432,
+  redis: 6379,
+  airflowApi: 8080,
+} as const;
+
+/** Service names are the containers' network aliases. */
+export const SERVICE_NAMES = {
+  prometheus: 'prometheus',
+  alertmanager: 'alertmanager',
+  statsdExporter: 'statsd-exporter',
+  postgresExporter: 'postgres-exporter',
+  redisExporter: 'redis-exporter',
+  cadvisor: 'cadvisor',
+  loki: 'loki',
+  alloy: 'alloy',
+  grafana: 'grafana',
+  metricsApp: 'metrics-app',
+} as const satisfies Record<keyof Endpoints, string>;
+
+export function containerEndpoints(): Endpoints {
+  const at = (key: keyof Endpoints) => `${SERVICE_NAMES[key]}:${SERVICE_PORTS[key]}`;
+  return {
+    prometheus: at('prometheus'),
+    alertmanager: at('alertmanager'),
+    statsdExporter: at('statsdExporter'),
+    postgresExporter: at('postgresExporter'),
+    redisExporter: at('redisExporter'),
+    cadvisor: at('cadvisor'),
+    loki: at('loki'),
+    alloy: at('alloy'),
+    grafana: at('grafana'),
+    metricsApp: at('metricsApp'),
+  };
+}

@@ -1,0 +1,43 @@
+import { ContainerHealthcheck } from '@cdktf/provider-docker/lib/container';
+
+/** Timing shared by every service; start period covers slow first starts (migrations, WAL replay). */
+export interface HealthTiming {
+  /** @default 15s */
+  readonly intervalSeconds?: number;
+  /** @default 5s */
+  readonly timeoutSeconds?: number;
+  /** @default 5 */
+  readonly retries?: number;
+  /** @default 30s */
+  readonly startPeriodSeconds?: number;
+}
+
+export function healthcheck(test: string[], timing: HealthTiming = {}): ContainerHealthcheck {
+  return {
+    test,
+    interval: `${timing.intervalSeconds ?? 15}s`,
+    timeout: `${timing.timeoutSeconds ?? 5}s`,
+    retries: timing.retries ?? 5,
+    startPeriod: `${timing.startPeriodSeconds ?? 30}s`,
+  };
+}
+
+/** HTTP probe with busybox/alpine `wget` (Prometheus-family, Grafana, Loki and cAdvisor images ship it). */
+export function wgetProbe(url: string, timing?: HealthTiming): ContainerHealthcheck {
+  return healthcheck(['CMD', 'wget', '--quiet', '--tries=1', '--spider', url], timing);
+}
+
+/** HTTP probe with `curl` (the Airflow image ships it). */
+export function curlProbe(url: string, timing?: HealthTiming): ContainerHealthcheck {
+  return healthcheck(['CMD', 'curl', '--fail', '--silent', '--max-time', '4', url], timing);
+}
+
+/** HTTP probe through bash's /dev/tcp, for images with bash but neither wget nor curl (Alloy). */
+export function bashHttpProbe(port: number, path: string, timing?: HealthTiming): ContainerHealthcheck {
+  const script = `exec 3<>/dev/tcp/127.0.0.1/${port} && printf 'GET ${path} HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '`;
+  return healthcheck(['CMD', 'bash', '-c', script], timing);
+}
+
+export function commandProbe(command: string, timing?: HealthTiming): ContainerHealthcheck {
+  return healthcheck(['CMD-SHELL', command], timing);
+}

@@ -1,0 +1,35 @@
+/**
+ * Pinned images for every component. Override any of them through one map
+ * (`MonitoringStackProps.images`) to use a private registry, a mirror or
+ * locally built images.
+ */
+export const DEFAULT_IMAGES = {
+  postgres: 'postgres:15.10-bookworm',
+  redis: 'redis:7.2.6-bookworm',
+  airflow: 'apache/airflow:3.1.8-python3.11',
+  statsdExporter: 'prom/statsd-exporter:v0.28.0',
+  postgresExporter: 'quay.io/prometheuscommunity/postgres-exporter:v0.16.0',
+  redisExporter: 'oliver006/redis_exporter:v1.67.0-alpine',
+  cadvisor: 'gcr.io/cadvisor/cadvisor:v0.49.2',
+  prometheus: 'prom/prometheus:v2.55.1',
+  alertmanager: 'prom/alertmanager:v0.27.0',
+  loki: 'grafana/loki:3.3.2',
+  alloy: 'grafana/alloy:v1.5.1',
+  grafana: 'grafana/grafana:11.4.0',
+  metricsApp: 'pipewatch/metrics-app:local',
+} as const;
+
+export type ImageKey = keyof typeof DEFAULT_IMAGES;
+export type ImageMap = Partial<Record<ImageKey, string>>;
+
+/** An image reference: `name[:tag]` or `name@sha256:…`, optionally with a registry host and port. */
+const IMAGE_REF = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+
+export function isImageRef(ref: string): boolean {
+  return IMAGE_REF.test(ref);
+}
+
+export function isPinned(ref: string): boolean {
+  const lastPart = ref.split('/').pop() ?? ref;
+  return ref.includes('@sha256:') || (lastPart.includes(':') && !lastPart.endsWith(':latest'));
+}

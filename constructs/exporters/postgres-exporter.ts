@@ -1,0 +1,35 @@
+import { Construct } from 'constructs';
+import { SERVICE_NAMES, SERVICE_PORTS } from '../core/endpoints';
+import { wgetProbe } from '../core/healthchecks';
+import { Platform } from '../core/platform';
+import { SECRETS_DIR } from '../core/secrets';
+import { ServiceContainer } from '../core/service-container';
+import { DatabaseLogin } from '../postgres/postgres';
+
+export interface PostgresExporterProps {
+  readonly platform: Platform;
+  /** A pg_monitor login (Postgres.addMonitor). */
+  readonly login: DatabaseLogin;
+}
+
+/** postgres_exporter: pg_up, connections, database stats. */
+export class PostgresExporter extends Construct {
+  readonly service: ServiceContainer;
+
+  constructor(scope: Construct, id: string, props: PostgresExporterProps) {
+    super(scope, id);
+    const { login } = props;
+    this.service = new ServiceContainer(this, 'Resource', {
+      platform: props.platform,
+      service: SERVICE_NAMES.postgresExporter,
+      image: 'postgresExporter',
+      env: {
+        DATA_SOURCE_URI: `${login.host}:${login.port}/${login.database}?sslmode=disable`,
+        DATA_SOURCE_USER: login.user,
+        DATA_SOURCE_PASS_FILE: `${SECRETS_DIR}/postgres_exporter_password`,
+      },
+      secretFiles: [login.password.asFile('postgres_exporter_password')],
+      healthcheck: wgetProbe(`http://127.0.0.1:${SERVICE_PORTS.postgresExporter}/metrics`),
+    });
+  }
+}

@@ -1,0 +1,81 @@
+import { createHash } from 'crypto';
+import { readdirSync, readFileSync, statSync } from 'fs';
+import { join, relative, resolve } from 'path';
+import { Construct } from 'constructs';
+import { SECRETS_DIR } from '../core/secrets';
+import { SERVICE_NAMES, SERVICE_PORTS } from '../core/endpoints';
+import { healthcheck } from '../core/healthchecks';
+import { DEFAULT_IMAGES } from '../core/images';
+import { Platform } from '../core/platform';
+import { ServiceContainer } from '../core/service-container';
+import { requirePositive } from '../core/validation';
+import { DatabaseLogin } from '../postgres/postgres';
+
+export interface MetricsAppProps {
+  readonly platform: Platform;
+  /** Run-history database owner login. */
+  readonly history: DatabaseLogin;
+  /** Pipeline hours simulated per real hour. @default 60 */
+  readonly timeScale?: number;
+  /** Seed for deterministic runs. @default 1 */
+  readonly seed?: number;
+  /** @default 8000 */
+  readonly hostPort?: number;
+}
+
+const REPO_ROOT = resolve(__dirname, '../..');
+/** What the simulator image is built from: its own code and the catalogs it shares with the stack. */
+const IMAGE_SOURCES = ['metrics-app', 'constructs/metrics', 'constructs/pipeline', 'constructs/core', 'stacks/pipelines.ts', 'package.json', 'package-lock.json'];
+
+/**
+ * The pipeline simulator. Its image is built from metrics-app/ by the Docker
+ * provider unless the image map points elsewhere, and rebuilt when its sources change.
+ */
+export class MetricsApp extends Construct {
+  readonly service: ServiceContainer;
+
+  constructor(scope: Construct, id: string, props: MetricsAppProps) {
+    super(scope, id);
+    const { platform, history } = props;
+    const buildsLocally = platform.image('metricsApp') === DEFAULT_IMAGES.metricsApp;
+    this.service = new ServiceContainer(this, 'Resource', {
+      platform,
+      service: SERVICE_NAMES.metricsApp,
+      image: 'metricsApp',
+      build: buildsLocally ? { context: REPO_ROOT, dockerfile: 'metrics-app/Dockerfile' } : undefined,
+      env: {
+        PORT: String(SERVICE_PORTS.metricsApp),
+        SIM_SEED: String(props.seed ?? 1),
+        SIM_TIME_SCALE: String(requirePositive(this, 'timeScale', props.timeScale ?? 60)),
+        PGHOST: history.host,
+        PGPORT: String(history.port),
+        PGDATABASE: history.database,
+        PGUSER: history.user,
+        PGPASSWORD_FILE: `${SECRETS_DIR}/history_password`,
+      },
+      secretFiles: [history.password.asFile('history_password')],
+      ports: [{ internal: SERVICE_PORTS.metricsApp, external: props.hostPort }],
+      healthcheck: healthcheck([
+        'CMD',
+        'node',
+        '-e',
+        `fetch('http://127.0.0.1:${SERVICE_PORTS.metricsApp}/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
+      ]),
+    });
+    if (buildsLocally) this.service.image.triggers = { source_hash: sourceHash() };
+  }
+}
+
+/** Hash of the image's sources, so `cdktf deploy` rebuilds the image exactly when they change. */
+function sourceHash(): string {
+  const hash = createHash('sha256');
+  const visit = (path: string): void => {
+    if (statSync(path).isDirectory()) {
+      for (const entry of readdirSync(path).sort()) if (entry !== 'node_modules') visit(join(path, entry));
+    } else {
+      hash.update(relative(REPO_ROOT, path)).update(readFileSync(path));
+    }
+  };
+  IMAGE_SOURCES.map((p) => join(REPO_ROOT, p)).forEach(visit);
+  return hash.digest('hex').slice(0, 16);
+}

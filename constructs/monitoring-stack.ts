@@ -1,0 +1,137 @@
+import { Construct } from 'constructs';
+import { Airflow, DagsSource } from './airflow/airflow';
+import { containerEndpoints } from './core/endpoints';
+import { ImageMap } from './core/images';
+import { Platform } from './core/platform';
+import { invalid } from './core/validation';
+import { Cadvisor } from './exporters/cadvisor';
+import { PostgresExporter } from './exporters/postgres-exporter';
+import { RedisExporter } from './exporters/redis-exporter';
+import { StatsdExporter } from './exporters/statsd-exporter';
+import { Grafana } from './grafana/grafana';
+import { Alloy } from './loki/alloy';
+import { Loki } from './loki/loki';
+import { MetricsApp } from './metrics-app/metrics-app';
+import { PipelineSpec } from './pipeline/spec';
+import { Postgres } from './postgres/postgres';
+import { standardScrapeJobs } from './prometheus/config';
+import { Prometheus } from './prometheus/prometheus';
+import { Redis } from './redis/redis';
+
+/** Host ports of the UIs, before `hostPortOffset` is added. */
+export const DEFAULT_HOST_PORTS = { grafana: 3000, prometheus: 9090, alertmanager: 9093, airflow: 8080, metricsApp: 8000 } as const;
+
+export interface MonitoringStackProps {
+  /** Prefix of every container, network and volume (`dev`, `pr-123`). */
+  readonly environment: string;
+  /** The pipelines to monitor (and to simulate). */
+  readonly pipelines: readonly PipelineSpec[];
+  /** Image overrides (private registry, mirror, local builds). @default - pinned public images */
+  readonly images?: ImageMap;
+  /** Address published ports bind to. @default '127.0.0.1' */
+  readonly publishAddress?: string;
+  /** Added to every published host port, so two environments can run on one Docker host. @default 0 */
+  readonly hostPortOffset?: number;
+  /** @default 15 */
+  readonly prometheusRetentionDays?: number;
+  /** @default 15 */
+  readonly scrapeIntervalSeconds?: number;
+  /** @default 15 */
+  readonly evaluationIntervalSeconds?: number;
+  /** @default 7 */
+  readonly lokiRetentionDays?: number;
+  /** Run the bundled Airflow. Turn off to monitor an existing Airflow that sends StatsD here. @default true */
+  readonly airflow?: boolean;
+  /** @default - bind-mount the repository's airflow/dags */
+  readonly dags?: DagsSource;
+  /** Run the pipeline simulator. @default true */
+  readonly simulator?: boolean;
+  /** Simulated pipeline hours per real hour. @default 60 */
+  readonly simulatorTimeScale?: number;
+  /** Docker socket path on the Docker host (log shipping and cAdvisor). @default '/var/run/docker.sock' */
+  readonly dockerSocket?: string;
+}
+
+/**
+ * The whole observability stack for one environment: the platform
+ * (PostgreSQL, Redis, Airflow), the signals (exporters, simulator) and the
+ * monitoring (Prometheus, Loki + Alloy, Grafana), wired together.
+ */
+export class MonitoringStack extends Construct {
+  readonly platform: Platform;
+  readonly postgres: Postgres;
+  readonly redis: Redis;
+  readonly statsdExporter: StatsdExporter;
+  readonly prometheus: Prometheus;
+  readonly loki: Loki;
+  readonly grafana: Grafana;
+  readonly airflow?: Airflow;
+  readonly metricsApp?: MetricsApp;
+  readonly pipelines: readonly PipelineSpec[];
+
+  constructor(scope: Construct, id: string, props: MonitoringStackProps) {
+    super(scope, id);
+    const offset = props.hostPortOffset ?? 0;
+    if (!Number.isInteger(offset) || offset < 0 || offset + 9093 > 65535) {
+      invalid(this, 'hostPortOffset', offset, 'Use a whole number from 0 to 56000, e.g. 10000 for a second environment.');
+    }
+    const hostPort = (name: keyof typeof DEFAULT_HOST_PORTS) => DEFAULT_HOST_PORTS[name] + offset;
+    this.pipelines = props.pipelines;
+    const platform = (this.platform = new Platform(this, 'Platform', {
+      environment: props.environment,
+      images: props.images,
+      publishAddress: props.publishAddress,
+    }));
+    const endpoints = containerEndpoints();
+
+    this.postgres = new Postgres(this, 'Postgres', { platform });
+    const airflowDb = this.postgres.addDatabase('airflow');
+    const historyDb = this.postgres.addDatabase('pipeline_history');
+    const historyReader = this.postgres.addReader('grafana_reader', historyDb.database);
+    this.redis = new Redis(this, 'Redis', { platform });
+
+    this.statsdExporter = new StatsdExporter(this, 'StatsdExporter', { platform });
+    new PostgresExporter(this, 'PostgresExporter', { platform, login: this.postgres.addMonitor('postgres_exporter') });
+    new RedisExporter(this, 'RedisExporter', { platform, redis: this.redis });
+    new Cadvisor(this, 'Cadvisor', { platform });
+
+    this.prometheus = new Prometheus(this, 'Prometheus', {
+      platform,
+      retentionDays: props.prometheusRetentionDays,
+      scrapeIntervalSeconds: props.scrapeIntervalSeconds,
+      evaluationIntervalSeconds: props.evaluationIntervalSeconds,
+      hostPort: hostPort('prometheus'),
+    });
+    standardScrapeJobs(endpoints).forEach((job) => this.prometheus.addScrapeTarget(job));
+
+    this.loki = new Loki(this, 'Loki', { platform, retentionDays: props.lokiRetentionDays });
+    if (props.airflow ?? true) {
+      this.airflow = new Airflow(this, 'Airflow', {
+        platform,
+        metadataDb: airflowDb,
+        redis: this.redis,
+        statsdHost: this.statsdExporter.statsdHost,
+        dags: props.dags,
+        hostPort: hostPort('airflow'),
+      });
+    }
+    new Alloy(this, 'Alloy', { platform, lokiPushUrl: this.loki.pushUrl, airflowLogs: this.airflow?.logs, dockerSocket: props.dockerSocket });
+    if (props.simulator ?? true) {
+      this.metricsApp = new MetricsApp(this, 'MetricsApp', {
+        platform,
+        history: historyDb,
+        timeScale: props.simulatorTimeScale,
+        hostPort: hostPort('metricsApp'),
+      });
+    }
+
+    this.grafana = new Grafana(this, 'Grafana', {
+      platform,
+      prometheusUrl: `http://${endpoints.prometheus}`,
+      lokiUrl: `http://${endpoints.loki}`,
+      alertmanagerUrl: `http://${endpoints.alertmanager}`,
+      historyReader,
+      hostPort: hostPort('grafana'),
+    });
+  }
+}

@@ -1,0 +1,62 @@
+import { Endpoints, SERVICE_NAMES } from '../core/endpoints';
+
+/** One scrape job of prometheus.yml. */
+export interface ScrapeJob {
+  /** The `job` label; alert rules select on it. */
+  readonly job: string;
+  readonly targets: readonly string[];
+  /** @default '/metrics' */
+  readonly metricsPath?: string;
+  /** @default - the global scrape interval */
+  readonly scrapeIntervalSeconds?: number;
+  /** Extra labels on every series of the job. */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export interface PrometheusConfigModel {
+  readonly scrapeIntervalSeconds: number;
+  readonly evaluationIntervalSeconds: number;
+  readonly externalLabels: Readonly<Record<string, string>>;
+  readonly alertmanagers: readonly string[];
+  /** Paths of rule files inside the Prometheus container or directory. */
+  readonly ruleFiles: readonly string[];
+  readonly scrapeJobs: readonly ScrapeJob[];
+}
+
+/** prometheus.yml as a plain object, ready for toYaml(). */
+export function renderPrometheusConfig(model: PrometheusConfigModel): object {
+  return {
+    global: {
+      scrape_interval: `${model.scrapeIntervalSeconds}s`,
+      evaluation_interval: `${model.evaluationIntervalSeconds}s`,
+      external_labels: { ...model.externalLabels },
+    },
+    alerting: {
+      alertmanagers: model.alertmanagers.length > 0 ? [{ static_configs: [{ targets: [...model.alertmanagers] }] }] : [],
+    },
+    rule_files: [...model.ruleFiles],
+    scrape_configs: model.scrapeJobs.map((j) => ({
+      job_name: j.job,
+      ...(j.metricsPath ? { metrics_path: j.metricsPath } : {}),
+      ...(j.scrapeIntervalSeconds ? { scrape_interval: `${j.scrapeIntervalSeconds}s` } : {}),
+      static_configs: [{ targets: [...j.targets], ...(j.labels ? { labels: { ...j.labels } } : {}) }],
+    })),
+  };
+}
+
+/** The stack's own scrape jobs: every exporter, the simulator and the monitoring services themselves. */
+export function standardScrapeJobs(endpoints: Endpoints): ScrapeJob[] {
+  const job = (key: keyof Endpoints): ScrapeJob => ({ job: SERVICE_NAMES[key], targets: [endpoints[key]] });
+  return [
+    job('prometheus'),
+    job('alertmanager'),
+    job('statsdExporter'),
+    job('postgresExporter'),
+    job('redisExporter'),
+    job('cadvisor'),
+    job('loki'),
+    job('alloy'),
+    job('grafana'),
+    job('metricsApp'),
+  ];
+}

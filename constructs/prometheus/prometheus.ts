@@ -1,0 +1,94 @@
+import { Construct } from 'constructs';
+import { lazyText, toYaml } from '../core/config-files';
+import { SERVICE_NAMES, SERVICE_PORTS } from '../core/endpoints';
+import { wgetProbe } from '../core/healthchecks';
+import { Platform } from '../core/platform';
+import { ServiceContainer } from '../core/service-container';
+import { invalid, requirePositive } from '../core/validation';
+import { ScrapeJob, renderPrometheusConfig } from './config';
+
+export interface PrometheusProps {
+  readonly platform: Platform;
+  /** @default 15 */
+  readonly retentionDays?: number;
+  /** @default 15 */
+  readonly scrapeIntervalSeconds?: number;
+  /** How often alert and recording rules run. @default 15 */
+  readonly evaluationIntervalSeconds?: number;
+  /** `host:port` of the Alertmanagers alerts go to. @default [] */
+  readonly alertmanagers?: readonly string[];
+  /** Host port of the web UI (bound to the platform's publish address). @default 9090 */
+  readonly hostPort?: number;
+}
+
+const CONFIG_DIR = '/etc/prometheus';
+
+/** Prometheus with its rendered configuration, rule files and a data volume that survives replacement. */
+export class Prometheus extends Construct {
+  readonly service: ServiceContainer;
+  private readonly scrapeJobs: ScrapeJob[] = [];
+  private readonly ruleFiles: string[] = [];
+  private readonly alertmanagers: string[];
+
+  constructor(scope: Construct, id: string, props: PrometheusProps) {
+    super(scope, id);
+    const retentionDays = requirePositive(this, 'retentionDays', props.retentionDays ?? 15);
+    const scrapeIntervalSeconds = requirePositive(this, 'scrapeIntervalSeconds', props.scrapeIntervalSeconds ?? 15);
+    const evaluationIntervalSeconds = requirePositive(this, 'evaluationIntervalSeconds', props.evaluationIntervalSeconds ?? 15);
+    this.alertmanagers = [...(props.alertmanagers ?? [])];
+    const { platform } = props;
+
+    const config = lazyText(() =>
+        toYaml(
+          renderPrometheusConfig({
+            scrapeIntervalSeconds,
+            evaluationIntervalSeconds,
+            externalLabels: { environment: platform.environment },
+            alertmanagers: this.alertmanagers,
+            ruleFiles: this.ruleFiles.map((name) => `${CONFIG_DIR}/rules/${name}`),
+            scrapeJobs: this.scrapeJobs,
+          }),
+        ),
+    );
+
+    this.service = new ServiceContainer(this, 'Resource', {
+      platform,
+      service: SERVICE_NAMES.prometheus,
+      image: 'prometheus',
+      command: [
+        `--config.file=${CONFIG_DIR}/prometheus.yml`,
+        '--storage.tsdb.path=/prometheus',
+        `--storage.tsdb.retention.time=${retentionDays}d`,
+        '--web.enable-lifecycle',
+      ],
+      ports: [{ internal: SERVICE_PORTS.prometheus, external: props.hostPort }],
+      mounts: [{ volume: platform.volume(this, 'Data', 'prometheus-data'), containerPath: '/prometheus' }],
+      configFiles: [{ path: `${CONFIG_DIR}/prometheus.yml`, content: config }],
+      healthcheck: wgetProbe(`http://127.0.0.1:${SERVICE_PORTS.prometheus}/-/ready`),
+    });
+  }
+
+  addScrapeTarget(job: ScrapeJob): void {
+    if (this.scrapeJobs.some((j) => j.job === job.job)) {
+      invalid(this, 'scrape job', job.job, 'That job name is already declared; give each scrape target its own job name.');
+    }
+    this.scrapeJobs.push(job);
+  }
+
+  /** Adds a rule file; `render` runs at synth, so rules added later still reach it. */
+  addRuleFile(name: string, render: () => string): void {
+    if (!/^[a-z0-9-]+\.yml$/.test(name)) {
+      invalid(this, 'rule file name', name, 'Use lowercase letters, digits and dashes ending in .yml.');
+    }
+    this.ruleFiles.push(name);
+    this.service.addConfigFile({ path: `${CONFIG_DIR}/rules/${name}`, content: lazyText(render) });
+  }
+
+  addAlertmanager(hostPort: string): void {
+    this.alertmanagers.push(hostPort);
+  }
+
+  get url(): string {
+    return this.service.url(SERVICE_PORTS.prometheus);
+  }
+}

@@ -1,0 +1,20 @@
+import { requireDnsLabel } from '../constructs/core/validation';
+
+/**
+ * The environment a synth or deploy targets, from PIPEWATCH_ENV (default
+ * `dev`). Stack names carry it, so `dev` and `pr-123` have separate state and
+ * `cdktf destroy local-pr-123` removes exactly one of them.
+ */
+export function environmentName(env: NodeJS.ProcessEnv = process.env): string {
+  return requireDnsLabel('PIPEWATCH_ENV', 'environment', env.PIPEWATCH_ENV ?? 'dev');
+}
+
+/** Host port offset from PIPEWATCH_PORT_OFFSET (default 0), for a second environment on the same host. */
+export function hostPortOffset(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.PIPEWATCH_PORT_OFFSET ?? '0';
+  const offset = Number(raw);
+  if (!/^\d+$/.test(raw) || offset > 56000) {
+    throw new Error(`PIPEWATCH_PORT_OFFSET: invalid value ${JSON.stringify(raw)}. Use a whole number from 0 to 56000, e.g. 10000.`);
+  }
+  return offset;
+}

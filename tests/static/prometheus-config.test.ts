@@ -1,0 +1,25 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { dirname, join } from 'path';
+import { container, synthLocal } from '../support/synth';
+import { requireTool, run } from '../support/tools';
+
+/** Writes every file uploaded into a container under `root`, as Terraform would upload it. */
+function materialize(c: Record<string, any>, root: string, under: string): void {
+  for (const u of c.upload as { file: string; content: string }[]) {
+    if (!u.file.startsWith(under)) continue;
+    const target = join(root, u.file);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, u.content.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{').replaceAll('/etc/prometheus/', `${root}/etc/prometheus/`));
+  }
+}
+
+describe('GIVEN the prometheus.yml and rule files the local stack synthesizes', () => {
+  test('THEN promtool check config accepts them, rule files included', () => {
+    const promtool = requireTool('promtool');
+    const root = mkdtempSync(join(tmpdir(), 'pipewatch-prom-'));
+    materialize(container(synthLocal().json, 'dev-prometheus'), root, '/etc/prometheus/');
+    const out = run(promtool, ['check', 'config', join(root, 'etc/prometheus/prometheus.yml')]);
+    expect(out).toContain('SUCCESS');
+  });
+});

@@ -1,0 +1,49 @@
+import { Testing } from 'cdktf';
+import { parse } from 'yaml';
+import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
+import { LocalDockerStack } from '../../stacks/local-docker';
+import { RemoteDockerStack } from '../../stacks/remote-docker';
+import { container, uploaded } from '../support/synth';
+import { join } from 'path';
+
+describe('GIVEN a stack whose Prometheus gets a scrape target and a rule file after construction', () => {
+  const stack = new LocalDockerStack(Testing.app(), 'test', { environment: 'dev', pipelines: EXAMPLE_PIPELINES });
+  stack.monitoring.prometheus.addScrapeTarget({ job: 'warehouse-exporter', targets: ['warehouse:9100'] });
+  stack.monitoring.prometheus.addRuleFile('custom.yml', () => 'groups: []\n');
+  const json = JSON.parse(Testing.synth(stack));
+  const prometheus = container(json, 'dev-prometheus');
+
+  test('THEN the rendered prometheus.yml includes the late target and rule file', () => {
+    const config = parse(uploaded(prometheus, '/etc/prometheus/prometheus.yml'));
+    expect(config.scrape_configs.map((s: any) => s.job_name)).toContain('warehouse-exporter');
+    expect(config.rule_files).toContain('/etc/prometheus/rules/custom.yml');
+    expect(uploaded(prometheus, '/etc/prometheus/rules/custom.yml')).toBe('groups: []\n');
+  });
+
+  test('WHEN the same job is added twice THEN it fails naming Prometheus and the job', () => {
+    expect(() => stack.monitoring.prometheus.addScrapeTarget({ job: 'warehouse-exporter', targets: ['x:1'] })).toThrow(
+      'test/Monitoring/Prometheus: invalid scrape job "warehouse-exporter"',
+    );
+  });
+});
+
+describe('GIVEN the remote Docker host stack', () => {
+  const stack = new RemoteDockerStack(Testing.app(), 'remote', {
+    environment: 'prod',
+    pipelines: EXAMPLE_PIPELINES,
+    dagsDir: join(__dirname, '../../airflow/dags'),
+  });
+  const json = JSON.parse(Testing.synth(stack));
+
+  test('THEN the Docker host and TLS material come from variables, the TLS ones sensitive', () => {
+    expect(json.provider.docker[0].host).toBe('${var.docker_host}');
+    expect(json.provider.docker[0].cert_material).toBe('${var.docker_cert_pem}');
+    for (const name of ['docker_ca_pem', 'docker_cert_pem', 'docker_key_pem']) expect(json.variable[name].sensitive).toBe(true);
+  });
+
+  test('THEN the DAG files are uploaded instead of bind-mounted from a path that only exists here', () => {
+    const worker = container(json, 'prod-airflow-worker');
+    expect((worker.volumes as any[]).some((v) => v.container_path === '/opt/airflow/dags')).toBe(false);
+    expect((worker.upload as any[]).map((u) => u.file)).toEqual(expect.arrayContaining([expect.stringMatching(/^\/opt\/airflow\/dags\/.+\.py$/)]));
+  });
+});

@@ -1,0 +1,154 @@
+import { parse } from 'yaml';
+import { DEFAULT_IMAGES } from '../../constructs/core/images';
+import { Upload, container, containers, synthLocal, uploaded } from '../support/synth';
+
+const SERVICES = [
+  'postgres', 'redis',
+  'airflow-init', 'airflow-api-server', 'airflow-scheduler', 'airflow-dag-processor', 'airflow-triggerer', 'airflow-worker',
+  'statsd-exporter', 'postgres-exporter', 'redis-exporter', 'cadvisor',
+  'prometheus', 'loki', 'alloy', 'grafana', 'metrics-app',
+];
+
+describe('GIVEN the local Docker stack for environment "dev"', () => {
+  const { json, text } = synthLocal();
+  const all = containers(json);
+
+  test('THEN every service of the stack is a container named with the environment prefix', () => {
+    expect(all.map((c) => c.name).sort()).toEqual(expect.arrayContaining(SERVICES.map((s) => `dev-${s}`)));
+    for (const c of all) expect(c.name).toMatch(/^dev-/);
+  });
+
+  test('THEN every long-running container has a healthcheck, a restart policy and waits to be healthy on deploy', () => {
+    for (const c of all.filter((x) => x.name !== 'dev-airflow-init')) {
+      expect({ name: c.name, test: c.healthcheck?.test?.length > 1 }).toEqual({ name: c.name, test: true });
+      expect({ name: c.name, restart: c.restart, wait: c.wait }).toEqual({ name: c.name, restart: 'unless-stopped', wait: true });
+    }
+  });
+
+  test('THEN the Airflow init job runs once to completion before the other Airflow components', () => {
+    const init = container(json, 'dev-airflow-init');
+    expect(init).toMatchObject({ restart: 'no', attach: true, must_run: false });
+    expect(init.command.join(' ')).toContain('airflow db migrate');
+    for (const name of ['api-server', 'scheduler', 'dag-processor', 'triggerer', 'worker']) {
+      expect(container(json, `dev-airflow-${name}`).depends_on.join()).toContain('Airflow_init');
+    }
+  });
+
+  test('THEN every container is on the one private network of the environment', () => {
+    const networks = Object.values(json.resource.docker_network);
+    expect(networks).toHaveLength(1);
+    expect(networks[0].name).toBe('dev-net');
+    for (const c of all) expect(c.networks_advanced).toHaveLength(1);
+  });
+
+  test('THEN published ports bind to 127.0.0.1 only', () => {
+    const published = all.flatMap((c) => c.ports ?? []);
+    expect(published.length).toBeGreaterThanOrEqual(4);
+    for (const p of published) expect(p.ip).toBe('127.0.0.1');
+  });
+
+  test('THEN every image is pinned, and the simulator is built from metrics-app/', () => {
+    for (const image of Object.values(json.resource.docker_image)) {
+      expect(image.name).not.toMatch(/:latest$/);
+      expect(image.name).toMatch(/:[\w.-]+$/);
+      expect(image.keep_locally).toBe(true);
+    }
+    const simulator = Object.values(json.resource.docker_image).find((i) => i.name === DEFAULT_IMAGES.metricsApp);
+    expect(simulator?.build).toMatchObject({ dockerfile: 'metrics-app/Dockerfile' });
+    expect(simulator?.triggers?.source_hash).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  test('THEN every volume belongs to the environment', () => {
+    const volumes = Object.values(json.resource.docker_volume).map((v) => v.name);
+    expect(volumes).toEqual(expect.arrayContaining(['dev-postgres-data', 'dev-prometheus-data', 'dev-loki-data', 'dev-grafana-data', 'dev-airflow-logs']));
+    for (const v of volumes) expect(v).toMatch(/^dev-/);
+  });
+
+  test('THEN every secret file is filled from a generated value, never from a literal', () => {
+    const secretUploads = all.flatMap((c) => (c.upload as Upload[]).filter((u) => u.file.startsWith('/run/secrets/')));
+    expect(secretUploads.length).toBeGreaterThanOrEqual(15);
+    for (const u of secretUploads) expect({ file: u.file, ref: /\$\{[^}]*\b(random_password|random_bytes)\./.test(u.content) }).toEqual({ file: u.file, ref: true });
+    expect(Object.keys(json.resource.random_password).length).toBeGreaterThanOrEqual(8);
+  });
+
+  test('THEN no password is passed in an environment variable or as a default credential', () => {
+    const env = all.flatMap((c) => (c.env ?? []) as string[]);
+    for (const e of env) expect(e).not.toMatch(/^[A-Z_]*(PASSWORD|SECRET|FERNET_KEY|TOKEN)[A-Z_]*=(?!.*\/run\/secrets\/)/);
+    expect(text).not.toMatch(/admin\/admin|"admin:admin"|GF_SECURITY_ADMIN_PASSWORD=/);
+    expect(container(json, 'dev-grafana').env).toContain('GF_SECURITY_ADMIN_PASSWORD__FILE=/run/secrets/grafana_admin_password');
+  });
+
+  test('THEN Airflow sends StatsD to the statsd-exporter and reads each secret setting from its file', () => {
+    const env = container(json, 'dev-airflow-scheduler').env as string[];
+    expect(env).toEqual(expect.arrayContaining([
+      'AIRFLOW__CORE__EXECUTOR=CeleryExecutor',
+      'AIRFLOW__METRICS__STATSD_ON=True',
+      'AIRFLOW__METRICS__STATSD_HOST=statsd-exporter',
+      'AIRFLOW__METRICS__STATSD_PORT=9125',
+      'AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_CMD=cat /run/secrets/airflow_sql_alchemy_conn',
+      'AIRFLOW__CORE__FERNET_KEY_CMD=cat /run/secrets/airflow_fernet_key',
+    ]));
+  });
+
+  test('THEN the DAG folder of the repository is mounted read-only into the Airflow components', () => {
+    const dags = (container(json, 'dev-airflow-worker').volumes as any[]).find((v) => v.container_path === '/opt/airflow/dags');
+    expect(dags).toMatchObject({ read_only: true });
+    expect(dags.host_path).toMatch(/airflow\/dags$/);
+  });
+
+  test('THEN prometheus.yml scrapes every exporter, the simulator and the monitoring services', () => {
+    const config = parse(uploaded(container(json, 'dev-prometheus'), '/etc/prometheus/prometheus.yml'));
+    const jobs = Object.fromEntries(config.scrape_configs.map((s: any) => [s.job_name, s.static_configs[0].targets]));
+    expect(jobs).toEqual({
+      prometheus: ['prometheus:9090'], alertmanager: ['alertmanager:9093'], 'statsd-exporter': ['statsd-exporter:9102'],
+      'postgres-exporter': ['postgres-exporter:9187'], 'redis-exporter': ['redis-exporter:9121'], cadvisor: ['cadvisor:8080'],
+      loki: ['loki:3100'], alloy: ['alloy:12345'], grafana: ['grafana:3000'], 'metrics-app': ['metrics-app:8000'],
+    });
+    expect(config.global.external_labels).toEqual({ environment: 'dev' });
+  });
+
+  test('THEN the statsd-exporter gets the mapping rendered from the metric catalog', () => {
+    const mapping = parse(uploaded(container(json, 'dev-statsd-exporter'), '/etc/statsd-exporter/mapping.yml'));
+    expect(mapping.mappings).toEqual(expect.arrayContaining([
+      expect.objectContaining({ match: 'airflow.dagrun.duration.success.*', name: 'airflow_dagrun_duration', labels: { dag_id: '$1' } }),
+      expect.objectContaining({ match: 'airflow.dag.*.*.duration', name: 'airflow_task_duration', labels: { dag_id: '$1', task_id: '$2' } }),
+    ]));
+  });
+
+  test('THEN shell and template syntax in uploaded files is escaped from Terraform interpolation', () => {
+    const pg = container(json, 'dev-postgres');
+    const raw = (pg.upload as Upload[]).find((u) => u.file.endsWith('10-pipewatch.sh'))!.content;
+    expect(raw).toContain("PASSWORD '$${AIRFLOW_PASSWORD}'");
+    expect(uploaded(pg, '/docker-entrypoint-initdb.d/10-pipewatch.sh')).toContain('AIRFLOW_PASSWORD="$(cat /run/secrets/airflow_password)"');
+  });
+
+  test('THEN Grafana provisions the Prometheus, Loki, Alertmanager and Postgres datasources, reading the Postgres password from a file', () => {
+    const ds = parse(uploaded(container(json, 'dev-grafana'), '/etc/grafana/provisioning/datasources/pipewatch.yml')).datasources;
+    expect(ds.map((d: any) => d.type).sort()).toEqual(['alertmanager', 'grafana-postgresql-datasource', 'loki', 'prometheus']);
+    expect(ds.find((d: any) => d.type === 'grafana-postgresql-datasource').secureJsonData.password).toBe('$__file{/run/secrets/grafana_history_reader_password}');
+  });
+
+  test('THEN Alloy ships this environment\'s container logs and the Airflow task logs to Loki', () => {
+    const config = uploaded(container(json, 'dev-alloy'), '/etc/alloy/config.alloy');
+    expect(config).toContain('values = ["pipewatch.environment=dev"]');
+    expect(config).toContain('url = "http://loki:3100/loki/api/v1/push"');
+    expect(config).toContain('"job" = "airflow-tasks"');
+  });
+});
+
+describe('GIVEN two environments on one Docker host', () => {
+  const dev = synthLocal({ environment: 'dev' }).json;
+  const pr = synthLocal({ environment: 'pr-123', hostPortOffset: 10000 }).json;
+
+  test('THEN no container, network, volume or host port is shared between them', () => {
+    const names = (j: typeof dev) => [
+      ...containers(j).map((c) => c.name),
+      ...Object.values(j.resource.docker_volume).map((v) => v.name),
+      ...Object.values(j.resource.docker_network).map((n) => n.name),
+    ];
+    const ports = (j: typeof dev) => containers(j).flatMap((c) => (c.ports ?? []).map((p: any) => p.external));
+    expect(names(dev).filter((n) => names(pr).includes(n))).toEqual([]);
+    expect(ports(dev).filter((p) => ports(pr).includes(p))).toEqual([]);
+    expect(container(pr, 'pr-123-grafana').ports[0].external).toBe(13000);
+  });
+});
