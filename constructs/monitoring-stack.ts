@@ -19,7 +19,7 @@ import { Prometheus } from './prometheus/prometheus';
 import { Redis } from './redis/redis';
 
 /** Host ports of the UIs, before `hostPortOffset` is added. */
-export const DEFAULT_HOST_PORTS = { grafana: 3000, prometheus: 9090, alertmanager: 9093, airflow: 8080, metricsApp: 8000 } as const;
+export const DEFAULT_HOST_PORTS = { grafana: 3000, prometheus: 9090, alertmanager: 9093, airflow: 8080, metricsApp: 8000, statsd: 9125 } as const;
 
 export interface MonitoringStackProps {
   /** Prefix of every container, network and volume (`dev`, `pr-123`). */
@@ -90,7 +90,9 @@ export class MonitoringStack extends Construct {
     const historyReader = this.postgres.addReader('grafana_reader', historyDb.database);
     this.redis = new Redis(this, 'Redis', { platform });
 
-    this.statsdExporter = new StatsdExporter(this, 'StatsdExporter', { platform });
+    const bundledAirflow = props.airflow ?? true;
+    // Without the bundled Airflow, an existing one sends its StatsD to the host port.
+    this.statsdExporter = new StatsdExporter(this, 'StatsdExporter', { platform, statsdHostPort: bundledAirflow ? undefined : hostPort('statsd') });
     new PostgresExporter(this, 'PostgresExporter', { platform, login: this.postgres.addMonitor('postgres_exporter') });
     new RedisExporter(this, 'RedisExporter', { platform, redis: this.redis });
     new Cadvisor(this, 'Cadvisor', { platform });
@@ -105,7 +107,7 @@ export class MonitoringStack extends Construct {
     standardScrapeJobs(endpoints).forEach((job) => this.prometheus.addScrapeTarget(job));
 
     this.loki = new Loki(this, 'Loki', { platform, retentionDays: props.lokiRetentionDays });
-    if (props.airflow ?? true) {
+    if (bundledAirflow) {
       this.airflow = new Airflow(this, 'Airflow', {
         platform,
         metadataDb: airflowDb,

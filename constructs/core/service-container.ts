@@ -12,6 +12,8 @@ export interface PublishedPort {
   readonly internal: number;
   /** Host port. @default - same as internal */
   readonly external?: number;
+  /** @default 'tcp' */
+  readonly protocol?: 'tcp' | 'udp';
 }
 
 export type Mount =
@@ -77,6 +79,7 @@ export class ServiceContainer extends Construct {
       internal: requirePort(this, 'ports.internal', p.internal),
       external: requirePort(this, 'ports.external', p.external ?? p.internal),
       ip: platform.publishAddress,
+      protocol: p.protocol ?? 'tcp',
     }));
 
     if (!props.oneShot && !props.healthcheck) {

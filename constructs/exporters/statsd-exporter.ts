@@ -10,6 +10,8 @@ export interface StatsdExporterProps {
   readonly platform: Platform;
   /** Mapping rules added after the catalog's own (e.g. for custom DAG metrics). @default [] */
   readonly extraMappings?: readonly StatsdMappingRule[];
+  /** Publish the StatsD UDP port on the host, for an Airflow running outside the stack. @default - not published */
+  readonly statsdHostPort?: number;
 }
 
 const MAPPING_FILE = '/etc/statsd-exporter/mapping.yml';
@@ -30,6 +32,7 @@ export class StatsdExporter extends Construct {
         `--statsd.listen-tcp=:${SERVICE_PORTS.statsdIngest}`,
         `--web.listen-address=:${SERVICE_PORTS.statsdExporter}`,
       ],
+      ports: props.statsdHostPort ? [{ internal: SERVICE_PORTS.statsdIngest, external: props.statsdHostPort, protocol: 'udp' }] : [],
       configFiles: [{ path: MAPPING_FILE, content: toYaml(statsdMapping(props.extraMappings)) }],
       healthcheck: wgetProbe(`http://127.0.0.1:${SERVICE_PORTS.statsdExporter}/metrics`),
     });

@@ -47,3 +47,13 @@ describe('GIVEN the remote Docker host stack', () => {
     expect((worker.upload as any[]).map((u) => u.file)).toEqual(expect.arrayContaining([expect.stringMatching(/^\/opt\/airflow\/dags\/.+\.py$/)]));
   });
 });
+
+describe('GIVEN a stack that monitors an existing Airflow instead of the bundled one', () => {
+  const stack = new LocalDockerStack(Testing.app(), 'test', { environment: 'dev', pipelines: EXAMPLE_PIPELINES, airflow: false });
+  const json = JSON.parse(Testing.synth(stack));
+
+  test('THEN no Airflow container is deployed and the StatsD port is published on loopback over UDP', () => {
+    expect(Object.values(json.resource.docker_container).map((c: any) => c.name).filter((n: string) => n.includes('airflow'))).toEqual([]);
+    expect(container(json, 'dev-statsd-exporter').ports).toEqual([{ internal: 9125, external: 9125, ip: '127.0.0.1', protocol: 'udp' }]);
+  });
+});
