@@ -1,5 +1,8 @@
 import { Construct } from 'constructs';
 import { Airflow, DagsSource } from './airflow/airflow';
+import { Alertmanager } from './alertmanager/alertmanager';
+import { Receiver } from './alertmanager/receivers';
+import { TeamRoute } from './alertmanager/routing';
 import { containerEndpoints } from './core/endpoints';
 import { ImageMap } from './core/images';
 import { Platform } from './core/platform';
@@ -12,11 +15,15 @@ import { Grafana } from './grafana/grafana';
 import { Alloy } from './loki/alloy';
 import { Loki } from './loki/loki';
 import { MetricsApp } from './metrics-app/metrics-app';
+import { PipelineMonitor } from './pipeline/pipeline-monitor';
 import { PipelineSpec } from './pipeline/spec';
 import { Postgres } from './postgres/postgres';
 import { standardScrapeJobs } from './prometheus/config';
 import { Prometheus } from './prometheus/prometheus';
 import { Redis } from './redis/redis';
+import { AlertLinkOptions } from './rules/alert-links';
+import { renderRuleFile } from './rules/render';
+import { PIPELINE_RULE_FILE, PLATFORM_RULE_FILE, pipelineRuleGroups, platformRuleGroups } from './rules/rule-set';
 
 /** Host ports of the UIs, before `hostPortOffset` is added. */
 export const DEFAULT_HOST_PORTS = { grafana: 3000, prometheus: 9090, alertmanager: 9093, airflow: 8080, metricsApp: 8000, statsd: 9125 } as const;
@@ -50,6 +57,16 @@ export interface MonitoringStackProps {
   readonly simulatorTimeScale?: number;
   /** Docker socket path on the Docker host (log shipping and cAdvisor). @default '/var/run/docker.sock' */
   readonly dockerSocket?: string;
+  /** Alert receivers (Slack, email, PagerDuty, webhook); credentials become sensitive variables. @default [] */
+  readonly receivers?: readonly Receiver[];
+  /** Which receiver gets each team's alerts. @default [] */
+  readonly teamRoutes?: readonly TeamRoute[];
+  /** Receiver for alerts no team route matches. @default - dropped */
+  readonly defaultReceiver?: string;
+  /** Dead-man's-switch receiver for the always-firing Watchdog. @default - dropped */
+  readonly watchdogReceiver?: string;
+  /** Where alert runbook links point. @default - docs/runbooks.md of the project */
+  readonly runbookBaseUrl?: string;
 }
 
 /**
@@ -63,11 +80,15 @@ export class MonitoringStack extends Construct {
   readonly redis: Redis;
   readonly statsdExporter: StatsdExporter;
   readonly prometheus: Prometheus;
+  readonly alertmanager: Alertmanager;
   readonly loki: Loki;
   readonly grafana: Grafana;
   readonly airflow?: Airflow;
   readonly metricsApp?: MetricsApp;
-  readonly pipelines: readonly PipelineSpec[];
+  private readonly specs: PipelineSpec[] = [];
+  private readonly monitors: PipelineMonitor[] = [];
+  private readonly pipelineScope: Construct;
+  private readonly links: AlertLinkOptions;
 
   constructor(scope: Construct, id: string, props: MonitoringStackProps) {
     super(scope, id);
@@ -76,7 +97,7 @@ export class MonitoringStack extends Construct {
       invalid(this, 'hostPortOffset', offset, 'Use a whole number from 0 to 56000, e.g. 10000 for a second environment.');
     }
     const hostPort = (name: keyof typeof DEFAULT_HOST_PORTS) => DEFAULT_HOST_PORTS[name] + offset;
-    this.pipelines = props.pipelines;
+    this.links = { grafanaUrl: `http://localhost:${hostPort('grafana')}`, runbookBaseUrl: props.runbookBaseUrl };
     const platform = (this.platform = new Platform(this, 'Platform', {
       environment: props.environment,
       images: props.images,
@@ -105,6 +126,23 @@ export class MonitoringStack extends Construct {
       hostPort: hostPort('prometheus'),
     });
     standardScrapeJobs(endpoints).forEach((job) => this.prometheus.addScrapeTarget(job));
+    this.prometheus.addAlertmanager(endpoints.alertmanager);
+    // Rendered at synth, so pipelines added with addPipeline() are included.
+    this.prometheus.addRuleFile(PIPELINE_RULE_FILE, () =>
+      renderRuleFile(pipelineRuleGroups(this.specs, this.links, (i) => this.monitors[i].node.path)),
+    );
+    this.prometheus.addRuleFile(PLATFORM_RULE_FILE, () => renderRuleFile(platformRuleGroups(this.links)));
+
+    this.alertmanager = new Alertmanager(this, 'Alertmanager', {
+      platform,
+      receivers: props.receivers,
+      teamRoutes: props.teamRoutes,
+      defaultReceiver: props.defaultReceiver,
+      watchdogReceiver: props.watchdogReceiver,
+      hostPort: hostPort('alertmanager'),
+    });
+    this.pipelineScope = new Construct(this, 'Pipelines');
+    props.pipelines.forEach((spec) => this.addPipeline(spec));
 
     this.loki = new Loki(this, 'Loki', { platform, retentionDays: props.lokiRetentionDays });
     if (bundledAirflow) {
@@ -135,5 +173,21 @@ export class MonitoringStack extends Construct {
       historyReader,
       hostPort: hostPort('grafana'),
     });
+  }
+
+  /**
+   * Monitors one more pipeline: its alerts, recording-rule inputs and lineage
+   * inhibition. Add upstream pipelines before the pipelines that read from them.
+   */
+  addPipeline(spec: PipelineSpec): PipelineMonitor {
+    this.specs.push(spec);
+    const monitor = new PipelineMonitor(this.pipelineScope, spec.dagId, { spec, catalog: this.specs, ...this.links });
+    this.monitors.push(monitor);
+    if (monitor.inhibitRule) this.alertmanager.addInhibitRule(monitor.inhibitRule);
+    return monitor;
+  }
+
+  get pipelines(): readonly PipelineSpec[] {
+    return this.specs;
   }
 }

@@ -12,14 +12,20 @@ export interface SeverityPolicy {
   readonly dataStale?: Severity;
   /** @default 'warning' */
   readonly dataQuality?: Severity;
-  /** @default 'warning' */
+  /** Also used for the long-running-task alert. @default 'warning' */
   readonly durationRegression?: Severity;
+  /** Error budget burning fast (1h and 6h windows). @default 'critical' */
+  readonly budgetBurnFast?: Severity;
+  /** Error budget burning slowly (1d and 3d windows). @default 'warning' */
+  readonly budgetBurnSlow?: Severity;
+  /** No run of the pipeline has reported anything. @default 'warning' */
+  readonly metricsAbsent?: Severity;
 }
 
 export interface DataQualityCheck {
-  /** Check name as sent in the `check` label, e.g. `orders_not_null`. */
+  /** Check name as sent in the `check` label, e.g. `orders_not_null` (no dots: it is one StatsD name part). */
   readonly name: string;
-  /** Dataset the check covers, e.g. `warehouse.orders`. */
+  /** Dataset the check covers, e.g. `warehouse_orders` (no dots: it is one StatsD name part). */
   readonly dataset: string;
   /** Alert when completeness drops below this ratio (0-1). @default - no completeness alert */
   readonly minCompleteness?: number;

@@ -1,0 +1,44 @@
+import { Construct } from 'constructs';
+import { InhibitRule } from '../alertmanager/config';
+import { AlertLinkOptions } from '../rules/alert-links';
+import { RuleGroup } from '../rules/types';
+import { lineageInhibitRule } from './lineage';
+import { pipelineAlertGroup } from './rule-group';
+import { PipelineSpec } from './spec';
+import { validatePipelineCatalog } from './validate';
+
+export interface PipelineMonitorProps extends AlertLinkOptions {
+  readonly spec: PipelineSpec;
+  /** Every pipeline of the platform, this one included: upstream ids are checked against it. @default [spec] */
+  readonly catalog?: readonly PipelineSpec[];
+}
+
+/**
+ * Monitoring for one pipeline: validates its spec (errors name this
+ * construct's path) and exposes its alert rules, the team its alerts route
+ * to and the lineage inhibition that mutes it while an upstream is broken.
+ */
+export class PipelineMonitor extends Construct {
+  readonly spec: PipelineSpec;
+  readonly ruleGroup: RuleGroup;
+  /** Mutes this pipeline's stale/deadline alerts while an upstream fails; undefined without upstreams. */
+  readonly inhibitRule?: InhibitRule;
+
+  constructor(scope: Construct, id: string, props: PipelineMonitorProps) {
+    super(scope, id);
+    this.spec = props.spec;
+    const catalog = props.catalog ?? [props.spec];
+    if (!catalog.includes(props.spec)) {
+      throw new Error(`${this.node.path}: the catalog passed to PipelineMonitor must contain its own spec (${props.spec.dagId}).`);
+    }
+    const others = catalog.filter((s) => s !== props.spec);
+    validatePipelineCatalog([props.spec, ...others], (i) => (i === 0 ? this.node.path : `catalog pipeline ${others[i - 1].dagId}`));
+    this.ruleGroup = pipelineAlertGroup(props.spec, props, this.node.path);
+    this.inhibitRule = lineageInhibitRule(props.spec, catalog);
+  }
+
+  /** The team label on this pipeline's alerts; route it with alertmanager.routeTeam(). */
+  get team(): string {
+    return this.spec.ownerTeam;
+  }
+}

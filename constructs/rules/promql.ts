@@ -1,0 +1,44 @@
+import { parser } from '@prometheus-io/lezer-promql';
+
+/** A PromQL expression that does not parse, named by where it was declared. */
+export class PromQLSyntaxError extends Error {
+  constructor(where: string, expr: string, position: number) {
+    super(`${where}: PromQL does not parse at offset ${position} ("${expr.slice(position, position + 30)}") in: ${expr}. Fix the expression; it must be accepted by Prometheus as written.`);
+    this.name = 'PromQLSyntaxError';
+  }
+}
+
+/** Throws PromQLSyntaxError unless `expr` parses; `where` names the rule (e.g. `group pipeline-etl, alert PipelineRunFailed`). */
+export function assertValidPromQL(expr: string, where: string): void {
+  if (expr.trim() === '') throw new PromQLSyntaxError(where, expr, 0);
+  const tree = parser.parse(expr);
+  let errorAt: number | undefined;
+  tree.iterate({
+    enter(node) {
+      if (errorAt === undefined && node.type.isError) errorAt = node.from;
+    },
+  });
+  if (errorAt !== undefined) throw new PromQLSyntaxError(where, expr, errorAt);
+}
+
+/**
+ * Metric names the expression selects, read from its parse tree. Selectors by
+ * `{__name__=…}` are rejected: a name hidden in a matcher could not be checked
+ * against the metric catalog.
+ */
+export function selectedMetricNames(expr: string, where: string): string[] {
+  assertValidPromQL(expr, where);
+  const names = new Set<string>();
+  const cursor = parser.parse(expr).cursor();
+  do {
+    if (cursor.name === 'VectorSelector') {
+      const selector = expr.slice(cursor.from, cursor.to);
+      const name = /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(selector)?.[0];
+      if (name === undefined || /__name__/.test(selector)) {
+        throw new Error(`${where}: the selector ${selector} has no plain metric name. Write the metric name before the braces so it can be checked against constructs/metrics/catalog.ts.`);
+      }
+      names.add(name);
+    }
+  } while (cursor.next());
+  return [...names];
+}

@@ -1,0 +1,47 @@
+import { pipelineAlertGroup } from '../pipeline/rule-group';
+import { PipelineSpec } from '../pipeline/spec';
+import { validatePipelineCatalog } from '../pipeline/validate';
+import { AlertLinkOptions, withLinks } from './alert-links';
+import { dataPlatformAlerts, DataPlatformRuleOptions } from './data-platform-rules';
+import { pipelineRecordingGroups } from './pipeline-recording';
+import { airflowAlerts, containerAlerts, datastoreAlerts, monitoringAlerts } from './platform-rules';
+import { RuleFile, RuleGroup } from './types';
+import { assertRuleGroupsValid } from './validate-rules';
+
+export interface RuleSetOptions extends AlertLinkOptions, DataPlatformRuleOptions {}
+
+export const PIPELINE_RULE_FILE = 'pipelines.yml';
+export const PLATFORM_RULE_FILE = 'platform.yml';
+
+/**
+ * Recording rules plus one alert group per pipeline, validated as a set.
+ * `whereOf(i)` names the i-th spec in errors (construct path or catalog location).
+ */
+export function pipelineRuleGroups(specs: readonly PipelineSpec[], options: RuleSetOptions = {}, whereOf: (i: number) => string = (i) => `pipelines[${i}]`): RuleGroup[] {
+  validatePipelineCatalog(specs, whereOf);
+  const groups = [...pipelineRecordingGroups(), ...specs.map((s, i) => pipelineAlertGroup(s, options, whereOf(i)))];
+  assertRuleGroupsValid(groups, PIPELINE_RULE_FILE);
+  return groups;
+}
+
+/** Airflow, datastores, containers, the monitoring stack itself, the Watchdog and the data-platform alerts. */
+export function platformRuleGroups(options: RuleSetOptions = {}): RuleGroup[] {
+  const group = (name: string, drafts: ReturnType<typeof airflowAlerts>): RuleGroup => ({ name, rules: drafts.map((d) => withLinks(d, options)) });
+  const groups = [
+    group('pipewatch-airflow', airflowAlerts()),
+    group('pipewatch-datastores', datastoreAlerts()),
+    group('pipewatch-containers', containerAlerts()),
+    group('pipewatch-monitoring', monitoringAlerts()),
+    group('pipewatch-data-platform', dataPlatformAlerts(options)),
+  ];
+  assertRuleGroupsValid(groups, PLATFORM_RULE_FILE);
+  return groups;
+}
+
+/** Both rule files the stack's Prometheus loads. */
+export function pipewatchRuleFiles(specs: readonly PipelineSpec[], options: RuleSetOptions = {}): RuleFile[] {
+  return [
+    { name: PIPELINE_RULE_FILE, groups: pipelineRuleGroups(specs, options) },
+    { name: PLATFORM_RULE_FILE, groups: platformRuleGroups(options) },
+  ];
+}

@@ -1,0 +1,37 @@
+import { Testing, TerraformStack } from 'cdktf';
+import { Duration } from '../../constructs/core/duration';
+import { PipelineMonitor } from '../../constructs/pipeline/pipeline-monitor';
+import { isAlertingRule } from '../../constructs/rules/types';
+import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
+
+const stack = () => new TerraformStack(Testing.app(), 'Stack');
+const etl = EXAMPLE_PIPELINES.find((s) => s.dagId === 'example_etl')!;
+
+describe('PipelineMonitor', () => {
+  it('GIVEN example_etl and its catalog WHEN constructed THEN it exposes its alert group, team and lineage inhibition', () => {
+    const monitor = new PipelineMonitor(stack(), 'Etl', { spec: etl, catalog: EXAMPLE_PIPELINES, grafanaUrl: 'https://grafana.example.com' });
+    const alerts = monitor.ruleGroup.rules.filter(isAlertingRule);
+    expect(monitor.ruleGroup.name).toBe('pipewatch-pipeline-example_etl');
+    expect(new Set(alerts.map((a) => a.alert))).toEqual(
+      new Set(['PipelineRunFailed', 'PipelineDeadlineMissed', 'PipelineDataStale', 'PipelineDurationRegression', 'PipelineTaskLongRunning', 'PipelineMetricsAbsent', 'PipelineErrorBudgetBurnFast', 'PipelineErrorBudgetBurnSlow']),
+    );
+    expect(alerts.every((a) => a.labels.team === 'analytics' && a.labels.dag_id === 'example_etl')).toBe(true);
+    expect(alerts[0].annotations.dashboard_url).toBe('https://grafana.example.com/d/pipewatch-pipeline-detail?var-dag_id=example_etl');
+    expect(monitor.team).toBe('analytics');
+    expect(monitor.inhibitRule?.target_matchers).toContain('dag_id="example_etl"');
+  });
+
+  it('GIVEN a pipeline without upstreams WHEN constructed THEN it has no inhibit rule', () => {
+    const ingest = EXAMPLE_PIPELINES.find((s) => s.dagId === 'datalake_ingest')!;
+    expect(new PipelineMonitor(stack(), 'Ingest', { spec: ingest, catalog: EXAMPLE_PIPELINES }).inhibitRule).toBeUndefined();
+  });
+
+  it('GIVEN an invalid spec WHEN constructed THEN the error names the construct path', () => {
+    const spec = { ...etl, upstream: [], deadline: Duration.hours(2) };
+    expect(() => new PipelineMonitor(stack(), 'Etl', { spec })).toThrow(/^Stack\/Etl: invalid deadline "2h"/);
+  });
+
+  it('GIVEN an upstream missing from the catalog WHEN constructed THEN the error names the construct path and the id', () => {
+    expect(() => new PipelineMonitor(stack(), 'Etl', { spec: etl })).toThrow(/^Stack\/Etl: invalid upstream\[0\] "datalake_ingest"/);
+  });
+});

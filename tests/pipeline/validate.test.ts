@@ -1,0 +1,64 @@
+import { Duration } from '../../constructs/core/duration';
+import { PipewatchValidationError } from '../../constructs/core/validation';
+import { PipelineSpec } from '../../constructs/pipeline/spec';
+import { findLineageCycle, validatePipelineCatalog, validatePipelineSpec } from '../../constructs/pipeline/validate';
+import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
+
+const base: PipelineSpec = {
+  dagId: 'orders',
+  schedule: '@hourly',
+  ownerTeam: 'analytics',
+  expectedDuration: Duration.minutes(5),
+  tasks: [{ taskId: 'load', expectedDuration: Duration.minutes(5) }],
+};
+const check = (overrides: Partial<PipelineSpec>) => () => validatePipelineSpec({ ...base, ...overrides }, 'Stack/Orders');
+
+describe('validatePipelineSpec', () => {
+  it('GIVEN the example pipelines WHEN validated as a catalog THEN they pass', () => {
+    expect(() => validatePipelineCatalog(EXAMPLE_PIPELINES, (i) => `pipelines[${i}]`)).not.toThrow();
+  });
+
+  it.each<[string, Partial<PipelineSpec>, RegExp]>([
+    ['a dotted dag id', { dagId: 'sales.orders' }, /Stack\/Orders: invalid dagId "sales.orders"\. .*dot/],
+    ['an unparsable schedule', { schedule: '0 2 * *' }, /invalid schedule "0 2 \* \*"\. a cron expression has 5 fields/],
+    ['a deadline on an irregular schedule', { schedule: '0 9 * * 1-5', deadline: Duration.hours(1) }, /invalid deadline "1h"\. .*set maxStaleness instead/],
+    ['a deadline as long as the period', { deadline: Duration.hours(1) }, /invalid deadline "1h"\. A deadline must end before the next run is due/],
+    ['a deadline shorter than a normal run', { deadline: Duration.minutes(2) }, /invalid deadline "2m"\. .*at least 5m/],
+    ['a staleness shorter than one period', { maxStaleness: Duration.minutes(30) }, /invalid maxStaleness "30m"\. .*at least 1h5m/],
+    ['a zero expected duration', { expectedDuration: Duration.seconds(0) }, /invalid expectedDuration "0s"/],
+    ['an SLO of 100%', { slo: { successRatio: 1 } }, /invalid slo.successRatio 1\. .*strictly between 0 and 1/],
+    ['a dotted check name', { dataQualityChecks: [{ name: 'orders.not_null', dataset: 'orders' }] }, /invalid dataQualityChecks\[0\]\.name "orders.not_null"/],
+    ['a completeness above 1', { dataQualityChecks: [{ name: 'complete', dataset: 'orders', minCompleteness: 98 }] }, /minCompleteness 98\. Use a ratio in \(0, 1\]/],
+    ['a duplicated task id', { tasks: [base.tasks[0], base.tasks[0]] }, /invalid tasks\[1\]\.taskId "load"\. Each task id may appear once/],
+    ['an upper-case team', { ownerTeam: 'Analytics' }, /invalid ownerTeam "Analytics"/],
+    ['itself as upstream', { upstream: ['orders'] }, /invalid upstream\[0\] "orders"\. A pipeline cannot be its own upstream/],
+  ])('GIVEN %s WHEN validated THEN the error names the path, the value and the fix', (_, overrides, message) => {
+    expect(check(overrides)).toThrow(PipewatchValidationError);
+    expect(check(overrides)).toThrow(message);
+  });
+});
+
+describe('validatePipelineCatalog', () => {
+  const where = (i: number) => `pipelines.yaml: pipelines[${i}]`;
+
+  it('GIVEN an upstream that no pipeline declares WHEN validated THEN the error lists the known dag ids', () => {
+    expect(() => validatePipelineCatalog([{ ...base, upstream: ['raw'] }], where)).toThrow(/pipelines\[0\]: invalid upstream\[0\] "raw"\. .*Known dag_ids: orders/);
+  });
+
+  it('GIVEN two pipelines with one dag id WHEN validated THEN the second is rejected naming the first', () => {
+    expect(() => validatePipelineCatalog([base, base], where)).toThrow(/pipelines\[1\]: invalid dagId "orders"\. pipelines.yaml: pipelines\[0\] already declares/);
+  });
+
+  it('GIVEN pipelines that depend on each other in a cycle WHEN validated THEN the cycle is named', () => {
+    const a = { ...base, dagId: 'a', upstream: ['c'] };
+    const b = { ...base, dagId: 'b', upstream: ['a'] };
+    const c = { ...base, dagId: 'c', upstream: ['b'] };
+    expect(findLineageCycle([a, b, c])).toEqual(['a', 'c', 'b', 'a']);
+    expect(() => validatePipelineCatalog([a, b, c], where)).toThrow(/invalid upstream "a -> c -> b -> a"/);
+  });
+
+  it('GIVEN a diamond-shaped lineage WHEN checked THEN it has no cycle', () => {
+    const specs = [base, { ...base, dagId: 'l', upstream: ['orders'] }, { ...base, dagId: 'r', upstream: ['orders'] }, { ...base, dagId: 'j', upstream: ['l', 'r'] }];
+    expect(findLineageCycle(specs)).toBeUndefined();
+  });
+});

@@ -1,0 +1,80 @@
+import { isAlertingRule, isRecordingRule, RuleGroup } from '../../constructs/rules/types';
+import { assertValidPromQL, PromQLSyntaxError, selectedMetricNames } from '../../constructs/rules/promql';
+import { pipelineRuleGroups, pipewatchRuleFiles, platformRuleGroups } from '../../constructs/rules/rule-set';
+import { assertRuleGroupsValid } from '../../constructs/rules/validate-rules';
+import { burnTiersFor } from '../../constructs/pipeline/burn-rate';
+import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
+
+const alerts = pipewatchRuleFiles(EXAMPLE_PIPELINES).flatMap((f) => f.groups.flatMap((g) => g.rules.filter(isAlertingRule)));
+
+describe('the rule set', () => {
+  it('GIVEN every generated alert WHEN inspected THEN it carries severity, team, summary, description, runbook and dashboard links', () => {
+    for (const a of alerts) {
+      expect(a.labels).toEqual(expect.objectContaining({ severity: expect.stringMatching(/^(critical|warning|info|none)$/), team: expect.stringMatching(/^[a-z-]+$/) }));
+      expect(a.annotations.description).toMatch(/\{\{ \$(labels\.\w+|value)/);
+      expect(a.annotations.runbook_url).toBe(`https://github.com/pipewatch/pipewatch/blob/main/docs/runbooks.md#${a.alert.toLowerCase()}`);
+      expect(a.annotations.dashboard_url).toMatch(/^http:\/\/localhost:3000\/d\/pipewatch-/);
+    }
+  });
+
+  it('GIVEN pipeline alerts WHEN inspected THEN each names its dag and its owner team; platform alerts belong to platform', () => {
+    const pipelineAlerts = pipelineRuleGroups(EXAMPLE_PIPELINES).flatMap((g) => g.rules.filter(isAlertingRule));
+    expect(pipelineAlerts.every((a) => EXAMPLE_PIPELINES.some((s) => s.dagId === a.labels.dag_id && s.ownerTeam === a.labels.team))).toBe(true);
+    const platform = platformRuleGroups().find((g) => g.name === 'pipewatch-airflow') as RuleGroup;
+    expect(platform.rules.filter(isAlertingRule).every((a) => a.labels.team === 'platform')).toBe(true);
+  });
+
+  it('GIVEN a Grafana URL option WHEN rules are built THEN dashboard links use it', () => {
+    const [group] = platformRuleGroups({ grafanaUrl: 'https://grafana.example.com/' });
+    expect(group.rules.filter(isAlertingRule)[0].annotations.dashboard_url).toBe('https://grafana.example.com/d/pipewatch-platform-health');
+  });
+
+  it('GIVEN the recording rules WHEN inspected THEN they follow level:metric:operation', () => {
+    const records = pipelineRuleGroups(EXAMPLE_PIPELINES).flatMap((g) => g.rules.filter(isRecordingRule)).map((r) => r.record);
+    expect(records).toContain('dag_id:pipewatch_run_failure_ratio:ratio_rate1h');
+    expect(records.every((r) => /^dag_id:pipewatch_[a-z_]+:[a-z_0-9]+$/.test(r))).toBe(true);
+  });
+
+  it('GIVEN the seed alerts WHEN listed THEN the warehouse response-time alert is spelled right', () => {
+    expect(alerts.map((a) => a.alert)).toEqual(expect.arrayContaining(['WarehouseResponseTimeHigh', 'WarehouseRecordsProcessedDrop', 'DataLakeSpaceHigh', 'DataLakeAccessSpike', 'BusinessKpiDrop', 'Watchdog']));
+  });
+});
+
+describe('PromQL checks', () => {
+  it('GIVEN an expression that does not parse WHEN checked THEN the error names the group and rule', () => {
+    expect(() => assertValidPromQL('sum(rate(up[5m])', 'pipelines.yml: group g, alert A')).toThrow(PromQLSyntaxError);
+    expect(() => assertValidPromQL('sum(rate(up[5m])', 'pipelines.yml: group g, alert A')).toThrow(/^pipelines\.yml: group g, alert A: PromQL does not parse/);
+  });
+
+  it('GIVEN an expression WHEN its metrics are read from the parse tree THEN selectors inside functions and offsets are found', () => {
+    expect(selectedMetricNames('sum by (dag_id) (rate(a_total{x="1"}[5m] offset 1h)) / on (dag_id) b:c:d', 'w').sort()).toEqual(['a_total', 'b:c:d']);
+  });
+
+  it('GIVEN a rule reading a metric outside the catalog WHEN the set is validated THEN the error names the rule and the catalog', () => {
+    const group = { name: 'g', rules: [{ record: 'job:typo_metric:rate5m', expr: 'rate(airflow_dagrun_duraton_count[5m])' }] };
+    expect(() => assertRuleGroupsValid([group], 'pipelines.yml')).toThrow(/pipelines\.yml: group g, record job:typo_metric:rate5m: reads "airflow_dagrun_duraton_count", which is neither in constructs\/metrics\/catalog\.ts/);
+  });
+
+  it('GIVEN a selector by __name__ WHEN checked THEN it is refused because its metric cannot be verified', () => {
+    expect(() => selectedMetricNames('{__name__=~"airflow_.*"}', 'w')).toThrow(/no plain metric name/);
+  });
+
+  it('GIVEN a badly named alert WHEN the set is validated THEN it is rejected', () => {
+    const group = { name: 'g', rules: [{ ...alerts[0], alert: 'pipeline_failed' }] };
+    expect(() => assertRuleGroupsValid([group], 'f.yml')).toThrow(/alert names are PascalCase/);
+  });
+});
+
+describe('burn-rate tiers for batch pipelines', () => {
+  it('GIVEN a pipeline every 15 minutes WHEN tiers are chosen THEN short windows widen to 30m', () => {
+    expect(burnTiersFor(900, 0.01).map((t) => `${t.factor}:${t.longWindow}/${t.shortWindow}`)).toEqual(['14.4:1h/30m', '6:6h/30m', '3:1d/2h', '1:3d/6h']);
+  });
+
+  it('GIVEN a daily pipeline WHEN tiers are chosen THEN coinciding windows keep the lowest factor', () => {
+    expect(burnTiersFor(86400, 0.01).map((t) => `${t.speed}:${t.factor}:${t.longWindow}/${t.shortWindow}`)).toEqual(['fast:6:1d/1d', 'slow:3:1d/1d', 'slow:1:3d/1d']);
+  });
+
+  it('GIVEN a 90% objective WHEN tiers are chosen THEN the 14.4x tier, which needs more than 100% failures, is dropped', () => {
+    expect(burnTiersFor(3600, 0.1).map((t) => t.factor)).toEqual([6, 3, 1]);
+  });
+});

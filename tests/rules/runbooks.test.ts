@@ -1,0 +1,22 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { pipewatchRuleFiles } from '../../constructs/rules/rule-set';
+import { isAlertingRule } from '../../constructs/rules/types';
+import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
+
+const sections = readFileSync(join(__dirname, '..', '..', 'docs', 'runbooks.md'), 'utf8')
+  .split('\n')
+  .filter((line) => line.startsWith('## '))
+  .map((line) => line.slice(3).trim());
+
+const alertNames = [...new Set(pipewatchRuleFiles(EXAMPLE_PIPELINES).flatMap((f) => f.groups.flatMap((g) => g.rules.filter(isAlertingRule).map((r) => r.alert))))];
+
+describe('docs/runbooks.md', () => {
+  it('GIVEN every generated alert WHEN the runbook is read THEN it has a "## AlertName" section', () => {
+    expect(alertNames.filter((name) => !sections.includes(name))).toEqual([]);
+  });
+
+  it('GIVEN the runbook sections WHEN compared to the alerts THEN none describes an alert that no longer exists', () => {
+    expect(sections.filter((name) => !alertNames.includes(name))).toEqual([]);
+  });
+});
