@@ -38,6 +38,8 @@ export interface AirflowProps {
 const REPO_DAGS = resolve(__dirname, '../../airflow/dags');
 const DAGS_DIR = '/opt/airflow/dags';
 const LOGS_DIR = '/opt/airflow/logs';
+/** Where the example DAGs keep their lake and warehouse files ($AIRFLOW_HOME/data). */
+const DATA_DIR = '/opt/airflow/data';
 const SLOW_START: HealthTiming = { intervalSeconds: 30, timeoutSeconds: 20, retries: 5, startPeriodSeconds: 60 };
 
 /**
@@ -85,14 +87,19 @@ export class Airflow extends Construct {
     const dagMounts: Mount[] = 'hostPath' in dags ? [{ hostPath: dags.hostPath, containerPath: DAGS_DIR, readOnly: true }] : [];
     const dagFiles: ConfigFile[] = 'uploadFrom' in dags ? dagUploads(dags.uploadFrom) : [];
 
-    const component = (name: string, command: string[], health: ContainerHealthcheck, extra: { ports?: PublishedPort[]; dependsOn?: ServiceContainer[] } = {}) =>
+    const component = (
+      name: string,
+      command: string[],
+      health: ContainerHealthcheck,
+      extra: { ports?: PublishedPort[]; dependsOn?: ServiceContainer[]; mounts?: Mount[] } = {},
+    ) =>
       new ServiceContainer(this, name, {
         platform,
         service: `airflow-${name}`,
         image: 'airflow',
         command,
         env,
-        mounts: [logsMount, ...dagMounts],
+        mounts: [logsMount, ...dagMounts, ...(extra.mounts ?? [])],
         configFiles: dagFiles,
         secretFiles: secrets,
         healthcheck: health,
@@ -124,7 +131,8 @@ export class Airflow extends Construct {
       'worker',
       ['celery', 'worker'],
       commandProbe('celery --app airflow.providers.celery.executors.celery_executor.app inspect ping -d "celery@$HOSTNAME"', SLOW_START),
-      { dependsOn: [this.init, this.apiServer] },
+      // Tasks run here: their data outlives container replacement on the data volume.
+      { dependsOn: [this.init, this.apiServer], mounts: [{ volume: platform.volume(this, 'Data', 'airflow-data'), containerPath: DATA_DIR }] },
     );
   }
 }
