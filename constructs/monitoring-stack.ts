@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { allDashboards } from '../dashboards/index';
 import { Airflow, DagsSource } from './airflow/airflow';
 import { Alertmanager } from './alertmanager/alertmanager';
 import { Receiver } from './alertmanager/receivers';
@@ -173,6 +174,13 @@ export class MonitoringStack extends Construct {
       historyReader,
       hostPort: hostPort('grafana'),
     });
+    // Rendered once at synth, so pipelines added later get their tiles, links and thresholds too.
+    let rendered: { forPipelines: number; dashboards: ReturnType<typeof allDashboards> } | undefined;
+    const renderedDashboard = (uid: string) => {
+      if (rendered?.forPipelines !== this.specs.length) rendered = { forPipelines: this.specs.length, dashboards: allDashboards(this.specs, this.links) };
+      return rendered.dashboards.find((d) => d.uid === uid)!.json;
+    };
+    for (const { uid } of allDashboards(props.pipelines)) this.grafana.addDashboard(uid, () => renderedDashboard(uid));
   }
 
   /**

@@ -18,3 +18,19 @@ export function hostPortOffset(env: NodeJS.ProcessEnv = process.env): number {
   }
   return offset;
 }
+
+/**
+ * The existing Grafana (self-hosted or Grafana Cloud) the `grafana-<env>` stack
+ * delivers to, and the URLs its server reaches the backends at. The token is
+ * never read here: it is the sensitive Terraform variable `grafana_auth`.
+ */
+export function grafanaTarget(env: NodeJS.ProcessEnv = process.env) {
+  return {
+    grafanaUrl: env.PIPEWATCH_GRAFANA_URL ?? 'http://localhost:3000',
+    datasourceUrls: {
+      prometheus: env.PIPEWATCH_PROMETHEUS_URL ?? 'http://localhost:9090',
+      loki: env.PIPEWATCH_LOKI_URL ?? 'http://localhost:3100',
+      alertmanager: env.PIPEWATCH_ALERTMANAGER_URL ?? 'http://localhost:9093',
+    },
+  };
+}

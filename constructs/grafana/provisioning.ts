@@ -1,10 +1,7 @@
-/** Datasource UIDs dashboards refer to; provisioned with exactly these UIDs so panels never lose their source. */
-export const DATASOURCE_UIDS = {
-  prometheus: 'pipewatch-prometheus',
-  loki: 'pipewatch-loki',
-  alertmanager: 'pipewatch-alertmanager',
-  postgres: 'pipewatch-postgres',
-} as const;
+import { ALERTMANAGER_DATASOURCE, LOKI_DATASOURCE, PipewatchDatasource, POSTGRES_DATASOURCE, PROMETHEUS_DATASOURCE } from '../../dashboards/common';
+
+/** Name, uid and type exactly as the dashboards refer to them, so panels never lose their source. */
+const identity = (d: PipewatchDatasource) => ({ name: d.name, uid: d.uid, type: d.type });
 
 export interface DatasourceTargets {
   readonly prometheusUrl: string;
@@ -20,12 +17,12 @@ export function datasourcesProvisioning(t: DatasourceTargets): object {
     apiVersion: 1,
     prune: true,
     datasources: [
-      { name: 'Prometheus', uid: DATASOURCE_UIDS.prometheus, type: 'prometheus', access: 'proxy', url: t.prometheusUrl, isDefault: true, editable: false,
+      { ...identity(PROMETHEUS_DATASOURCE), access: 'proxy', url: t.prometheusUrl, isDefault: true, editable: false,
         jsonData: { timeInterval: '15s', httpMethod: 'POST' } },
-      { name: 'Loki', uid: DATASOURCE_UIDS.loki, type: 'loki', access: 'proxy', url: t.lokiUrl, editable: false },
-      { name: 'Alertmanager', uid: DATASOURCE_UIDS.alertmanager, type: 'alertmanager', access: 'proxy', url: t.alertmanagerUrl, editable: false,
+      { ...identity(LOKI_DATASOURCE), access: 'proxy', url: t.lokiUrl, editable: false },
+      { ...identity(ALERTMANAGER_DATASOURCE), access: 'proxy', url: t.alertmanagerUrl, editable: false,
         jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false } },
-      { name: 'Run history', uid: DATASOURCE_UIDS.postgres, type: 'grafana-postgresql-datasource', url: t.postgres.hostPort, user: t.postgres.user, editable: false,
+      { ...identity(POSTGRES_DATASOURCE), url: t.postgres.hostPort, user: t.postgres.user, editable: false,
         jsonData: { database: t.postgres.database, sslmode: 'disable', postgresVersion: 1500 },
         secureJsonData: { password: `$__file{${t.postgres.passwordFile}}` } },
     ],

@@ -1,3 +1,5 @@
+import { readFileSync, readdirSync } from 'fs';
+import { join } from 'path';
 import { parse } from 'yaml';
 import { DEFAULT_IMAGES } from '../../constructs/core/images';
 import { Upload, container, containers, synthLocal, uploaded } from '../support/synth';
@@ -150,5 +152,20 @@ describe('GIVEN two environments on one Docker host', () => {
     expect(names(dev).filter((n) => names(pr).includes(n))).toEqual([]);
     expect(ports(dev).filter((p) => ports(pr).includes(p))).toEqual([]);
     expect(container(pr, 'pr-123-grafana').ports[0].external).toBe(13000);
+  });
+});
+
+describe('GIVEN the local stack with its dashboards', () => {
+  const { json } = synthLocal();
+  const grafana = container(json, 'dev-grafana');
+
+  test('THEN every dashboard is provisioned as the same JSON that is committed under dashboards/generated', () => {
+    const dir = join(__dirname, '../../dashboards/generated');
+    const files = readdirSync(dir).filter((f: string) => f.endsWith('.json'));
+    expect(files.length).toBe(9);
+    for (const file of files) {
+      const provisioned = JSON.parse(uploaded(grafana, `/etc/grafana/dashboards/pipewatch/${file}`));
+      expect(provisioned).toEqual(JSON.parse(readFileSync(join(dir, file), 'utf8')));
+    }
   });
 });

@@ -1,0 +1,4 @@
+export * from './provider';
+export * from './folder';
+export * from './data-source';
+export * from './dashboard';

@@ -1,0 +1,119 @@
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { PipelineSpec } from '../constructs/pipeline/spec';
+import { DashboardOptions, pipewatchDashboard, promQuery, statPanel, tablePanel, thresholds, timeseriesPanel, UNIT } from './common';
+import { layoutSections, PlaceablePanel, section } from './layout';
+
+const RESPONSE_TIME_BUCKETS = 'pipewatch_warehouse_response_time_seconds_bucket';
+
+function responseTimeQuantile(q: number, by: string, range: string): string {
+  return `histogram_quantile(${q}, sum by (${['le', by].filter(Boolean).join(', ')}) (rate(${RESPONSE_TIME_BUCKETS}[${range}])))`;
+}
+
+function dataLakePanels(): PlaceablePanel[] {
+  return [
+    statPanel({ title: 'Data-lake space used', unit: UNIT.bytes, queries: [promQuery('sum(pipewatch_datalake_space_used_bytes)', { instant: true })], width: 6 }),
+    statPanel({
+      title: 'Growth (past 24 h)',
+      unit: UNIT.bytes,
+      queries: [promQuery('sum(delta(pipewatch_datalake_space_used_bytes[24h]))', { instant: true })],
+      width: 6,
+    }),
+    statPanel({
+      title: 'Data-lake accesses',
+      description: 'Object accesses per second, all zones and operations.',
+      unit: UNIT.perSecond,
+      queries: [promQuery('sum(rate(pipewatch_datalake_accesses_total[$__rate_interval]))', { instant: true })],
+      width: 6,
+    }),
+    statPanel({
+      title: 'Zones',
+      unit: UNIT.count,
+      queries: [promQuery('count(count by (zone) (pipewatch_datalake_space_used_bytes))', { instant: true })],
+      width: 6,
+    }),
+    timeseriesPanel({
+      title: 'Space used by zone',
+      unit: UNIT.bytes,
+      queries: [promQuery('sum by (zone) (pipewatch_datalake_space_used_bytes)', { legend: '{{zone}}' })],
+    }),
+    timeseriesPanel({
+      title: 'Accesses by zone and operation',
+      unit: UNIT.perSecond,
+      queries: [promQuery('sum by (zone, operation) (rate(pipewatch_datalake_accesses_total[$__rate_interval]))', { legend: '{{zone}} {{operation}}' })],
+    }),
+  ];
+}
+
+function warehousePanels(): PlaceablePanel[] {
+  return [
+    statPanel({
+      title: 'Query response time p95',
+      unit: UNIT.seconds,
+      queries: [promQuery(responseTimeQuantile(0.95, '', '$__rate_interval'), { instant: true })],
+      thresholds: thresholds.higherIsWorse(1, 5),
+      width: 6,
+    }),
+    statPanel({
+      title: 'Records loaded',
+      description: 'Records loaded into the warehouse in the time range.',
+      unit: UNIT.count,
+      queries: [promQuery('sum(increase(pipewatch_warehouse_records_processed_total[$__range]))', { instant: true })],
+      width: 6,
+    }),
+    statPanel({
+      title: 'Load throughput',
+      unit: UNIT.rowsPerSecond,
+      queries: [promQuery('sum(rate(pipewatch_warehouse_records_processed_total[$__rate_interval]))', { instant: true })],
+      width: 6,
+    }),
+    statPanel({
+      title: 'Queries per second',
+      unit: UNIT.perSecond,
+      queries: [promQuery('sum(rate(pipewatch_warehouse_response_time_seconds_count[$__rate_interval]))', { instant: true })],
+      width: 6,
+    }),
+    timeseriesPanel({
+      title: 'Query response time',
+      unit: UNIT.seconds,
+      queries: [
+        promQuery(responseTimeQuantile(0.5, 'warehouse', '$__rate_interval'), { legend: '{{warehouse}} p50' }),
+        promQuery(responseTimeQuantile(0.95, 'warehouse', '$__rate_interval'), { legend: '{{warehouse}} p95' }),
+        promQuery(responseTimeQuantile(0.99, 'warehouse', '$__rate_interval'), { legend: '{{warehouse}} p99' }),
+      ],
+      thresholds: thresholds.higherIsWorse(1, 5),
+    }),
+    timeseriesPanel({
+      title: 'Records loaded by table',
+      unit: UNIT.rowsPerSecond,
+      queries: [promQuery('sum by (warehouse, table) (rate(pipewatch_warehouse_records_processed_total[$__rate_interval]))', { legend: '{{warehouse}}.{{table}}' })],
+    }),
+  ];
+}
+
+function pipelineOutputPanels(): PlaceablePanel[] {
+  return [
+    timeseriesPanel({
+      title: 'Rows processed by pipeline',
+      unit: UNIT.rowsPerSecond,
+      queries: [promQuery('sum by (dag_id) (rate(pipewatch_pipeline_rows_processed_total[$__rate_interval]))', { legend: '{{dag_id}}' })],
+    }),
+    tablePanel({
+      title: 'Business KPIs',
+      description: 'Latest value of each KPI the pipelines compute.',
+      unit: UNIT.count,
+      queries: [promQuery('max by (kpi) (pipewatch_business_kpi_value)', { instant: true, table: true })],
+      width: 12,
+    }).transformations([{ id: 'organize', options: { excludeByName: { Time: true } } }]),
+  ];
+}
+
+/** Platform-wide; the pipeline specs do not change it, but it keeps the dashboard-function shape. */
+export function dataLakeWarehouseDashboard(_specs: readonly PipelineSpec[], _options: DashboardOptions = {}): dashboard.DashboardBuilder {
+  const builder = pipewatchDashboard(
+    'dataLakeWarehouse',
+    'Data Lake & Warehouse',
+    'Storage and serving: data-lake space and accesses, warehouse response time, records loaded and what the pipelines produce.',
+    ['data'],
+  );
+  return layoutSections(builder, [section('Data lake', dataLakePanels()), section('Warehouse', warehousePanels()), section('Pipeline output', pipelineOutputPanels())]);
+}

@@ -1,0 +1,207 @@
+import * as common from '@grafana/grafana-foundation-sdk/common';
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { PipelineSpec } from '../constructs/pipeline/spec';
+import {
+  barGaugePanel,
+  COLOR,
+  DashboardOptions,
+  dagIdVariable,
+  detailLinkForDagIdField,
+  pipewatchDashboard,
+  promQuery,
+  runbookLink,
+  stateTimelinePanel,
+  statPanel,
+  thresholds,
+  timeseriesPanel,
+  UNIT,
+} from './common';
+import { layoutSections, PlaceablePanel, section } from './layout';
+import { DAG_FILTER, runs } from './queries';
+import { PIPELINE_ALERTS } from './runbooks';
+import {
+  deadlinesWithoutFixedSchedule,
+  errorBudgetBurnRate,
+  errorBudgetRemaining,
+  sloSummary,
+  stalenessBudgetUsed,
+  timeLeftBeforeDeadline,
+} from './targets';
+
+/** Burn rate that spends a 28-day budget in 2 days: the usual fast-burn paging threshold. */
+const FAST_BURN = 14.4;
+
+const VIOLATION_MAPPINGS: dashboard.ValueMapping[] = [
+  {
+    type: dashboard.MappingType.ValueToText,
+    options: { '0': { text: 'Fresh', color: COLOR.ok, index: 0 }, '1': { text: 'Stale', color: COLOR.bad, index: 1 } },
+  },
+];
+
+function compliancePanels(specs: readonly PipelineSpec[], options: DashboardOptions): PlaceablePanel[] {
+  const budget = stalenessBudgetUsed(specs);
+  const timeLeft = timeLeftBeforeDeadline(specs);
+  const withLimit = specs.filter((s) => s.maxStaleness).length;
+  const atRisk = [budget && `(${budget} > 0.75)`, timeLeft && `(${timeLeft} < 600)`].filter(Boolean).join(' or ');
+  return [
+    ...(budget
+      ? [
+          statPanel({
+            title: 'Freshness compliance',
+            description: `Share of the ${withLimit} pipelines with a max staleness whose data is within it right now.`,
+            unit: UNIT.ratio,
+            queries: [promQuery(`(count(${budget} <= 1) or vector(0)) / ${withLimit}`, { instant: true })],
+            thresholds: thresholds.lowerIsWorse(0.75, 1),
+            links: [runbookLink(PIPELINE_ALERTS.dataStale, options)],
+            width: 6,
+          }),
+        ]
+      : []),
+    ...(atRisk
+      ? [
+          statPanel({
+            title: 'Pipelines at risk',
+            description: 'Pipelines past 75% of their max staleness, or within 10 minutes of a deadline they have not met yet.',
+            unit: UNIT.count,
+            queries: [promQuery(`count(${atRisk}) or vector(0)`, { instant: true })],
+            thresholds: thresholds.anyIsBad(),
+            width: 6,
+          }),
+        ]
+      : []),
+    ...(timeLeft
+      ? [
+          statPanel({
+            title: 'Deadlines overdue now',
+            description: 'Pipelines whose current scheduled run has passed its deadline without succeeding.',
+            unit: UNIT.count,
+            queries: [promQuery(`count(${timeLeft} < 0) or vector(0)`, { instant: true })],
+            thresholds: thresholds.anyIsBad(),
+            links: [runbookLink(PIPELINE_ALERTS.deadlineMissed, options)],
+            width: 6,
+          }),
+        ]
+      : []),
+    statPanel({
+      title: 'Run success rate',
+      description: 'Share of runs of the selected pipelines that succeeded in the time range.',
+      unit: UNIT.ratio,
+      queries: [promQuery(`(sum(${runs.succeeded(DAG_FILTER, '$__range')}) or vector(0)) / sum(${runs.total(DAG_FILTER, '$__range')})`, { instant: true })],
+      thresholds: thresholds.lowerIsWorse(0.95, 0.99),
+      links: [runbookLink(PIPELINE_ALERTS.runFailed, options)],
+      width: 6,
+    }),
+  ];
+}
+
+function freshnessAndDeadlinePanels(specs: readonly PipelineSpec[], options: DashboardOptions): PlaceablePanel[] {
+  const budget = stalenessBudgetUsed(specs);
+  const timeLeft = timeLeftBeforeDeadline(specs);
+  const untracked = deadlinesWithoutFixedSchedule(specs);
+  const panels: PlaceablePanel[] = [];
+  if (budget) {
+    panels.push(
+      barGaugePanel({
+        title: 'Staleness budget used',
+        description: 'Data age as a share of each pipeline’s own max staleness: 100% means stale.',
+        unit: UNIT.ratio,
+        queries: [promQuery(budget, { legend: '{{dag_id}}', instant: true })],
+        thresholds: thresholds.higherIsWorse(0.75, 1),
+        links: [runbookLink(PIPELINE_ALERTS.dataStale, options)],
+      })
+        .min(0)
+        .max(1)
+        .dataLinks([detailLinkForDagIdField()]),
+    );
+  }
+  if (timeLeft) {
+    panels.push(
+      barGaugePanel({
+        title: 'Time left before deadline',
+        description:
+          'Until each pipeline’s current scheduled run must finish (negative: overdue). Pipelines that already succeeded since their scheduled time are not shown.' +
+          (untracked.length ? ` Not computed for schedules without a fixed period: ${untracked.join(', ')}.` : ''),
+        unit: UNIT.duration,
+        queries: [promQuery(timeLeft, { legend: '{{dag_id}}', instant: true })],
+        thresholds: thresholds.lowerIsWorse(0, 600),
+        links: [runbookLink(PIPELINE_ALERTS.deadlineMissed, options)],
+      }).dataLinks([detailLinkForDagIdField()]),
+    );
+  }
+  return panels;
+}
+
+function historyPanels(specs: readonly PipelineSpec[], options: DashboardOptions): PlaceablePanel[] {
+  const budget = stalenessBudgetUsed(specs, DAG_FILTER);
+  return [
+    ...(budget
+      ? [
+          stateTimelinePanel({
+            title: 'Freshness violations',
+            description: 'When each pipeline’s data was older than its max staleness.',
+            unit: UNIT.state,
+            queries: [promQuery(`${budget} > bool 1`, { legend: '{{dag_id}}' })],
+            mappings: VIOLATION_MAPPINGS,
+            links: [runbookLink(PIPELINE_ALERTS.dataStale, options)],
+          }),
+        ]
+      : []),
+    timeseriesPanel({
+      title: 'Failed runs (past hour)',
+      unit: UNIT.count,
+      queries: [promQuery(runs.failed(DAG_FILTER, '1h'), { legend: '{{dag_id}}' })],
+      thresholds: thresholds.anyIsBad(),
+      links: [runbookLink(PIPELINE_ALERTS.runFailed, options)],
+      width: 24,
+    }),
+  ];
+}
+
+function errorBudgetPanels(specs: readonly PipelineSpec[], options: DashboardOptions): PlaceablePanel[] {
+  const burn = errorBudgetBurnRate(specs, DAG_FILTER, '1h');
+  const remaining = errorBudgetRemaining(specs);
+  const slos = `SLOs: ${sloSummary(specs)}.`;
+  return [
+    ...(burn
+      ? [
+          timeseriesPanel({
+            title: 'Error-budget burn rate (1 h)',
+            description: `Failure share of the past hour divided by the allowed failure share. 1 spends the budget exactly over the SLO window; ${FAST_BURN} spends a 28-day budget in 2 days. ${slos}`,
+            unit: UNIT.count,
+            queries: [promQuery(burn, { legend: '{{dag_id}}' })],
+            thresholds: thresholds.higherIsWorse(1, FAST_BURN),
+            links: [runbookLink(PIPELINE_ALERTS.errorBudgetBurnFast, options), runbookLink(PIPELINE_ALERTS.errorBudgetBurnSlow, options)],
+          }).thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed)),
+        ]
+      : []),
+    ...(remaining
+      ? [
+          barGaugePanel({
+            title: 'Error budget remaining',
+            description: `Share of each pipeline’s error budget left over its SLO window; below 0 the SLO is missed. ${slos}`,
+            unit: UNIT.ratio,
+            queries: [promQuery(remaining, { legend: '{{dag_id}}', instant: true })],
+            thresholds: thresholds.lowerIsWorse(0, 0.25),
+            links: [runbookLink(PIPELINE_ALERTS.errorBudgetBurnSlow, options)],
+          })
+            .max(1)
+            .dataLinks([detailLinkForDagIdField()]),
+        ]
+      : []),
+  ];
+}
+
+export function slaFreshnessDashboard(specs: readonly PipelineSpec[], options: DashboardOptions = {}): dashboard.DashboardBuilder {
+  const builder = pipewatchDashboard(
+    'slaFreshness',
+    'SLA & Freshness',
+    'Is every pipeline delivering on time? Freshness against each max staleness, time left before deadlines, violation history and error-budget burn.',
+    ['pipelines', 'sla'],
+  ).withVariable(dagIdVariable(specs, { multi: true }));
+  return layoutSections(builder, [
+    { panels: compliancePanels(specs, options) },
+    section('Freshness and deadlines', freshnessAndDeadlinePanels(specs, options)),
+    section('Violation history', historyPanels(specs, options)),
+    section('Error budget', errorBudgetPanels(specs, options)),
+  ]);
+}

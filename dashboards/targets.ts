@@ -1,0 +1,101 @@
+/**
+ * Each pipeline's own targets (staleness limit, deadline, SLO, expected
+ * durations, checked datasets) as PromQL, built from its spec, so one query
+ * judges every pipeline against its own numbers.
+ */
+import { Duration } from '../constructs/core/duration';
+import { PipelineSpec } from '../constructs/pipeline/spec';
+import { dataAgeSeconds, runs } from './queries';
+import { lastScheduledRunExpr } from './schedule';
+import { constantVector, perPipeline } from './spec-vectors';
+
+/** PipelineSpec.slo's documented default. */
+const DEFAULT_SLO = { successRatio: 0.99, window: Duration.days(28) } as const;
+
+/** Avoids float noise such as 0.010000000000000009 in rendered queries. */
+function tidy(n: number): number {
+  return Number(n.toPrecision(6));
+}
+
+export function maxStalenessSeconds(specs: readonly PipelineSpec[]): string | undefined {
+  return perPipeline(specs, (s) => s.maxStaleness?.toSeconds());
+}
+
+/** Data age as a share of the pipeline's staleness limit: 1 means the limit is reached. */
+export function stalenessBudgetUsed(specs: readonly PipelineSpec[], selector = ''): string | undefined {
+  const limits = maxStalenessSeconds(specs);
+  return limits && `(${dataAgeSeconds(selector)}) / on(dag_id) ${limits}`;
+}
+
+function deadlineInstant(spec: PipelineSpec): string | undefined {
+  const scheduled = spec.deadline && lastScheduledRunExpr(spec.schedule);
+  return scheduled && `${scheduled} + ${spec.deadline!.toSeconds()}`;
+}
+
+/** Pipelines with a deadline whose schedule has no fixed period, so no time-left figure can be drawn. */
+export function deadlinesWithoutFixedSchedule(specs: readonly PipelineSpec[]): string[] {
+  return specs.filter((s) => s.deadline && !lastScheduledRunExpr(s.schedule)).map((s) => s.dagId);
+}
+
+/**
+ * Seconds until the current scheduled run's deadline (negative once overdue),
+ * only for pipelines that have not succeeded since that run was scheduled.
+ */
+export function timeLeftBeforeDeadline(specs: readonly PipelineSpec[]): string | undefined {
+  const withDeadline = specs.filter((s) => deadlineInstant(s) !== undefined);
+  const timeLeft = perPipeline(withDeadline, (s) => `${deadlineInstant(s)} - time()`);
+  const scheduled = perPipeline(withDeadline, (s) => lastScheduledRunExpr(s.schedule));
+  if (!timeLeft || !scheduled) return undefined;
+  return `${timeLeft} unless on(dag_id) (max by (dag_id) (pipewatch_pipeline_last_success_timestamp_seconds) >= on(dag_id) ${scheduled})`;
+}
+
+function slo(spec: PipelineSpec): { successRatio: number; window: Duration } {
+  return { successRatio: spec.slo?.successRatio ?? DEFAULT_SLO.successRatio, window: spec.slo?.window ?? DEFAULT_SLO.window };
+}
+
+/** Allowed failure share per pipeline (1 - SLO success ratio). */
+export function errorBudgets(specs: readonly PipelineSpec[]): string | undefined {
+  return perPipeline(specs, (s) => tidy(1 - slo(s).successRatio));
+}
+
+/** How fast each pipeline spends its error budget over the range: 1 spends it exactly over the SLO window. */
+export function errorBudgetBurnRate(specs: readonly PipelineSpec[], selector: string, range: string): string | undefined {
+  const budgets = errorBudgets(specs);
+  return budgets && `(${runs.failureRatio(selector, range)}) / on(dag_id) ${budgets}`;
+}
+
+/** Share of the error budget left over each pipeline's own SLO window (below 0: SLO missed). */
+export function errorBudgetRemaining(specs: readonly PipelineSpec[]): string | undefined {
+  if (specs.length === 0) return undefined;
+  return specs
+    .map((s) => {
+      const { successRatio, window } = slo(s);
+      return `(1 - (${runs.failureRatio(`dag_id="${s.dagId}"`, window.toPromDuration())}) / ${tidy(1 - successRatio)})`;
+    })
+    .join(' or ');
+}
+
+/** SLOs in words, for panel descriptions. */
+export function sloSummary(specs: readonly PipelineSpec[]): string {
+  return specs.map((s) => `${s.dagId} ${tidy(slo(s).successRatio * 100)}% over ${slo(s).window.toPromDuration()}`).join('; ');
+}
+
+export function expectedRunSeconds(specs: readonly PipelineSpec[]): string | undefined {
+  return perPipeline(specs, (s) => s.expectedDuration.toSeconds());
+}
+
+export function expectedTaskSeconds(specs: readonly PipelineSpec[]): string | undefined {
+  return constantVector(specs.flatMap((s) => s.tasks.map((t) => ({ labels: { dag_id: s.dagId, task_id: t.taskId }, value: t.expectedDuration.toSeconds() }))));
+}
+
+/** Which dataset each declared check covers: the failure counters carry only the check name. */
+export function checkDatasets(specs: readonly PipelineSpec[]): string | undefined {
+  return constantVector(
+    specs.flatMap((s) => (s.dataQualityChecks ?? []).map((c) => ({ labels: { dag_id: s.dagId, check: c.name, dataset: c.dataset }, value: 1 }))),
+  );
+}
+
+/** Minimum completeness per dataset, as declared on the checks. */
+export function completenessMinimums(specs: readonly PipelineSpec[]): { dataset: string; minimum: number }[] {
+  return specs.flatMap((s) => (s.dataQualityChecks ?? []).flatMap((c) => (c.minCompleteness === undefined ? [] : [{ dataset: c.dataset, minimum: c.minCompleteness }])));
+}

@@ -1,0 +1,187 @@
+import { DASHBOARD_UIDS } from '../../constructs/core/links';
+import { Duration } from '../../constructs/core/duration';
+import { datasourcesProvisioning } from '../../constructs/grafana/provisioning';
+import { PipelineSpec } from '../../constructs/pipeline/spec';
+import { ALERTMANAGER_DATASOURCE, LOKI_DATASOURCE, POSTGRES_DATASOURCE, PROMETHEUS_DATASOURCE } from '../../dashboards/common';
+import { allDashboards, DashboardJson } from '../../dashboards/index';
+import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
+import { EXAMPLE_DASHBOARDS, exampleDashboard, expressions, panels, panelTitled } from './fixtures';
+
+type Json = Record<string, any>;
+
+function datasourceRefs(value: unknown, found: Json[] = []): Json[] {
+  if (Array.isArray(value)) value.forEach((v) => datasourceRefs(v, found));
+  else if (value && typeof value === 'object') {
+    for (const [key, v] of Object.entries(value)) {
+      if (key === 'datasource' && v && typeof v === 'object') found.push(v as Json);
+      datasourceRefs(v, found);
+    }
+  }
+  return found;
+}
+
+function overlaps(a: Json, b: Json): boolean {
+  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+const newPipeline: PipelineSpec = {
+  dagId: 'billing_export',
+  schedule: '@daily',
+  ownerTeam: 'finance',
+  expectedDuration: Duration.minutes(20),
+  maxStaleness: Duration.hours(30),
+  tasks: [{ taskId: 'export', expectedDuration: Duration.minutes(20) }],
+};
+
+describe('GIVEN the example pipelines', () => {
+  test('WHEN all dashboards are built THEN there is one per registered uid, in registry order, titled', () => {
+    expect(EXAMPLE_DASHBOARDS.map((d) => [d.key, d.uid])).toEqual(Object.entries(DASHBOARD_UIDS));
+    for (const d of EXAMPLE_DASHBOARDS) {
+      expect(d.json.uid).toBe(d.uid);
+      expect(d.title).toBe(d.json.title);
+    }
+  });
+
+  test('WHEN looking at every datasource reference THEN each uses one of the fixed pipewatch datasources', () => {
+    const allowed = [PROMETHEUS_DATASOURCE, LOKI_DATASOURCE, ALERTMANAGER_DATASOURCE, POSTGRES_DATASOURCE].map((d) => `${d.type}/${d.uid}`);
+    const used = new Set(EXAMPLE_DASHBOARDS.flatMap((d) => datasourceRefs(d.json)).map((r) => `${r.type}/${r.uid}`));
+    expect([...used].filter((ref) => !allowed.includes(ref))).toEqual([]);
+    expect(used).toEqual(new Set(['prometheus/pipewatch-prometheus', 'loki/pipewatch-loki']));
+  });
+
+  test('WHEN the Docker stack provisions Grafana THEN its datasources have exactly the UIDs and types the dashboards refer to', () => {
+    const provisioned = (datasourcesProvisioning({
+      prometheusUrl: 'http://prometheus:9090',
+      lokiUrl: 'http://loki:3100',
+      alertmanagerUrl: 'http://alertmanager:9093',
+      postgres: { hostPort: 'postgres:5432', database: 'history', user: 'reader', passwordFile: '/run/secrets/x' },
+    }) as { datasources: Json[] }).datasources.map((d) => `${d.type}/${d.uid}`);
+    expect(provisioned.sort()).toEqual([PROMETHEUS_DATASOURCE, LOKI_DATASOURCE, ALERTMANAGER_DATASOURCE, POSTGRES_DATASOURCE].map((d) => `${d.type}/${d.uid}`).sort());
+  });
+
+  test('WHEN laying out panels THEN every panel fits the 24-column grid and none overlaps another', () => {
+    for (const { json, title } of EXAMPLE_DASHBOARDS) {
+      const boxes = (json.panels as Json[]).map((p) => ({ title: p.title, ...p.gridPos }));
+      for (const box of boxes) expect({ title, panel: box.title, fits: box.x + box.w <= 24 }).toEqual({ title, panel: box.title, fits: true });
+      const clashes = boxes.flatMap((a, i) => boxes.slice(i + 1).filter((b) => overlaps(a, b)).map((b) => `${a.title} / ${b.title}`));
+      expect({ title, clashes }).toEqual({ title, clashes: [] });
+    }
+  });
+});
+
+describe('GIVEN the Pipeline Overview', () => {
+  const overview = exampleDashboard('pipelineOverview');
+
+  test('WHEN rendered THEN each pipeline has a tile that links to its detail dashboard with dag_id set', () => {
+    for (const spec of EXAMPLE_PIPELINES) {
+      const tile = panelTitled(overview, spec.dagId);
+      expect(tile.links).toEqual([expect.objectContaining({ url: `/d/pipewatch-pipeline-detail?var-dag_id=${spec.dagId}&\${__url_time_range}` })]);
+      expect(expressions(tile)[0]).toContain(`dag_id="${spec.dagId}"`);
+    }
+  });
+
+  test("WHEN a tile is coloured THEN it turns orange at 75% and red at 100% of that pipeline's own max staleness", () => {
+    const tile = panelTitled(overview, 'ml_pipeline');
+    expect(tile.fieldConfig.defaults.thresholds.steps).toEqual([
+      { value: null, color: 'green' },
+      { value: 26 * 3600 * 0.75, color: 'orange' },
+      { value: 26 * 3600, color: 'red' },
+    ]);
+  });
+
+  test('WHEN the dashboard links are listed THEN there is one detail link per pipeline after the navigation dropdown', () => {
+    expect((overview.links as Json[]).map((l) => l.title)).toEqual(['pipewatch dashboards', ...EXAMPLE_PIPELINES.map((s) => `Pipeline detail: ${s.dagId}`)]);
+  });
+
+  test('WHEN the recent-runs table is clicked on a dag_id THEN it opens that pipeline in the detail dashboard', () => {
+    const table = panelTitled(overview, 'Runs in the time range');
+    const link = table.fieldConfig.overrides.find((o: Json) => o.matcher.options === 'dag_id').properties[0].value[0];
+    expect(link.url).toBe('/d/pipewatch-pipeline-detail?var-dag_id=${__data.fields.dag_id}&${__url_time_range}');
+  });
+
+  test('WHEN a pipeline is added to the specs THEN the overview gains its tile and link without other code changes', () => {
+    const withNew = allDashboards([...EXAMPLE_PIPELINES, newPipeline]).find((d) => d.key === 'pipelineOverview')!.json;
+    expect(panelTitled(withNew, 'billing_export').links[0].url).toContain('var-dag_id=billing_export');
+    expect(panels(withNew)).toHaveLength(panels(overview).length + 1);
+  });
+});
+
+describe('GIVEN options with a custom runbook location', () => {
+  test('WHEN dashboards are built THEN runbook links point there, one anchor per alert', () => {
+    const [overview] = allDashboards(EXAMPLE_PIPELINES, { runbookBaseUrl: 'https://wiki.example.com/runbooks' });
+    expect(panelTitled(overview.json, 'Failed runs').links).toEqual([expect.objectContaining({ title: 'Runbook: PipelineRunFailed', url: 'https://wiki.example.com/runbooks#pipelinerunfailed' })]);
+  });
+});
+
+describe('GIVEN the Pipeline Detail dashboard', () => {
+  const detail = exampleDashboard('pipelineDetail');
+  const variable = (detail.templating as Json).list[0];
+
+  test('WHEN opened THEN it is templated by a single dag_id that defaults to the first pipeline', () => {
+    expect(variable).toMatchObject({ name: 'dag_id', multi: false, current: { value: EXAMPLE_PIPELINES[0].dagId } });
+  });
+
+  test('WHEN its Prometheus queries run THEN every one is narrowed to the selected DAG', () => {
+    const prometheus = panels(detail).flatMap((p) => (p.targets as Json[]).filter((t) => t.datasource.type === 'prometheus').map((t) => [p.title, t.expr]));
+    expect(prometheus.filter(([, expr]) => !expr.includes('$dag_id'))).toEqual([]);
+  });
+
+  test("WHEN its logs panels query Loki THEN they read the DAG's task logs by the shipper's labels", () => {
+    expect(expressions(panelTitled(detail, 'Task logs'))).toEqual(['{job="airflow-tasks", dag_id="$dag_id"}']);
+  });
+
+  test('WHEN task durations are judged THEN they are divided by the durations each spec expects', () => {
+    const [expr] = expressions(panelTitled(detail, 'Task duration against expected'));
+    expect(expr).toContain('label_replace(label_replace(vector(360), "dag_id", "example_etl", "", ""), "task_id", "transform", "", "")');
+  });
+});
+
+describe('GIVEN the SLA & Freshness dashboard', () => {
+  const sla: DashboardJson = exampleDashboard('slaFreshness');
+
+  test("WHEN staleness is measured THEN each pipeline is compared with its own max staleness", () => {
+    const [expr] = expressions(panelTitled(sla, 'Staleness budget used'));
+    for (const spec of EXAMPLE_PIPELINES) expect(expr).toContain(`vector(${spec.maxStaleness!.toSeconds()}), "dag_id", "${spec.dagId}"`);
+  });
+
+  test('WHEN time left before deadlines is shown THEN only pipelines with a deadline appear', () => {
+    const [expr] = expressions(panelTitled(sla, 'Time left before deadline'));
+    expect(expr).toContain('"ml_pipeline"');
+    expect(expr).not.toContain('"data_quality"');
+  });
+});
+
+describe('GIVEN the Data Quality dashboard', () => {
+  test('WHEN completeness is coloured THEN each declared dataset uses the minimum its check declares', () => {
+    const panel = panelTitled(exampleDashboard('dataQuality'), 'Completeness by dataset');
+    const minimumOf = (dataset: string) => panel.fieldConfig.overrides.find((o: Json) => o.matcher.options === dataset).properties[0].value.steps[1].value;
+    expect(minimumOf('warehouse_orders')).toBe(0.98);
+    expect(minimumOf('warehouse_customers')).toBe(0.99);
+  });
+});
+
+describe('GIVEN the Logs dashboard', () => {
+  const logs = exampleDashboard('logs');
+
+  test('WHEN it queries container logs THEN it selects job="containers" filtered by the container variable', () => {
+    expect(expressions(panelTitled(logs, 'Container logs'))).toEqual(['{job="containers", container=~"$container"} |= "$search"']);
+  });
+
+  test('WHEN the container variable loads its values THEN they come from Loki', () => {
+    const container = (logs.templating as Json).list.find((v: Json) => v.name === 'container');
+    expect(container).toMatchObject({ datasource: { type: 'loki', uid: 'pipewatch-loki' }, query: 'label_values({job="containers"}, container)' });
+  });
+});
+
+describe('GIVEN the Alerts dashboard', () => {
+  const alerts = exampleDashboard('alerts');
+
+  test('WHEN filtering by team THEN the choices are the teams that own the pipelines', () => {
+    expect((alerts.templating as Json).list[0]).toMatchObject({ name: 'team', query: 'analytics,data-platform,ml', includeAll: true });
+  });
+
+  test('WHEN showing what fires THEN it reads the ALERTS series and links to the Alertmanager pages', () => {
+    expect(expressions(panelTitled(alerts, 'Firing alerts by name'))).toEqual(['count by (alertname) (ALERTS{alertstate="firing", team=~"$team"})']);
+    expect((alerts.links as Json[]).map((l) => l.url)).toContain('/alerting/groups?alertmanager=pipewatch-alertmanager');
+  });
+});

@@ -1,0 +1,102 @@
+/**
+ * Static tier: Prometheus's own parser and evaluator. Lint's lezer grammar
+ * checks syntax; promtool also checks types (a scalar where a vector is due)
+ * and evaluates the trickiest query builders against known series.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { stringify } from 'yaml';
+import { Duration } from '../../constructs/core/duration';
+import { PipelineSpec } from '../../constructs/pipeline/spec';
+import { panelsOf } from '../../dashboards/panels';
+import { runs } from '../../dashboards/queries';
+import { stalenessBudgetUsed, timeLeftBeforeDeadline } from '../../dashboards/targets';
+import { substituteVariables } from '../../dashboards/template-variables';
+import { requireTool, run } from '../support/tools';
+import { EXAMPLE_DASHBOARDS } from './fixtures';
+
+let workdir: string;
+beforeAll(() => {
+  workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipewatch-promtool-'));
+});
+afterAll(() => fs.rmSync(workdir, { recursive: true, force: true }));
+
+function promtool(args: string[], file: string, content: unknown): string {
+  const target = path.join(workdir, file);
+  fs.writeFileSync(target, stringify(content));
+  return run(requireTool('promtool'), [...args, target], workdir);
+}
+
+describe('GIVEN every PromQL query of every dashboard', () => {
+  test('WHEN promtool parses them as recording rules THEN all are valid, types included', () => {
+    const rules = EXAMPLE_DASHBOARDS.flatMap((d) =>
+      panelsOf(d.json).flatMap((p) => p.queries.filter((q) => q.language === 'promql').map((q) => ({ expr: substituteVariables(q.expr).text }))),
+    ).map((rule, i) => ({ record: `dashboard:query_${i}:check`, ...rule }));
+    expect(rules.length).toBeGreaterThan(100);
+    expect(promtool(['check', 'rules'], 'queries.yml', { groups: [{ name: 'dashboard-queries', rules }] })).toContain(`SUCCESS: ${rules.length} rules found`);
+  });
+});
+
+const hourly = (dagId: string): PipelineSpec => ({
+  dagId,
+  schedule: '@hourly',
+  ownerTeam: 'data-platform',
+  expectedDuration: Duration.minutes(5),
+  deadline: Duration.minutes(30),
+  maxStaleness: Duration.hours(2),
+  tasks: [],
+});
+
+describe('GIVEN known series', () => {
+  test('WHEN the query builders are evaluated THEN they compute what the panels claim', () => {
+    fs.writeFileSync(path.join(workdir, 'no-rules.yml'), 'groups: []\n');
+    const tests = {
+      rule_files: ['no-rules.yml'],
+      evaluation_interval: '1m',
+      tests: [
+        {
+          interval: '1m',
+          input_series: [
+            // only_failures never succeeded; always_ok never failed.
+            { series: 'airflow_dagrun_failed_count{dag_id="only_failures"}', values: '0+1x20' },
+            { series: 'airflow_dagrun_duration_count{dag_id="always_ok"}', values: '0+1x20' },
+          ],
+          promql_expr_test: [
+            {
+              expr: runs.successRatio('', '10m'),
+              eval_time: '15m',
+              exp_samples: [
+                { labels: '{dag_id="only_failures"}', value: 0 },
+                { labels: '{dag_id="always_ok"}', value: 1 },
+              ],
+            },
+          ],
+        },
+        {
+          interval: '1m',
+          input_series: [
+            // late last succeeded at t=0; done succeeded at 61m40s, after the 60m run was scheduled.
+            { series: 'pipewatch_pipeline_last_success_timestamp_seconds{dag_id="late"}', values: '0x80' },
+            { series: 'pipewatch_pipeline_last_success_timestamp_seconds{dag_id="done"}', values: '3700x80' },
+          ],
+          promql_expr_test: [
+            {
+              // At 70m the 60m run of "late" has 20 minutes left before its 30-minute deadline.
+              expr: timeLeftBeforeDeadline([hourly('late'), hourly('done')])!,
+              eval_time: '70m',
+              exp_samples: [{ labels: '{dag_id="late"}', value: 1200 }],
+            },
+            {
+              // Data 70 minutes old against a 2-hour limit.
+              expr: stalenessBudgetUsed([hourly('late')])!,
+              eval_time: '70m',
+              exp_samples: [{ labels: '{dag_id="late"}', value: 70 / 120 }],
+            },
+          ],
+        },
+      ],
+    };
+    expect(promtool(['test', 'rules'], 'query-builders.test.yml', tests)).toContain('SUCCESS');
+  });
+});

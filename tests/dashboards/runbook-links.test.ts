@@ -1,0 +1,16 @@
+import { PipelineAlertBuilder } from '../../constructs/pipeline/alerts';
+import { parseSchedule } from '../../constructs/pipeline/schedule';
+import { PIPELINE_ALERTS } from '../../dashboards/runbooks';
+import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
+
+describe('GIVEN the alert rules built for the example pipelines', () => {
+  const ruleNames = new Set(EXAMPLE_PIPELINES.flatMap((spec) => new PipelineAlertBuilder(spec, parseSchedule(spec.schedule)).drafts().map((d) => d.alert)));
+
+  test('WHEN dashboards link to runbooks THEN every alert name they use is an alert the rules define', () => {
+    expect(Object.values(PIPELINE_ALERTS).filter((name) => !ruleNames.has(name))).toEqual([]);
+  });
+
+  test('WHEN the rules define a pipeline alert THEN the dashboards know its runbook', () => {
+    expect([...ruleNames].filter((name) => !(Object.values(PIPELINE_ALERTS) as string[]).includes(name))).toEqual([]);
+  });
+});
