@@ -1,0 +1,70 @@
+import { PipelineSpec } from '../../../constructs/pipeline/spec';
+import { Random } from '../random';
+import { AirflowPlatformSimulation, AirflowPlatformSnapshot } from './airflow-platform';
+import { DataPlatformSimulation, DataPlatformSnapshot } from './data-platform';
+import { SimulationEvent } from './events';
+import { PipelineSimulation, ScenarioLookup } from './pipeline';
+
+export interface SimulationOptions {
+  readonly pipelines: readonly PipelineSpec[];
+  readonly seed: string;
+  /** Pipeline time the simulation starts at. */
+  readonly startMs: number;
+  readonly scenarios: ScenarioLookup;
+}
+
+export interface SimulationSnapshot {
+  readonly nowMs: number;
+  readonly lastSuccessMs: ReadonlyArray<{ readonly dagId: string; readonly atMs: number }>;
+  readonly airflow: AirflowPlatformSnapshot;
+  readonly data: DataPlatformSnapshot;
+}
+
+/** Every pipeline plus the platform around them, stepped together through pipeline time. */
+export class Simulation {
+  private readonly pipelines: readonly PipelineSimulation[];
+  private readonly airflow: AirflowPlatformSimulation;
+  private readonly data: DataPlatformSimulation;
+  private currentMs: number;
+
+  constructor(options: SimulationOptions) {
+    const duplicates = options.pipelines.map((p) => p.dagId).filter((id, i, ids) => ids.indexOf(id) !== i);
+    if (duplicates.length > 0) throw new Error(`duplicate dagId(s) ${[...new Set(duplicates)].join(', ')}: every pipeline needs its own dag id`);
+    const random = new Random(options.seed);
+    this.pipelines = options.pipelines.map(
+      (spec) => new PipelineSimulation(spec, random.fork(`pipeline/${spec.dagId}`), options.scenarios, options.startMs),
+    );
+    this.airflow = new AirflowPlatformSimulation(random.fork('airflow'), options.pipelines.map((p) => p.dagId), options.startMs);
+    this.data = new DataPlatformSimulation(random.fork('data-platform'));
+    this.currentMs = options.startMs;
+    this.data.advanceTo(options.startMs);
+  }
+
+  get nowMs(): number {
+    return this.currentMs;
+  }
+
+  /** Plays pipeline time forward to `toMs` and returns what happened, in per-pipeline order. Earlier times are ignored. */
+  advanceTo(toMs: number): SimulationEvent[] {
+    if (toMs <= this.currentMs) return [];
+    const events: SimulationEvent[] = [];
+    for (const pipeline of this.pipelines) pipeline.advanceTo(toMs, events);
+    for (const event of events) if (event.kind === 'run_finished') this.data.recordRun(event.run);
+    const heartbeats = this.airflow.advanceTo(toMs);
+    if (heartbeats) events.push(heartbeats);
+    this.data.advanceTo(toMs);
+    this.currentMs = toMs;
+    return events;
+  }
+
+  snapshot(): SimulationSnapshot {
+    let runningTasks = 0;
+    for (const pipeline of this.pipelines) if (pipeline.isRunningTaskAt(this.currentMs)) runningTasks++;
+    return {
+      nowMs: this.currentMs,
+      lastSuccessMs: this.pipelines.map((p) => ({ dagId: p.dagId, atMs: p.lastSuccessAtMs })),
+      airflow: this.airflow.snapshot(runningTasks),
+      data: this.data.snapshot(),
+    };
+  }
+}

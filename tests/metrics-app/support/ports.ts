@@ -1,0 +1,13 @@
+import { createServer } from 'net';
+
+/** A TCP port free on 127.0.0.1 right now (the OS picks it), for servers that cannot bind port 0 themselves. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}

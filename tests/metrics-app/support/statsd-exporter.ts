@@ -1,0 +1,107 @@
+import { ChildProcess, execFile, spawn } from 'child_process';
+import { createSocket } from 'dgram';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join, resolve } from 'path';
+import { promisify } from 'util';
+import { stringify } from 'yaml';
+import { freePort } from './ports';
+
+const REPO_ROOT = resolve(__dirname, '../../..');
+
+/**
+ * Builds (or finds in the cache) statsd_exporter through scripts/install-statsd-exporter.sh.
+ * Rejects with the script's output when the build fails: the comparison must not be skipped.
+ */
+export async function installStatsdExporter(): Promise<string> {
+  try {
+    const { stdout } = await promisify(execFile)('bash', [join(REPO_ROOT, 'scripts/install-statsd-exporter.sh')], { timeout: 300_000 });
+    return stdout.trim().split('\n').pop()!;
+  } catch (error) {
+    const { stderr, message } = error as { stderr?: string; message: string };
+    throw new Error(`scripts/install-statsd-exporter.sh failed: ${message}\n${stderr ?? ''}`);
+  }
+}
+
+/** A statsd_exporter on loopback ports with the given mapping. */
+export class StatsdExporter {
+  private linesSent = 0;
+
+  private constructor(
+    private readonly process: ChildProcess,
+    private readonly udpPort: number,
+    private readonly webPort: number,
+    private readonly dir: string,
+  ) {}
+
+  static async start(binary: string, mapping: unknown): Promise<StatsdExporter> {
+    const dir = mkdtempSync(join(tmpdir(), 'pipewatch-statsd-'));
+    const mappingFile = join(dir, 'mapping.yaml');
+    writeFileSync(mappingFile, stringify(mapping));
+    const [udpPort, webPort] = [await freePort(), await freePort()];
+    const child = spawn(
+      binary,
+      [
+        `--statsd.listen-udp=127.0.0.1:${udpPort}`,
+        '--statsd.listen-tcp=',
+        `--web.listen-address=127.0.0.1:${webPort}`,
+        `--statsd.mapping-config=${mappingFile}`,
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    const exporter = new StatsdExporter(child, udpPort, webPort, dir);
+    await exporter.waitUntil(async () => {
+      if (child.exitCode !== null) throw new Error(`statsd_exporter exited with ${child.exitCode}: ${stderr}`);
+      return (await fetch(exporter.metricsUrl).catch(() => undefined))?.ok === true;
+    }, `statsd_exporter did not serve ${exporter.metricsUrl}: ${stderr}`);
+    return exporter;
+  }
+
+  get metricsUrl(): string {
+    return `http://127.0.0.1:${this.webPort}/metrics`;
+  }
+
+  /** Sends each line as one datagram and waits until the exporter has turned them all into metrics. */
+  async send(lines: readonly string[]): Promise<void> {
+    const socket = createSocket('udp4');
+    try {
+      for (const line of lines) {
+        await new Promise<void>((done, fail) => socket.send(line, this.udpPort, '127.0.0.1', (error) => (error ? fail(error) : done())));
+      }
+    } finally {
+      socket.close();
+    }
+    this.linesSent += lines.length;
+    await this.waitUntil(async () => eventsHandled(await this.scrape()) >= this.linesSent, `statsd_exporter did not handle all ${this.linesSent} lines`);
+  }
+
+  async scrape(): Promise<string> {
+    const response = await fetch(this.metricsUrl);
+    if (!response.ok) throw new Error(`GET ${this.metricsUrl}: ${response.status}`);
+    return response.text();
+  }
+
+  async stop(): Promise<void> {
+    if (this.process.exitCode === null) {
+      const exited = new Promise((done) => this.process.once('exit', done));
+      this.process.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private async waitUntil(condition: () => Promise<boolean>, failure: string): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    while (!(await condition())) {
+      if (Date.now() > deadline) throw new Error(failure);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+/** Events leave the exporter's queue in batches (every 200 ms by default); this counts the handled ones. */
+function eventsHandled(exposition: string): number {
+  return [...exposition.matchAll(/^statsd_exporter_events_total\{[^}]*\} (\S+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+}
