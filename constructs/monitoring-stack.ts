@@ -188,8 +188,9 @@ export class MonitoringStack extends Construct {
    * inhibition. Add upstream pipelines before the pipelines that read from them.
    */
   addPipeline(spec: PipelineSpec): PipelineMonitor {
+    // Validated before it joins the catalog, so a rejected spec leaves the stack as it was.
+    const monitor = new PipelineMonitor(this.pipelineScope, spec.dagId, { spec, catalog: [...this.specs, spec], ...this.links });
     this.specs.push(spec);
-    const monitor = new PipelineMonitor(this.pipelineScope, spec.dagId, { spec, catalog: this.specs, ...this.links });
     this.monitors.push(monitor);
     if (monitor.inhibitRule) this.alertmanager.addInhibitRule(monitor.inhibitRule);
     return monitor;

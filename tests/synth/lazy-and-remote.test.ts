@@ -1,4 +1,5 @@
 import { Testing } from 'cdktf';
+import { Duration } from '../../constructs/core/duration';
 import { parse } from 'yaml';
 import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
 import { LocalDockerStack } from '../../stacks/local-docker';
@@ -55,5 +56,51 @@ describe('GIVEN a stack that monitors an existing Airflow instead of the bundled
   test('THEN no Airflow container is deployed and the StatsD port is published on loopback over UDP', () => {
     expect(Object.values(json.resource.docker_container).map((c: any) => c.name).filter((n: string) => n.includes('airflow'))).toEqual([]);
     expect(container(json, 'dev-statsd-exporter').ports).toEqual([{ internal: 9125, external: 9125, ip: '127.0.0.1', protocol: 'udp' }]);
+  });
+});
+
+describe('GIVEN a stack extended in code after construction: one more pipeline, receiver and route', () => {
+  const stack = new LocalDockerStack(Testing.app(), 'test', {
+    environment: 'dev',
+    pipelines: EXAMPLE_PIPELINES,
+    receivers: [{ kind: 'slack', name: 'analytics-slack', channel: '#analytics-alerts' }],
+    teamRoutes: [{ team: 'analytics', receiver: 'analytics-slack' }],
+  });
+  stack.monitoring.addPipeline({
+    dagId: 'billing_export',
+    schedule: '@daily',
+    ownerTeam: 'finance',
+    expectedDuration: Duration.minutes(20),
+    maxStaleness: Duration.hours(30),
+    upstream: ['example_etl'],
+    tasks: [{ taskId: 'export', expectedDuration: Duration.minutes(20) }],
+  });
+  stack.monitoring.alertmanager.addReceiver({ kind: 'webhook', name: 'finance-hook' });
+  stack.monitoring.alertmanager.routeTeam('finance', 'finance-hook');
+  const json = JSON.parse(Testing.synth(stack));
+
+  test('THEN the new pipeline has its alerts in the rule file Prometheus loads', () => {
+    const rules = parse(uploaded(container(json, 'dev-prometheus'), '/etc/prometheus/rules/pipelines.yml'));
+    const alerts = rules.groups.flatMap((g: any) => g.rules).filter((r: any) => r.labels?.dag_id === 'billing_export').map((r: any) => r.alert);
+    expect(alerts).toEqual(expect.arrayContaining(['PipelineRunFailed', 'PipelineDataStale']));
+  });
+
+  test('THEN Alertmanager routes the new team, inhibits it under its upstream, and asks for both credentials as sensitive variables', () => {
+    const config = parse(uploaded(container(json, 'dev-alertmanager'), '/etc/alertmanager/alertmanager.yml'));
+    expect(JSON.stringify(config.route)).toContain('finance-hook');
+    expect(JSON.stringify(config.inhibit_rules)).toContain('billing_export');
+    expect(json.variable.alertmanager_analytics_slack_api_url.sensitive).toBe(true);
+    expect(json.variable.alertmanager_finance_hook_url.sensitive).toBe(true);
+  });
+
+  test('THEN the Pipeline Overview dashboard shows the new pipeline', () => {
+    expect(uploaded(container(json, 'dev-grafana'), '/etc/grafana/dashboards/pipewatch/pipewatch-pipeline-overview.json')).toContain('billing_export');
+  });
+
+  test('WHEN a pipeline names an upstream that does not exist THEN it fails naming the pipeline construct and the fix', () => {
+    expect(() =>
+      stack.monitoring.addPipeline({ dagId: 'orphan', schedule: '@daily', ownerTeam: 'x', expectedDuration: Duration.minutes(1), upstream: ['nope'], tasks: [{ taskId: 't', expectedDuration: Duration.minutes(1) }] }),
+    ).toThrow(/test\/Monitoring\/Pipelines\/orphan.*nope/);
+    expect(stack.monitoring.pipelines.map((p) => p.dagId)).not.toContain('orphan');
   });
 });
