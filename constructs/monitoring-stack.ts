@@ -4,7 +4,8 @@ import { Airflow, DagsSource } from './airflow/airflow';
 import { Alertmanager } from './alertmanager/alertmanager';
 import { Receiver } from './alertmanager/receivers';
 import { TeamRoute } from './alertmanager/routing';
-import { containerEndpoints } from './core/endpoints';
+import { SERVICE_NAMES, containerEndpoints } from './core/endpoints';
+import { DASHBOARD_UIDS } from './core/links';
 import { ImageMap } from './core/images';
 import { Platform } from './core/platform';
 import { invalid } from './core/validation';
@@ -18,7 +19,7 @@ import { Loki } from './loki/loki';
 import { MetricsApp } from './metrics-app/metrics-app';
 import { PipelineMonitor } from './pipeline/pipeline-monitor';
 import { PipelineSpec } from './pipeline/spec';
-import { Postgres } from './postgres/postgres';
+import { DatabaseLogin, Postgres } from './postgres/postgres';
 import { standardScrapeJobs } from './prometheus/config';
 import { Prometheus } from './prometheus/prometheus';
 import { Redis } from './redis/redis';
@@ -54,6 +55,12 @@ export interface MonitoringStackProps {
   readonly dags?: DagsSource;
   /** Run the pipeline simulator. @default true */
   readonly simulator?: boolean;
+  /** Run Grafana here. Off: deliver dashboards to an existing Grafana with the grafana stack. @default true */
+  readonly grafana?: boolean;
+  /** Run Loki and the Alloy log shipper. @default true */
+  readonly logs?: boolean;
+  /** Run cAdvisor (it mounts the Docker host's /var/lib/docker, /var/run and /sys). @default true */
+  readonly containerMetrics?: boolean;
   /** Simulated pipeline hours per real hour. @default 60 */
   readonly simulatorTimeScale?: number;
   /** Docker socket path on the Docker host (log shipping and cAdvisor). @default '/var/run/docker.sock' */
@@ -82,8 +89,8 @@ export class MonitoringStack extends Construct {
   readonly statsdExporter: StatsdExporter;
   readonly prometheus: Prometheus;
   readonly alertmanager: Alertmanager;
-  readonly loki: Loki;
-  readonly grafana: Grafana;
+  readonly loki?: Loki;
+  readonly grafana?: Grafana;
   readonly airflow?: Airflow;
   readonly metricsApp?: MetricsApp;
   private readonly specs: PipelineSpec[] = [];
@@ -117,7 +124,13 @@ export class MonitoringStack extends Construct {
     this.statsdExporter = new StatsdExporter(this, 'StatsdExporter', { platform, statsdHostPort: bundledAirflow ? undefined : hostPort('statsd') });
     new PostgresExporter(this, 'PostgresExporter', { platform, login: this.postgres.addMonitor('postgres_exporter') });
     new RedisExporter(this, 'RedisExporter', { platform, redis: this.redis });
-    new Cadvisor(this, 'Cadvisor', { platform });
+    const runs = {
+      grafana: props.grafana ?? true,
+      logs: props.logs ?? true,
+      containerMetrics: props.containerMetrics ?? true,
+      simulator: props.simulator ?? true,
+    };
+    if (runs.containerMetrics) new Cadvisor(this, 'Cadvisor', { platform });
 
     this.prometheus = new Prometheus(this, 'Prometheus', {
       platform,
@@ -126,7 +139,16 @@ export class MonitoringStack extends Construct {
       evaluationIntervalSeconds: props.evaluationIntervalSeconds,
       hostPort: hostPort('prometheus'),
     });
-    standardScrapeJobs(endpoints).forEach((job) => this.prometheus.addScrapeTarget(job));
+    // Scrape only what this environment runs: a job without its service would page as TargetDown.
+    const notRunning = new Set<string>([
+      ...(runs.grafana ? [] : [SERVICE_NAMES.grafana]),
+      ...(runs.logs ? [] : [SERVICE_NAMES.loki, SERVICE_NAMES.alloy]),
+      ...(runs.containerMetrics ? [] : [SERVICE_NAMES.cadvisor]),
+      ...(runs.simulator ? [] : [SERVICE_NAMES.metricsApp]),
+    ]);
+    standardScrapeJobs(endpoints)
+      .filter((job) => !notRunning.has(job.job))
+      .forEach((job) => this.prometheus.addScrapeTarget(job));
     this.prometheus.addAlertmanager(endpoints.alertmanager);
     // Rendered at synth, so pipelines added with addPipeline() are included.
     this.prometheus.addRuleFile(PIPELINE_RULE_FILE, () =>
@@ -145,7 +167,7 @@ export class MonitoringStack extends Construct {
     this.pipelineScope = new Construct(this, 'Pipelines');
     props.pipelines.forEach((spec) => this.addPipeline(spec));
 
-    this.loki = new Loki(this, 'Loki', { platform, retentionDays: props.lokiRetentionDays });
+    if (runs.logs) this.loki = new Loki(this, 'Loki', { platform, retentionDays: props.lokiRetentionDays });
     if (bundledAirflow) {
       this.airflow = new Airflow(this, 'Airflow', {
         platform,
@@ -156,8 +178,10 @@ export class MonitoringStack extends Construct {
         hostPort: hostPort('airflow'),
       });
     }
-    new Alloy(this, 'Alloy', { platform, lokiPushUrl: this.loki.pushUrl, airflowLogs: this.airflow?.logs, dockerSocket: props.dockerSocket });
-    if (props.simulator ?? true) {
+    if (this.loki) {
+      new Alloy(this, 'Alloy', { platform, lokiPushUrl: this.loki.pushUrl, airflowLogs: this.airflow?.logs, dockerSocket: props.dockerSocket });
+    }
+    if (runs.simulator) {
       this.metricsApp = new MetricsApp(this, 'MetricsApp', {
         platform,
         history: historyDb,
@@ -166,13 +190,19 @@ export class MonitoringStack extends Construct {
       });
     }
 
-    this.grafana = new Grafana(this, 'Grafana', {
+    if (runs.grafana) this.grafana = this.addGrafana(platform, historyReader, hostPort('grafana'));
+  }
+
+  /** Grafana with provisioned datasources and every dashboard, rendered at synth. */
+  private addGrafana(platform: Platform, historyReader: DatabaseLogin, hostPort: number): Grafana {
+    const endpoints = containerEndpoints();
+    const grafana = new Grafana(this, 'Grafana', {
       platform,
       prometheusUrl: `http://${endpoints.prometheus}`,
-      lokiUrl: `http://${endpoints.loki}`,
+      lokiUrl: this.loki ? `http://${endpoints.loki}` : undefined,
       alertmanagerUrl: `http://${endpoints.alertmanager}`,
       historyReader,
-      hostPort: hostPort('grafana'),
+      hostPort,
     });
     // Rendered once at synth, so pipelines added later get their tiles, links and thresholds too.
     let rendered: { forPipelines: number; dashboards: ReturnType<typeof allDashboards> } | undefined;
@@ -180,7 +210,8 @@ export class MonitoringStack extends Construct {
       if (rendered?.forPipelines !== this.specs.length) rendered = { forPipelines: this.specs.length, dashboards: allDashboards(this.specs, this.links) };
       return rendered.dashboards.find((d) => d.uid === uid)!.json;
     };
-    for (const { uid } of allDashboards(props.pipelines)) this.grafana.addDashboard(uid, () => renderedDashboard(uid));
+    for (const uid of Object.values(DASHBOARD_UIDS)) grafana.addDashboard(uid, () => renderedDashboard(uid));
+    return grafana;
   }
 
   /**

@@ -12,7 +12,8 @@ import { dashboardsProvisioning, datasourcesProvisioning } from './provisioning'
 export interface GrafanaProps {
   readonly platform: Platform;
   readonly prometheusUrl: string;
-  readonly lokiUrl: string;
+  /** @default - no Loki datasource (the stack runs without logs) */
+  readonly lokiUrl?: string;
   readonly alertmanagerUrl: string;
   /** Read-only login to the run-history database. */
   readonly historyReader: DatabaseLogin;

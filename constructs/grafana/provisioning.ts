@@ -5,7 +5,7 @@ const identity = (d: PipewatchDatasource) => ({ name: d.name, uid: d.uid, type: 
 
 export interface DatasourceTargets {
   readonly prometheusUrl: string;
-  readonly lokiUrl: string;
+  readonly lokiUrl?: string;
   readonly alertmanagerUrl: string;
   /** `host:port`, database, user, and the file the password is read from. */
   readonly postgres: { readonly hostPort: string; readonly database: string; readonly user: string; readonly passwordFile: string };
@@ -19,7 +19,7 @@ export function datasourcesProvisioning(t: DatasourceTargets): object {
     datasources: [
       { ...identity(PROMETHEUS_DATASOURCE), access: 'proxy', url: t.prometheusUrl, isDefault: true, editable: false,
         jsonData: { timeInterval: '15s', httpMethod: 'POST' } },
-      { ...identity(LOKI_DATASOURCE), access: 'proxy', url: t.lokiUrl, editable: false },
+      ...(t.lokiUrl ? [{ ...identity(LOKI_DATASOURCE), access: 'proxy', url: t.lokiUrl, editable: false }] : []),
       { ...identity(ALERTMANAGER_DATASOURCE), access: 'proxy', url: t.alertmanagerUrl, editable: false,
         jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false } },
       { ...identity(POSTGRES_DATASOURCE), url: t.postgres.hostPort, user: t.postgres.user, editable: false,

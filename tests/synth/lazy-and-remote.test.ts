@@ -104,3 +104,21 @@ describe('GIVEN a stack extended in code after construction: one more pipeline, 
     expect(stack.monitoring.pipelines.map((p) => p.dagId)).not.toContain('orphan');
   });
 });
+
+describe('GIVEN a stack with Grafana, logs and container metrics switched off', () => {
+  const stack = new LocalDockerStack(Testing.app(), 'test', {
+    environment: 'dev',
+    pipelines: EXAMPLE_PIPELINES,
+    grafana: false,
+    logs: false,
+    containerMetrics: false,
+  });
+  const json = JSON.parse(Testing.synth(stack));
+
+  test('THEN none of them is deployed and Prometheus does not scrape them, so no TargetDown pages for them', () => {
+    const names = Object.values(json.resource.docker_container).map((c: any) => c.name);
+    for (const off of ['dev-grafana', 'dev-loki', 'dev-alloy', 'dev-cadvisor']) expect(names).not.toContain(off);
+    const jobs = parse(uploaded(container(json, 'dev-prometheus'), '/etc/prometheus/prometheus.yml')).scrape_configs.map((s: any) => s.job_name);
+    expect(jobs.sort()).toEqual(['alertmanager', 'metrics-app', 'postgres-exporter', 'prometheus', 'redis-exporter', 'statsd-exporter']);
+  });
+});

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Builds the docker tier's images in the engine at DOCKER_HOST without any image registry: Debian
+# packages (through Debian's mirror), Go binaries (through the Go module proxy) and the host's Node.js
+# on a debootstrap base. Each Dockerfile keeps the contract of the official image the stack expects.
+# Writes the image map (ImageKey -> reference) to the file named by $1 for MonitoringStackProps.images.
+#
+# Every image carries a label with the hash of its inputs; all of them are saved together (shared layers
+# once) in ~/.cache/pipewatch/docker-tier-images/images.tar, so a warm run loads that and builds only
+# the images whose inputs changed.
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "$0")/../.." && pwd)"
+here="${repo_root}/scripts/docker-tier"
+images_file="${1:?usage: build-images.sh IMAGE_MAP.json}"
+cache="${HOME}/.cache/pipewatch/docker-tier-images"
+mkdir -p "${cache}"
+: "${DOCKER_HOST:?start the engine first (scripts/docker-tier/engine.sh)}"
+
+ctx_root="$(mktemp -d /tmp/pw-images.XXXXXX)"
+trap 'rm -rf "${ctx_root}"' EXIT
+
+debian_ref="$(bash "${here}/base-image.sh")"
+
+# build NAME TAG [extra files...]: context = images/NAME plus extra files; cached by a hash of all inputs.
+build() {
+  local name="$1" ref="$2" ctx="${ctx_root}/$1"
+  shift 2
+  mkdir -p "${ctx}"
+  cp -r "${here}/images/${name}/." "${ctx}/"
+  local extra
+  for extra in "$@"; do cp -r "${extra}" "${ctx}/"; done
+  # npm's install record differs run to run; everything else in a context is deterministic.
+  local hash
+  hash="$( (echo "${debian_ref} ${base_id:-}"; cd "${ctx}" && find . -type f ! -name .package-lock.json -print0 | sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16)"
+  if docker image inspect "${ref}" >/dev/null 2>&1 && [ "$(docker image inspect -f '{{index .Config.Labels "pipewatch.inputs"}}' "${ref}")" = "${hash}" ]; then
+    echo "image ${ref}: cached"
+  else
+    local t0
+    t0=$(date +%s)
+    if ! timeout 900 docker build --network host --label "pipewatch.inputs=${hash}" \
+      --build-arg "DEBIAN=${debian_ref}" --build-arg "BASE=${base_ref:-}" -t "${ref}" "${ctx}" >"${ctx_root}/${name}.log" 2>&1; then
+      tail -n 30 "${ctx_root}/${name}.log" >&2
+      echo "FAIL image ${ref}: docker build failed (output above)" >&2
+      return 1
+    fi
+    changed=1
+    echo "image ${ref}: built in $(($(date +%s) - t0))s"
+  fi
+  refs+=("${ref}")
+}
+
+changed=0
+refs=()
+saved="${cache}/images.tar"
+if [ -s "${saved}" ]; then
+  t0=$(date +%s)
+  docker load -i "${saved}" >/dev/null
+  echo "images: loaded the cache in $(($(date +%s) - t0))s"
+fi
+
+base_ref="" base_id=""
+debian_version="${debian_ref##*-}"
+build base "pipewatch-tier/base:${debian_version}"
+base_ref="pipewatch-tier/base:${debian_version}"
+# The others are rebuilt whenever the base image is.
+base_id="$(docker image inspect -f '{{.Id}}' "${base_ref}")"
+
+build prometheus pipewatch-tier/prometheus:2.42.0
+build alertmanager pipewatch-tier/alertmanager:v0.27.0 "$(bash "${here}/install-alertmanager.sh")" "$(bash "${repo_root}/scripts/install-amtool.sh")"
+build postgres pipewatch-tier/postgres:15
+build redis pipewatch-tier/redis:7.0
+build postgres-exporter pipewatch-tier/postgres-exporter:0.11.1
+build redis-exporter pipewatch-tier/redis-exporter:1.45.0
+build statsd-exporter pipewatch-tier/statsd-exporter:v0.28.0 "$(bash "${repo_root}/scripts/install-statsd-exporter.sh")"
+
+# The simulator: transpiled with the repository's TypeScript, runtime packages from npm at the locked versions.
+app="${ctx_root}/metrics-app-src/app"
+mkdir -p "${app}"
+(cd "${repo_root}" && npx --no-install tsc --outDir "${app}" --rootDir . --module commonjs --target es2022 \
+  --strict --types node --esModuleInterop --skipLibCheck --noEmit false --noEmitOnError false --declaration false \
+  --sourceMap false metrics-app/src/main.ts >"${ctx_root}/tsc.log" 2>&1) ||
+  { head -n 20 "${ctx_root}/tsc.log"; echo "note: tsc reported the type errors above (transpiled anyway; npm run build is the type check)"; }
+[ -s "${app}/metrics-app/src/main.js" ] || { cat "${ctx_root}/tsc.log" >&2; echo "FAIL image metrics-app: transpile produced no main.js" >&2; exit 1; }
+node -e '
+  const lock = require(process.argv[1] + "/package-lock.json").packages;
+  const deps = Object.fromEntries(["prom-client", "zod", "pg"].map((n) => [n, lock[`node_modules/${n}`].version]));
+  require("fs").writeFileSync(process.argv[2] + "/package.json", JSON.stringify({ private: true, dependencies: deps }, null, 2));
+' "${repo_root}" "${app}"
+(cd "${app}" && timeout 300 npm install --omit=dev --no-audit --no-fund --no-package-lock --silent >/dev/null)
+cp "$(command -v node)" "${ctx_root}/metrics-app-src/node"
+build metrics-app "pipewatch-tier/metrics-app:node$(node -p 'process.versions.node')" "${app}" "${ctx_root}/metrics-app-src/node"
+metrics_ref="pipewatch-tier/metrics-app:node$(node -p 'process.versions.node')"
+
+if [ "${changed}" = 1 ] || [ ! -s "${saved}" ]; then
+  docker save -o "${saved}.tmp" "${refs[@]}" && mv "${saved}.tmp" "${saved}"
+  echo "images: cache saved ($(du -h "${saved}" | cut -f1))"
+fi
+
+cat >"${images_file}" <<EOF
+{
+  "prometheus": "pipewatch-tier/prometheus:2.42.0",
+  "alertmanager": "pipewatch-tier/alertmanager:v0.27.0",
+  "postgres": "pipewatch-tier/postgres:15",
+  "redis": "pipewatch-tier/redis:7.0",
+  "postgresExporter": "pipewatch-tier/postgres-exporter:0.11.1",
+  "redisExporter": "pipewatch-tier/redis-exporter:1.45.0",
+  "statsdExporter": "pipewatch-tier/statsd-exporter:v0.28.0",
+  "metricsApp": "${metrics_ref}"
+}
+EOF
+echo "image map: ${images_file}"

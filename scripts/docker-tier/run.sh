@@ -1,0 +1,286 @@
+#!/usr/bin/env bash
+# Docker tier: deploy the stack for real on a private Docker engine and check what a user relies on.
+#   deploy -> every container healthy -> Prometheus has every deployed target up
+#   -> a second deploy plans no changes
+#   -> a config change (Prometheus retention) replaces only Prometheus, and its data survives
+#   -> replacing the Postgres container keeps the database
+#   -> a second environment deployed beside the first; destroying the first leaves the second
+#      untouched and nothing of the first behind (containers, networks, volumes)
+#   -> destroy the second.
+# Components without an image here are left out (tests/docker/tier-app.ts says which and why).
+# Prints PASS/FAIL lines and timings; exits non-zero on the first failure. Everything it starts
+# (engine, containers, temp dirs) is removed on exit.
+#
+# Environment: PIPEWATCH_PROVIDER_SOURCE=release|snapshot (scripts/install-terraform-toolchain.sh);
+#   PIPEWATCH_DOCKER_TIER_TIMEOUT  seconds for the whole tier (default 2400).
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "${repo_root}"
+cache="${HOME}/.cache/pipewatch"
+export PIPEWATCH_PROVIDER_SOURCE="${PIPEWATCH_PROVIDER_SOURCE:-release}"
+export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TF_INPUT=0
+tier_started=$(date +%s)
+deadline=$((tier_started + ${PIPEWATCH_DOCKER_TIER_TIMEOUT:-2400}))
+
+work="$(mktemp -d /tmp/pw-docker-tier.XXXXXX)"
+# shellcheck source=engine.sh
+source "${repo_root}/scripts/docker-tier/engine.sh"
+cleanup() {
+  local rc=$?
+  if [ -n "${DOCKER_HOST:-}" ] && [ ${rc} -ne 0 ]; then
+    echo "-- containers at failure:"
+    docker ps -a --format '{{.Names}}\t{{.Status}}' 2>/dev/null | sed 's/^/   /' || true
+  fi
+  engine_stop
+  rm -rf "${work}"
+  exit ${rc}
+}
+trap cleanup EXIT
+
+pass() { echo "PASS $*"; }
+fail() {
+  echo "FAIL $*"
+  exit 1
+}
+left() { # seconds left before the tier's deadline; 1 once it has passed, so the step times out and fails
+  local s=$((deadline - $(date +%s)))
+  if [ ${s} -le 0 ]; then
+    echo "FAIL tier: over its time limit of ${PIPEWATCH_DOCKER_TIER_TIMEOUT:-2400}s" >&2
+    s=1
+  fi
+  echo ${s}
+}
+# Runs a command with a time bound (default: what is left); output to a log, shown on failure.
+run() { # log cmd...
+  local log="$1"
+  shift
+  if ! timeout "$(left)" "$@" >"${log}" 2>&1; then
+    sed 's/^/    /' "${log}" | tail -n 60
+    return 1
+  fi
+}
+
+# destroy ENV: terraform destroy. This engine sometimes keeps a network "pending" a little after its
+# last container went, past the provider's 30 s wait; a second destroy then finishes the job. Said
+# loudly, and the leftover checks after it still decide.
+destroy() {
+  local env="$1"
+  run "${work}/destroy-${env}.log" "${tf}" -chdir="${work}/${env}" destroy -auto-approve -input=false -no-color && return 0
+  echo "RETRY ${env}: destroy did not finish (output above); destroying again"
+  sleep 5
+  run "${work}/destroy-${env}-retry.log" "${tf}" -chdir="${work}/${env}" destroy -auto-approve -input=false -no-color
+}
+
+echo "== docker tier (providers: ${PIPEWATCH_PROVIDER_SOURCE})"
+bash scripts/install-terraform-toolchain.sh docker random || fail "toolchain: a provider the stack requires could not be built (error above)"
+set -a
+# shellcheck disable=SC1091
+source "${cache}/toolchain.env"
+set +a
+tf="${TF_BIN}"
+
+engine_start
+t0=$(date +%s)
+bash scripts/docker-tier/build-images.sh "${work}/images.json" || fail "images: could not build the tier's images"
+pass "images ready in $(($(date +%s) - t0))s"
+
+# synth ENV OFFSET [RETENTION]: the tier app's stack for one environment, ready to apply, in $work/ENV.
+synth() {
+  local env="$1" offset="$2" retention="${3:-15}" dir="${work}/$1"
+  rm -rf "${work}/out-$1"
+  PIPEWATCH_ENV="${env}" PIPEWATCH_PORT_OFFSET="${offset}" PIPEWATCH_IMAGES_FILE="${work}/images.json" \
+    PIPEWATCH_DOCKER_HOST="${DOCKER_HOST}" PIPEWATCH_TIER_RETENTION_DAYS="${retention}" \
+    run "${work}/synth-${env}.log" npx --no-install cdktf synth --app "npx ts-node --transpile-only tests/docker/tier-app.ts" --output "${work}/out-${env}" ||
+    fail "synth ${env}"
+  mkdir -p "${dir}"
+  cp "${work}/out-${env}/stacks/local-${env}/cdk.tf.json" "${dir}/cdk.tf.json"
+  node tests/terraform/write-override.js "${dir}" "${dir}/terraform.tfstate" "${PIPEWATCH_PROVIDER_SOURCE}" >/dev/null ||
+    fail "${env}: override file"
+  # The webhook receiver of tests/docker/tier-app.ts: the recorder container on the environment network.
+  echo '{"alertmanager_tier_sink_url": "http://webhook-sink:8080/alerts"}' >"${dir}/terraform.tfvars.json"
+}
+
+# containers ENV: "name id health" of every container of that environment.
+containers() {
+  docker ps -a --filter "label=pipewatch.environment=$1" --format '{{.Names}} {{.ID}}' | sort |
+    while read -r name id; do
+      echo "${name} ${id} $(docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' "${id}")"
+    done
+}
+
+# all_healthy ENV: every container of the environment reports healthy.
+all_healthy() {
+  local list bad
+  list="$(containers "$1")"
+  [ -n "${list}" ] || fail "$1: no containers"
+  bad="$(awk '$3 != "healthy"' <<<"${list}")"
+  [ -z "${bad}" ] || fail "$1: not healthy: $(tr '\n' ';' <<<"${bad}")"
+  pass "$1: $(wc -l <<<"${list}") containers healthy ($(awk '{print $1}' <<<"${list}" | tr '\n' ' '))"
+}
+
+# Components left out of the tier (tests/docker/tier-app.ts LEFT_OUT): their scrape jobs must be down,
+# every other job up. A job counts as left out when no container of the environment has its host name.
+# targets_up ENV PROM_PORT: every deployed scrape target up, within 120s.
+targets_up() {
+  local env="$1" port="$2" out expected_down
+  expected_down="$(docker ps --filter "label=pipewatch.environment=${env}" --format '{{.Label "pipewatch.service"}}' | node -e '
+    const deployed = new Set(require("fs").readFileSync(0, "utf8").split("\n").filter(Boolean));
+    const jobs = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).resource.docker_container;
+    // Host names Prometheus scrapes, from the rendered prometheus.yml upload.
+    const prom = Object.values(jobs).find((c) => c.name.endsWith("-prometheus"));
+    const yml = prom.upload.find((u) => u.file.endsWith("prometheus.yml")).content;
+    const hosts = [...yml.matchAll(/- ([a-z0-9-]+):\d+/g)].map((m) => m[1]);
+    console.log([...new Set(hosts.filter((h) => !deployed.has(h)))].join(" "));
+  ' "${work}/${env}/cdk.tf.json")"
+  for _ in $(seq 1 24); do
+    out="$(curl -fsS -m 5 "http://127.0.0.1:${port}/api/v1/targets" | node -e '
+      const down = new Set(process.argv[1].split(" ").filter(Boolean));
+      const t = JSON.parse(require("fs").readFileSync(0, "utf8")).data.activeTargets;
+      const host = (x) => x.labels.instance.split(":")[0];
+      const problems = t.filter((x) => (x.health === "up") === down.has(host(x)))
+        .map((x) => `${x.labels.job}=${x.health}${x.lastError ? " (" + x.lastError + ")" : ""}`);
+      const up = t.filter((x) => x.health === "up").map((x) => x.labels.job);
+      console.log(problems.length ? `WAIT ${problems.join(", ")}` : `OK up: ${up.join(" ")}; down as expected (not deployed): ${[...down].join(" ")}`);
+    ' "${expected_down}" 2>&1)" || out="WAIT prometheus not answering"
+    if [[ "${out}" == OK* ]]; then
+      pass "${env}: prometheus targets ${out#OK }"
+      return 0
+    fi
+    sleep 5
+  done
+  fail "${env}: prometheus targets: ${out#WAIT }"
+}
+
+# --- first environment ------------------------------------------------------------------------------
+env_a="tier-a" offset_a=30000 env_b="tier-b" offset_b=31000
+prom_a=$((9090 + offset_a)) prom_b=$((9090 + offset_b))
+for port in ${prom_a} ${prom_b} $((8000 + offset_a)) $((8000 + offset_b)) $((9093 + offset_a)) $((9093 + offset_b)) $((5080 + offset_a)) $((5080 + offset_b)); do
+  ! (exec 3<>"/dev/tcp/127.0.0.1/${port}") 2>/dev/null || fail "port ${port} on 127.0.0.1 is already taken; free it or change the tier's offsets"
+done
+
+synth "${env_a}" "${offset_a}"
+run "${work}/init-a.log" "${tf}" -chdir="${work}/${env_a}" init -input=false -no-color || fail "${env_a}: init"
+t0=$(date +%s)
+run "${work}/apply-a.log" "${tf}" -chdir="${work}/${env_a}" apply -auto-approve -input=false -no-color || fail "${env_a}: deploy"
+all_healthy "${env_a}"
+deploy_seconds=$(($(date +%s) - t0))
+pass "${env_a}: deployed, every container healthy, in ${deploy_seconds}s ($(grep -E '^Apply complete' "${work}/apply-a.log"))"
+targets_up "${env_a}" "${prom_a}"
+
+# Prometheus evaluates the stack's rules and Alertmanager routes to the webhook receiver: the always-firing
+# Watchdog must reach the recorder (tier-app.ts) within two minutes.
+t0=$(date +%s)
+received=""
+for _ in $(seq 1 24); do
+  received="$(curl -fsS -m 5 "http://127.0.0.1:$((5080 + offset_a))/" || true)"
+  [[ "${received}" == *'"Watchdog"'* ]] && break
+  sleep 5
+done
+[[ "${received}" == *'"Watchdog"'* ]] || fail "${env_a}: no Watchdog alert reached the webhook receiver within 120s (received: ${received:-nothing})"
+pass "${env_a}: alerts delivered through Alertmanager to the webhook in $(($(date +%s) - t0))s: $(node -pe '[...new Set(JSON.parse(process.argv[1]))].join(" ")' "${received}")"
+
+# A simulator scenario makes a pipeline fail: its PipelineRunFailed must reach the webhook (the simulator
+# runs example_etl once a real minute at its default time scale; the rule has no `for`, group_wait is 30s).
+t0=$(date +%s)
+curl -fsS -m 5 -XPOST -H 'content-type: application/json' -d '{"dagId":"example_etl","kind":"fail"}' \
+  "http://127.0.0.1:$((8000 + offset_a))/scenarios" >/dev/null || fail "${env_a}: the simulator refused the fail scenario"
+for _ in $(seq 1 48); do
+  received="$(curl -fsS -m 5 "http://127.0.0.1:$((5080 + offset_a))/" || true)"
+  [[ "${received}" == *'"PipelineRunFailed"'* ]] && break
+  sleep 5
+done
+[[ "${received}" == *'"PipelineRunFailed"'* ]] || fail "${env_a}: PipelineRunFailed did not reach the webhook within 240s of the fail scenario (received: ${received:-nothing})"
+pass "${env_a}: fail scenario -> PipelineRunFailed at the webhook in $(($(date +%s) - t0))s"
+curl -fsS -m 5 -XDELETE "http://127.0.0.1:$((8000 + offset_a))/scenarios/example_etl" >/dev/null || true
+
+# --- a second deploy changes nothing ----------------------------------------------------------------
+t0=$(date +%s)
+set +e
+timeout "$(left)" "${tf}" -chdir="${work}/${env_a}" plan -detailed-exitcode -input=false -no-color >"${work}/replan-a.log" 2>&1
+code=$?
+set -e
+replan_seconds=$(($(date +%s) - t0))
+case ${code} in
+  0) pass "${env_a}: re-deploy plans no changes (${replan_seconds}s)" ;;
+  2) grep -E '^\s+# |must be replaced|will be updated' "${work}/replan-a.log" | sed 's/^/    /' | head -n 40
+     fail "${env_a}: re-deploy plans changes (above)" ;;
+  *) sed 's/^/    /' "${work}/replan-a.log" | tail -n 40; fail "${env_a}: re-deploy plan failed" ;;
+esac
+
+# --- a config change replaces only what it must, data kept ------------------------------------------
+# A sample Prometheus holds before the change must still be there after it (the TSDB volume is kept).
+before_ts=$(date +%s)
+sleep 16 # one scrape interval, so the sample at before_ts exists
+sample_before="$(curl -fsS -m 5 "http://127.0.0.1:${prom_a}/api/v1/query?query=up%7Bjob%3D%22prometheus%22%7D&time=${before_ts}" | node -pe 'JSON.parse(require("fs").readFileSync(0,"utf8")).data.result.length')"
+[ "${sample_before}" = "1" ] || fail "${env_a}: no Prometheus sample at ${before_ts} before the change"
+ids_before="$(containers "${env_a}")"
+
+synth "${env_a}" "${offset_a}" 7
+run "${work}/change-plan-a.log" "${tf}" -chdir="${work}/${env_a}" plan -input=false -no-color -out=change.plan || fail "${env_a}: plan of the config change"
+changed="$("${tf}" -chdir="${work}/${env_a}" show -json change.plan | node -e '
+  const plan = JSON.parse(require("fs").readFileSync(0, "utf8"));
+  console.log(plan.resource_changes.filter((c) => !c.change.actions.every((a) => a === "no-op" || a === "read"))
+    .map((c) => `${c.address}:${c.change.actions.join("+")}`).join(" "));')"
+[[ "${changed}" =~ ^docker_container\.Monitoring_Prometheus_[A-Z0-9]+:(delete\+create|create\+delete)$ ]] ||
+  fail "${env_a}: the retention change should replace the Prometheus container only, plan changes: ${changed:-nothing}"
+pass "${env_a}: retention change plans exactly: ${changed}"
+t0=$(date +%s)
+run "${work}/change-apply-a.log" "${tf}" -chdir="${work}/${env_a}" apply -auto-approve -input=false -no-color change.plan || fail "${env_a}: apply of the config change"
+pass "${env_a}: config change applied in $(($(date +%s) - t0))s"
+all_healthy "${env_a}"
+ids_after="$(containers "${env_a}")"
+# diff exits 1 when the lists differ, which they must (the replaced container has a new id).
+replaced="$( (diff <(awk '{print $1, $2}' <<<"${ids_before}") <(awk '{print $1, $2}' <<<"${ids_after}") || true) | awk '/^>/ {print $2}' | tr '\n' ' ')"
+[ "${replaced}" = "${env_a}-prometheus " ] || fail "${env_a}: containers replaced by the change: ${replaced:-none}; expected ${env_a}-prometheus only"
+pass "${env_a}: only ${replaced}was replaced; every other container kept its id"
+sample_after="$(curl -fsS -m 5 "http://127.0.0.1:${prom_a}/api/v1/query?query=up%7Bjob%3D%22prometheus%22%7D&time=${before_ts}" | node -pe 'JSON.parse(require("fs").readFileSync(0,"utf8")).data.result.length')"
+[ "${sample_after}" = "1" ] || fail "${env_a}: the Prometheus sample at ${before_ts} is gone after the change (data volume not kept)"
+pass "${env_a}: Prometheus kept its data across the replacement (sample at ${before_ts} still answered)"
+targets_up "${env_a}" "${prom_a}"
+
+# Replacing the Postgres container keeps the database (named volume).
+pg="${env_a}-postgres"
+docker exec "${pg}" psql -v ON_ERROR_STOP=1 -U postgres -d pipeline_history -qc \
+  "CREATE TABLE tier_marker (id int); INSERT INTO tier_marker VALUES (42);" >/dev/null || fail "${env_a}: could not write to Postgres"
+pg_addr="$("${tf}" -chdir="${work}/${env_a}" state list | grep -E '^docker_container\.Monitoring_Postgres_')"
+run "${work}/replace-pg-a.log" "${tf}" -chdir="${work}/${env_a}" apply -auto-approve -input=false -no-color -replace="${pg_addr}" || fail "${env_a}: replacing Postgres"
+marker="$(docker exec "${pg}" psql -U postgres -d pipeline_history -tAc 'SELECT id FROM tier_marker')" || true
+[ "${marker}" = "42" ] || fail "${env_a}: Postgres lost its data when its container was replaced (got '${marker}')"
+pass "${env_a}: Postgres container replaced, data kept"
+all_healthy "${env_a}"
+
+# --- a second environment beside the first ----------------------------------------------------------
+synth "${env_b}" "${offset_b}"
+run "${work}/init-b.log" "${tf}" -chdir="${work}/${env_b}" init -input=false -no-color || fail "${env_b}: init"
+t0=$(date +%s)
+run "${work}/apply-b.log" "${tf}" -chdir="${work}/${env_b}" apply -auto-approve -input=false -no-color || fail "${env_b}: deploy"
+pass "${env_b}: deployed beside ${env_a} in $(($(date +%s) - t0))s"
+all_healthy "${env_b}"
+targets_up "${env_b}" "${prom_b}"
+b_before="$(containers "${env_b}" | awk '{print $1, $2}')"
+
+t0=$(date +%s)
+destroy "${env_a}" || fail "${env_a}: destroy"
+destroy_seconds=$(($(date +%s) - t0))
+leftover="$(docker ps -aq --filter "label=pipewatch.environment=${env_a}"; docker network ls -q --filter "name=^${env_a}-"; docker volume ls -q --filter "name=^${env_a}-")"
+[ -z "${leftover}" ] || fail "${env_a}: destroy left containers, networks or volumes behind: ${leftover//$'\n'/ }"
+pass "${env_a}: destroyed in ${destroy_seconds}s; no container, network or volume of ${env_a} left"
+[ "$(containers "${env_b}" | awk '{print $1, $2}')" = "${b_before}" ] || fail "${env_b}: containers changed when ${env_a} was destroyed"
+all_healthy "${env_b}"
+[ -n "$(docker network ls -q --filter "name=^${env_b}-net$")" ] && [ "$(docker volume ls -q --filter "name=^${env_b}-" | wc -l)" -gt 0 ] ||
+  fail "${env_b}: its network or volumes went with ${env_a}"
+pass "${env_b}: untouched by the destroy of ${env_a}"
+
+destroy "${env_b}" || fail "${env_b}: destroy"
+leftover="$(docker ps -aq; docker network ls -q --filter "name=^tier-"; docker volume ls -q)"
+[ -z "${leftover}" ] || fail "engine: something is left after destroying both environments: ${leftover//$'\n'/ }"
+pass "${env_b}: destroyed; the engine has no container, tier network or volume left"
+
+echo
+echo "== docker tier timings"
+echo "   deploy (apply start -> every container healthy): ${deploy_seconds}s"
+echo "   re-deploy plan (no changes):                     ${replan_seconds}s"
+echo "   destroy:                                          ${destroy_seconds}s"
+echo "   whole tier:                                       $(($(date +%s) - tier_started))s"
+echo "docker tier: all checks passed"

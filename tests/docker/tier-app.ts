@@ -1,0 +1,93 @@
+/**
+ * The docker tier's cdktf app: the same LocalDockerStack main.ts deploys, with the images built by
+ * scripts/docker-tier/build-images.sh and without the components that cannot be built without an
+ * image registry (see LEFT_OUT). Synthesized by scripts/docker-tier/run.sh, never by `npm run synth`.
+ *
+ * Environment:
+ *   PIPEWATCH_ENV            environment name (the tier deploys two side by side)
+ *   PIPEWATCH_PORT_OFFSET    host port offset of that environment
+ *   PIPEWATCH_IMAGES_FILE    JSON image map (ImageKey -> reference), written by build-images.sh
+ *   PIPEWATCH_DOCKER_HOST    the tier's private engine
+ *   PIPEWATCH_TIER_RETENTION_DAYS  Prometheus retention, changed by the tier to force a config change
+ *
+ * Alerts go to a webhook receiver (`tier-sink`, URL in the variable alertmanager_tier_sink_url) served
+ * by a small recorder container of the same environment, which the tier asks what it received.
+ */
+import { readFileSync } from 'fs';
+import { App } from 'cdktf';
+import { healthcheck } from '../../constructs/core/healthchecks';
+import { ImageMap } from '../../constructs/core/images';
+import { ServiceContainer } from '../../constructs/core/service-container';
+import { environmentName, hostPortOffset } from '../../stacks/environments';
+import { LocalDockerStack } from '../../stacks/local-docker';
+import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
+
+/**
+ * Components whose images cannot be made here (no image registry, nothing to build them from); the
+ * tier turns them off with the stack's own switches, so Prometheus does not scrape them either.
+ *   Grafana server: not in Debian bookworm, and the module proxy serves no version of github.com/grafana/grafana.
+ *   Loki and Alloy: Debian has Loki 2.4 (the stack renders a 3.x config) and the proxy serves
+ *     github.com/grafana/loki/v3 only at v3.7.x, not the pinned 3.3.2; Alloy is neither in Debian nor served.
+ *   cAdvisor: not in Debian bookworm, the proxy serves no github.com/google/cadvisor/cmd, and it mounts the
+ *     host's /var/lib/docker and /var/run, where the tier's private engine is not.
+ *   Airflow: its image comes from its registry only; the simulator stands in for it.
+ */
+const LEFT_OUT = { airflow: false, grafana: false, logs: false, containerMetrics: false } as const;
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set; run the tier through scripts/docker-tier/run.sh`);
+  return value;
+}
+
+/** Port of the webhook recorder inside its container; published on 127.0.0.1 at SINK_HOST_PORT + offset. */
+export const SINK_PORT = 8080;
+export const SINK_HOST_PORT = 5080;
+/** Records the alert names of every webhook POST; GET answers them as a JSON array. No `${` (Terraform template syntax). */
+const SINK_SERVER = [
+  "const got = [];",
+  "require('http').createServer((req, res) => {",
+  "  if (req.method !== 'POST') { res.setHeader('content-type', 'application/json'); return res.end(JSON.stringify(got)); }",
+  "  let body = '';",
+  "  req.on('data', (d) => (body += d));",
+  "  req.on('end', () => {",
+  "    try { for (const a of JSON.parse(body).alerts) got.push(a.labels.alertname); } catch (e) { console.error('bad webhook body', e.message); }",
+  "    console.log('webhook', body.length, 'bytes');",
+  "    res.end('ok');",
+  "  });",
+  `}).listen(${SINK_PORT});`,
+].join('\n');
+
+const images = JSON.parse(readFileSync(requiredEnv('PIPEWATCH_IMAGES_FILE'), 'utf8')) as ImageMap;
+const app = new App();
+const environment = environmentName();
+const stack = new LocalDockerStack(app, `local-${environment}`, {
+  environment,
+  pipelines: EXAMPLE_PIPELINES,
+  hostPortOffset: hostPortOffset(),
+  dockerHost: requiredEnv('PIPEWATCH_DOCKER_HOST'),
+  images,
+  ...LEFT_OUT,
+  simulator: images.metricsApp !== undefined,
+  prometheusRetentionDays: Number(process.env.PIPEWATCH_TIER_RETENTION_DAYS ?? '15'),
+  receivers: [{ kind: 'webhook', name: 'tier-sink' }],
+  defaultReceiver: 'tier-sink',
+  watchdogReceiver: 'tier-sink',
+});
+
+const monitoring = stack.monitoring;
+new ServiceContainer(monitoring, 'TierWebhookSink', {
+  platform: monitoring.platform,
+  service: 'webhook-sink',
+  image: 'metricsApp',
+  command: ['node', '-e', SINK_SERVER],
+  ports: [{ internal: SINK_PORT, external: SINK_HOST_PORT + hostPortOffset() }],
+  healthcheck: healthcheck([
+    'CMD',
+    'node',
+    '-e',
+    `fetch('http://127.0.0.1:${SINK_PORT}/').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
+  ]),
+});
+
+app.synth();
