@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Every test tier that runs on this machine, tools installed first by the repo's own scripts.
+# Every test tier, tools installed first by the repo's own scripts (cached under ~/.cache/pipewatch).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-test-tools.sh
-npm test
-bash airflow/run-tests.sh
+npm test                      # unit, synth, static (promtool/amtool), simulator, dashboards
+bash airflow/run-tests.sh     # the DAGs, with Airflow 3.1.8
+npm run test:terraform        # terraform init/validate/plan of the synthesized stacks
+npm run test:docker           # deploy, check, re-deploy, change, destroy on a private Docker engine
