@@ -48,18 +48,17 @@ export const SERVICE_NAMES = {
   metricsApp: 'metrics-app',
 } as const satisfies Record<keyof Endpoints, string>;
 
+/** Builds the endpoint of every service from its key. */
+function endpointsBy(address: (key: keyof Endpoints) => string): Endpoints {
+  const keys = Object.keys(SERVICE_NAMES) as (keyof Endpoints)[];
+  return Object.fromEntries(keys.map((key) => [key, address(key)])) as unknown as Endpoints;
+}
+
 export function containerEndpoints(): Endpoints {
-  const at = (key: keyof Endpoints) => `${SERVICE_NAMES[key]}:${SERVICE_PORTS[key]}`;
-  return {
-    prometheus: at('prometheus'),
-    alertmanager: at('alertmanager'),
-    statsdExporter: at('statsdExporter'),
-    postgresExporter: at('postgresExporter'),
-    redisExporter: at('redisExporter'),
-    cadvisor: at('cadvisor'),
-    loki: at('loki'),
-    alloy: at('alloy'),
-    grafana: at('grafana'),
-    metricsApp: at('metricsApp'),
-  };
+  return endpointsBy((key) => `${SERVICE_NAMES[key]}:${SERVICE_PORTS[key]}`);
+}
+
+/** Every service on 127.0.0.1 at the given port: the live test tier runs the services as local processes. */
+export function loopbackEndpoints(ports: Readonly<Record<keyof Endpoints, number>>): Endpoints {
+  return endpointsBy((key) => `127.0.0.1:${ports[key]}`);
 }

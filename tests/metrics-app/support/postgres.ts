@@ -4,7 +4,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { promisify } from 'util';
-import { freePort } from './ports';
+import { freePort } from '../../support/ports';
 
 const run = promisify(execFile);
 const POSTGRES_ROOT = '/usr/lib/postgresql';

@@ -5,7 +5,7 @@ import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { promisify } from 'util';
 import { stringify } from 'yaml';
-import { freePort } from './ports';
+import { freePort } from '../../support/ports';
 
 const REPO_ROOT = resolve(__dirname, '../../..');
 

@@ -1,0 +1,39 @@
+import { join } from 'path';
+import { isOk } from './http';
+import { LiveLogin } from './postgres';
+import { ManagedProcess } from './processes';
+
+/**
+ * postgres_exporter (Debian) reading the monitor login the way the stack's
+ * PostgresExporter does: DATA_SOURCE_URI, DATA_SOURCE_USER and the password
+ * from DATA_SOURCE_PASS_FILE.
+ */
+export function postgresExporter(binary: string, dir: string, port: number, postgresPort: number, login: LiveLogin): ManagedProcess {
+  return new ManagedProcess({
+    name: 'postgres-exporter',
+    command: binary,
+    args: [`--web.listen-address=127.0.0.1:${port}`],
+    env: {
+      DATA_SOURCE_URI: `127.0.0.1:${postgresPort}/${login.database}?sslmode=disable`,
+      DATA_SOURCE_USER: login.user,
+      DATA_SOURCE_PASS_FILE: login.passwordFile,
+    },
+    logFile: join(dir, 'postgres-exporter.log'),
+    ready: () => isOk(`http://127.0.0.1:${port}/metrics`),
+  });
+}
+
+/**
+ * redis_exporter (Debian 1.45). It predates --redis.password-file, so the
+ * password arrives in REDIS_PASSWORD, as the Docker tier's shim hands it over.
+ */
+export function redisExporter(binary: string, dir: string, port: number, redisAddress: string, password: string): ManagedProcess {
+  return new ManagedProcess({
+    name: 'redis-exporter',
+    command: binary,
+    args: [`--redis.addr=${redisAddress}`, `--web.listen-address=127.0.0.1:${port}`],
+    env: { REDIS_PASSWORD: password },
+    logFile: join(dir, 'redis-exporter.log'),
+    ready: () => isOk(`http://127.0.0.1:${port}/metrics`),
+  });
+}
