@@ -9,8 +9,10 @@ import { expectedTaskSeconds } from './targets';
 /** cAdvisor also reports cgroups that are not containers; those have an empty name. */
 const CONTAINERS = 'name!=""';
 
-function saturation(used: string, free: string, by: string): string {
-  return `sum by (${by}) (${used}) / (sum by (${by}) (${used}) + sum by (${by}) (${free}))`;
+/** `used / (used + free)`, per `by` label when given. */
+function saturation(used: string, free: string, by?: string): string {
+  const sum = by ? `sum by (${by})` : 'sum';
+  return `${sum} (${used}) / (${sum} (${used}) + ${sum} (${free}))`;
 }
 
 function taskPanels(specs: readonly PipelineSpec[], options: DashboardOptions): PlaceablePanel[] {
@@ -54,23 +56,23 @@ function executorAndPoolPanels(): PlaceablePanel[] {
       title: 'Executor slots',
       unit: UNIT.count,
       queries: [
-        promQuery('sum by (executor) (airflow_executor_running_tasks)', { legend: '{{executor}} running' }),
-        promQuery('sum by (executor) (airflow_executor_queued_tasks)', { legend: '{{executor}} queued' }),
-        promQuery('sum by (executor) (airflow_executor_open_slots)', { legend: '{{executor}} open' }),
+        promQuery('sum(airflow_executor_running_tasks)', { legend: 'running' }),
+        promQuery('sum(airflow_executor_queued_tasks)', { legend: 'queued' }),
+        promQuery('sum(airflow_executor_open_slots)', { legend: 'open' }),
       ],
     }),
     timeseriesPanel({
       title: 'Executor saturation',
       description: 'Running tasks as a share of all executor slots.',
       unit: UNIT.ratio,
-      queries: [promQuery(saturation('airflow_executor_running_tasks', 'airflow_executor_open_slots', 'executor'), { legend: '{{executor}}' })],
+      queries: [promQuery(saturation('airflow_executor_running_tasks', 'airflow_executor_open_slots'), { legend: 'executor' })],
       thresholds: thresholds.higherIsWorse(0.8, 0.95),
     }).max(1),
     barGaugePanel({
       title: 'Pool saturation',
-      description: 'Used slots as a share of each pool.',
+      description: 'Slots taken by running tasks as a share of each pool.',
       unit: UNIT.ratio,
-      queries: [promQuery(saturation('airflow_pool_used_slots', 'airflow_pool_open_slots', 'pool'), { legend: '{{pool}}', instant: true })],
+      queries: [promQuery(saturation('airflow_pool_running_slots', 'airflow_pool_open_slots', 'pool'), { legend: '{{pool}}', instant: true })],
       thresholds: thresholds.higherIsWorse(0.8, 0.95),
     })
       .min(0)

@@ -5,5 +5,7 @@ cd "$(dirname "$0")/.."
 bash scripts/install-test-tools.sh
 npm test                      # unit, synth, static (promtool/amtool), simulator, dashboards
 bash airflow/run-tests.sh     # the DAGs, with Airflow 3.1.8
+npm run test:airflow          # a running Airflow's StatsD metrics against what alerts and dashboards use
 npm run test:terraform        # terraform init/validate/plan of the synthesized stacks
+npm run test:live             # the stack's servers on loopback: alerts, inhibition, panels, fault drills
 npm run test:docker           # deploy, check, re-deploy, change, destroy on a private Docker engine

@@ -7,6 +7,7 @@ export interface StatsdMappingRule {
   readonly name: string;
   readonly help?: string;
   readonly labels?: Record<string, string>;
+  readonly action?: 'drop';
 }
 
 export interface StatsdMappingConfig {
@@ -25,13 +26,22 @@ function ruleFor(f: MetricFamily): StatsdMappingRule | undefined {
   };
 }
 
+/** Drops a family's tagged twin (see StatsdMatch.taggedTwin); statsd_exporter wants a name even on a drop rule. */
+function dropRuleFor(f: MetricFamily): StatsdMappingRule | undefined {
+  if (!f.statsd?.taggedTwin) return undefined;
+  return { match: f.statsd.taggedTwin, action: 'drop', name: 'dropped' };
+}
+
 /**
  * The statsd_exporter mapping for Airflow and the pipeline helpers, rendered
  * from the metric catalog: the Airflow Helm chart's mapping plus pipewatch's
- * own families. Unmapped Airflow lines keep statsd_exporter's default naming.
+ * own families, and drop rules for the tag-carrying twins Airflow sends of
+ * some of them. Unmapped Airflow lines keep statsd_exporter's default naming.
  */
 export function statsdMapping(extraRules: readonly StatsdMappingRule[] = []): StatsdMappingConfig {
-  const rules = METRIC_CATALOG.map(ruleFor).filter((r): r is StatsdMappingRule => r !== undefined);
+  // Drop rules first: statsd_exporter's glob matcher (v0.28.0) never matches a glob that is a prefix
+  // of an earlier one (`airflow.ti.finish` after `airflow.ti.finish.*.*.*`), as the shared state keeps no result.
+  const rules = [...METRIC_CATALOG.map(dropRuleFor), ...METRIC_CATALOG.map(ruleFor)].filter((r): r is StatsdMappingRule => r !== undefined);
   return {
     // ttl 0s keeps every series: an expiring counter would read as a reset to the rate() functions.
     defaults: { observer_type: 'summary', match_type: 'glob', ttl: '0s' },

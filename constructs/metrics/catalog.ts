@@ -26,6 +26,15 @@ export interface StatsdMatch {
   readonly matchType?: 'glob' | 'regex';
   /** Label values; `$1`… refer to the captures, anything else is a literal. */
   readonly labelValues?: Readonly<Record<string, string>>;
+  /**
+   * The line Airflow also sends for the same measurement under a name meant
+   * to carry tags (`Stats.incr("ti.finish", tags={...})`). Plain StatsD drops
+   * the tags, and statsd_exporter's default name for the bare line would be
+   * this family's own, without its labels and with another help text: its
+   * /metrics then answers HTTP 500 and Prometheus gets nothing. The mapping
+   * drops the line.
+   */
+  readonly taggedTwin?: string;
 }
 
 export interface MetricFamily {
@@ -49,25 +58,32 @@ const airflow = (
   statsdDefault?: string,
 ): MetricFamily => ({ name, type, help, labels, source: 'airflow', statsd, statsdDefault });
 
-const glob = (match: string, labelValues?: Record<string, string>): StatsdMatch => ({ match, labelValues });
+const glob = (match: string, labelValues?: Record<string, string>, taggedTwin?: string): StatsdMatch => ({ match, labelValues, ...(taggedTwin ? { taggedTwin } : {}) });
 
-/** Airflow metric names as statsd-exporter publishes them (Airflow Helm chart mapping plus the per-task finish counter). */
+/**
+ * Airflow 3.1.8's metric names as statsd-exporter publishes them (the Airflow
+ * Helm chart's mapping, corrected against what Airflow 3.1.8 sends: see
+ * `npm run test:airflow`). Where Airflow puts a dag id, task id, pool or
+ * operator into the name, the mapping turns it into a label.
+ */
 export const AIRFLOW_METRICS: readonly MetricFamily[] = [
   airflow('airflow_dagrun_duration', 'summary', 'Duration of successful DAG runs', ['dag_id'], glob('airflow.dagrun.duration.success.*', { dag_id: '$1' })),
   airflow('airflow_dagrun_failed', 'summary', 'Duration of failed DAG runs', ['dag_id'], glob('airflow.dagrun.duration.failed.*', { dag_id: '$1' })),
-  airflow('airflow_dagrun_schedule_delay', 'summary', 'Delay between the scheduled and the actual DAG run start', ['dag_id'], glob('airflow.dagrun.schedule_delay.*', { dag_id: '$1' })),
-  airflow('airflow_dagrun_dependency_check', 'summary', 'Time taken to check DAG dependencies', ['dag_id'], glob('airflow.dagrun.dependency-check.*.*', { dag_id: '$1' })),
-  airflow('airflow_task_duration', 'summary', 'Task instance duration', ['dag_id', 'task_id'], glob('airflow.dag.*.*.duration', { dag_id: '$1', task_id: '$2' })),
-  airflow('airflow_ti_finish', 'counter', 'Task instances finished, by final state', ['dag_id', 'task_id', 'state'], glob('airflow.ti.finish.*.*.*', { dag_id: '$1', task_id: '$2', state: '$3' })),
-  airflow('airflow_operator_successes', 'counter', 'Successful task instances by operator', ['operator'], { match: 'airflow.operator_successes_(.*)', matchType: 'regex', labelValues: { operator: '$1' } }),
-  airflow('airflow_operator_failures', 'counter', 'Failed task instances by operator', ['operator'], { match: 'airflow.operator_failures_(.*)', matchType: 'regex', labelValues: { operator: '$1' } }),
+  airflow('airflow_dagrun_schedule_delay', 'summary', 'Delay between the scheduled and the actual DAG run start', ['dag_id'], glob('airflow.dagrun.schedule_delay.*', { dag_id: '$1' }, 'airflow.dagrun.schedule_delay')),
+  airflow('airflow_dagrun_dependency_check', 'summary', 'Time taken to check DAG dependencies', ['dag_id'], glob('airflow.dagrun.dependency-check.*', { dag_id: '$1' }, 'airflow.dagrun.dependency-check')),
+  airflow('airflow_task_duration', 'summary', 'Task instance duration', ['dag_id', 'task_id'], glob('airflow.dag.*.*.duration', { dag_id: '$1', task_id: '$2' }, 'airflow.task.duration')),
+  airflow('airflow_ti_finish', 'counter', 'Task instances finished, by final state', ['dag_id', 'task_id', 'state'], glob('airflow.ti.finish.*.*.*', { dag_id: '$1', task_id: '$2', state: '$3' }, 'airflow.ti.finish')),
+  airflow('airflow_operator_successes', 'counter', 'Successful task instances by operator', ['operator'], { match: 'airflow.operator_successes_(.*)', matchType: 'regex', labelValues: { operator: '$1' }, taggedTwin: 'airflow.operator_successes' }),
+  airflow('airflow_operator_failures', 'counter', 'Failed task instances by operator', ['operator'], { match: 'airflow.operator_failures_(.*)', matchType: 'regex', labelValues: { operator: '$1' }, taggedTwin: 'airflow.operator_failures' }),
   airflow('airflow_scheduler_heartbeat', 'counter', 'Scheduler heartbeats', ['type'], { match: 'airflow.scheduler_heartbeat', matchType: 'regex', labelValues: { type: 'counter' } }),
-  airflow('airflow_pool_open_slots', 'gauge', 'Open slots in the pool', ['pool'], glob('airflow.pool.open_slots.*', { pool: '$1' })),
-  airflow('airflow_pool_used_slots', 'gauge', 'Used slots in the pool', ['pool'], glob('airflow.pool.used_slots.*', { pool: '$1' })),
-  airflow('airflow_pool_starving_tasks', 'gauge', 'Tasks waiting for a slot in the pool', ['pool'], glob('airflow.pool.starving_tasks.*', { pool: '$1' })),
-  airflow('airflow_executor_open_slots', 'gauge', 'Open executor slots', ['executor'], glob('airflow.executor.open_slots.*', { executor: '$1' })),
-  airflow('airflow_executor_queued_tasks', 'gauge', 'Tasks queued on the executor', ['executor'], glob('airflow.executor.queued_tasks.*', { executor: '$1' })),
-  airflow('airflow_executor_running_tasks', 'gauge', 'Tasks running on the executor', ['executor'], glob('airflow.executor.running_tasks.*', { executor: '$1' })),
+  airflow('airflow_pool_open_slots', 'gauge', 'Open slots in the pool', ['pool'], glob('airflow.pool.open_slots.*', { pool: '$1' }, 'airflow.pool.open_slots')),
+  airflow('airflow_pool_running_slots', 'gauge', 'Slots of the pool taken by running tasks', ['pool'], glob('airflow.pool.running_slots.*', { pool: '$1' }, 'airflow.pool.running_slots')),
+  // Sent only for pools that have starving tasks in a scheduler loop: it keeps its last value, and alerts pair it with open_slots.
+  airflow('airflow_pool_starving_tasks', 'gauge', 'Tasks waiting for a slot in the pool', ['pool'], glob('airflow.pool.starving_tasks.*', { pool: '$1' }, 'airflow.pool.starving_tasks')),
+  // With one executor configured (the stack's), Airflow names none: `executor.open_slots`, no suffix.
+  airflow('airflow_executor_open_slots', 'gauge', 'Open executor slots', [], undefined, 'airflow.executor.open_slots'),
+  airflow('airflow_executor_queued_tasks', 'gauge', 'Tasks queued on the executor', [], undefined, 'airflow.executor.queued_tasks'),
+  airflow('airflow_executor_running_tasks', 'gauge', 'Tasks running on the executor', [], undefined, 'airflow.executor.running_tasks'),
   airflow('airflow_dag_processing_last_run_seconds_ago', 'gauge', 'Seconds since the DAG file was last processed', ['dag_file'], glob('airflow.dag_processing.last_run.seconds_ago.*', { dag_file: '$1' })),
   airflow('airflow_ti_failures', 'counter', 'Task instance failures', [], undefined, 'airflow.ti_failures'),
   airflow('airflow_ti_successes', 'counter', 'Task instance successes', [], undefined, 'airflow.ti_successes'),

@@ -57,11 +57,12 @@ export function airflowAlerts(): AlertDraft[] {
     }),
     platform({
       alert: 'AirflowExecutorSlotsExhausted',
-      expr: 'max by (executor) (airflow_executor_queued_tasks) > 0 and max by (executor) (airflow_executor_open_slots) == 0',
+      // Airflow names no executor in these metrics when one is configured, as in the stack.
+      expr: 'max(airflow_executor_queued_tasks) > 0 and max(airflow_executor_open_slots) == 0',
       for: '15m',
       severity: 'warning',
-      summary: 'Airflow executor {{ $labels.executor }} has no open slots',
-      description: '{{ $value }} task(s) are queued on executor {{ $labels.executor }} with no open slot for 15 minutes: add workers or raise parallelism.',
+      summary: 'The Airflow executor has no open slots',
+      description: '{{ $value }} task(s) are queued on the executor with no open slot for 15 minutes: add workers or raise parallelism.',
     }),
   ];
 }

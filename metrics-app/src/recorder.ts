@@ -26,7 +26,7 @@ export class MetricsRecorder {
   private readonly schedulerHeartbeatLabels: Readonly<Record<string, string>>;
   private readonly triggererHeartbeat: Counter<string>;
   private readonly poolOpen: Gauge<string>;
-  private readonly poolUsed: Gauge<string>;
+  private readonly poolRunning: Gauge<string>;
   private readonly poolStarving: Gauge<string>;
   private readonly executorOpen: Gauge<string>;
   private readonly executorQueued: Gauge<string>;
@@ -67,7 +67,7 @@ export class MetricsRecorder {
     this.schedulerHeartbeatLabels = fixedLabelValues(metrics.family('airflow_scheduler_heartbeat'));
     this.triggererHeartbeat = metrics.counter('airflow_triggerer_heartbeat');
     this.poolOpen = metrics.gauge('airflow_pool_open_slots');
-    this.poolUsed = metrics.gauge('airflow_pool_used_slots');
+    this.poolRunning = metrics.gauge('airflow_pool_running_slots');
     this.poolStarving = metrics.gauge('airflow_pool_starving_tasks');
     this.executorOpen = metrics.gauge('airflow_executor_open_slots');
     this.executorQueued = metrics.gauge('airflow_executor_queued_tasks');
@@ -113,11 +113,11 @@ export class MetricsRecorder {
     }
     const { airflow, data } = snapshot;
     this.poolOpen.set({ pool: airflow.pool.name }, airflow.pool.open);
-    this.poolUsed.set({ pool: airflow.pool.name }, airflow.pool.used);
+    this.poolRunning.set({ pool: airflow.pool.name }, airflow.pool.running);
     this.poolStarving.set({ pool: airflow.pool.name }, airflow.pool.starving);
-    this.executorOpen.set({ executor: airflow.executor.name }, airflow.executor.open);
-    this.executorQueued.set({ executor: airflow.executor.name }, airflow.executor.queued);
-    this.executorRunning.set({ executor: airflow.executor.name }, airflow.executor.running);
+    this.executorOpen.set(airflow.executor.open);
+    this.executorQueued.set(airflow.executor.queued);
+    this.executorRunning.set(airflow.executor.running);
     this.tasksExecutable.set(airflow.tasksExecutable);
     this.tasksStarving.set(airflow.tasksStarving);
     this.triggersRunning.set(airflow.triggersRunning);

@@ -181,8 +181,8 @@ describe('Simulation of the example pipelines', () => {
     const { sim } = simulation();
     sim.advanceTo(TEST_START_MS + HOUR + 30_000); // datalake_ingest's first task is running
     const { pool, executor } = sim.snapshot().airflow;
-    expect(pool.used).toBe(1);
-    expect(pool.open + pool.used).toBe(128);
+    expect(pool.running).toBe(1);
+    expect(pool.open + pool.running).toBe(128);
     expect(executor.running).toBe(1);
     expect(executor.open + executor.running).toBe(32);
   });

@@ -6,12 +6,13 @@ const HEARTBEAT_INTERVAL_MS = 5_000;
 const DAG_FILE_PROCESS_INTERVAL_SECONDS = 30;
 const PARSE_SECONDS_PER_DAG_FILE = 0.02;
 const POOL = { name: 'default_pool', slots: 128 };
-const EXECUTOR = { name: 'CeleryExecutor', parallelism: 32 };
+/** One executor, as in the stack: Airflow then names none in its executor metrics. */
+const EXECUTOR = { parallelism: 32 };
 const MAX_TRIGGERS = 4;
 
 export interface AirflowPlatformSnapshot {
-  readonly pool: { readonly name: string; readonly open: number; readonly used: number; readonly starving: number };
-  readonly executor: { readonly name: string; readonly open: number; readonly queued: number; readonly running: number };
+  readonly pool: { readonly name: string; readonly open: number; readonly running: number; readonly starving: number };
+  readonly executor: { readonly open: number; readonly queued: number; readonly running: number };
   readonly tasksExecutable: number;
   readonly tasksStarving: number;
   readonly triggersRunning: number;
@@ -52,11 +53,11 @@ export class AirflowPlatformSimulation {
     const nowSeconds = this.lastMs / 1000;
     const executorRunning = Math.min(runningTasks, EXECUTOR.parallelism);
     const executorQueued = runningTasks - executorRunning;
-    const poolUsed = Math.min(runningTasks, POOL.slots);
-    const poolStarving = runningTasks - poolUsed;
+    const poolRunning = Math.min(runningTasks, POOL.slots);
+    const poolStarving = runningTasks - poolRunning;
     return {
-      pool: { name: POOL.name, open: POOL.slots - poolUsed, used: poolUsed, starving: poolStarving },
-      executor: { name: EXECUTOR.name, open: EXECUTOR.parallelism - executorRunning, queued: executorQueued, running: executorRunning },
+      pool: { name: POOL.name, open: POOL.slots - poolRunning, running: poolRunning, starving: poolStarving },
+      executor: { open: EXECUTOR.parallelism - executorRunning, queued: executorQueued, running: executorRunning },
       tasksExecutable: executorQueued,
       tasksStarving: poolStarving,
       triggersRunning: this.triggersRunning,
