@@ -32,7 +32,13 @@ export class PipelineMonitor extends Construct {
       throw new Error(`${this.node.path}: the catalog passed to PipelineMonitor must contain its own spec (${props.spec.dagId}).`);
     }
     const others = catalog.filter((s) => s !== props.spec);
-    validatePipelineCatalog([props.spec, ...others], (i) => (i === 0 ? this.node.path : `catalog pipeline ${others[i - 1].dagId}`));
+    try {
+      validatePipelineCatalog([props.spec, ...others], (i) => (i === 0 ? this.node.path : `catalog pipeline ${others[i - 1].dagId}`));
+    } catch (error) {
+      // A rejected spec leaves no node behind, so the corrected spec can be added under the same id.
+      scope.node.tryRemoveChild(id);
+      throw error;
+    }
     this.ruleGroup = pipelineAlertGroup(props.spec, props, this.node.path);
     this.inhibitRule = lineageInhibitRule(props.spec, catalog);
   }

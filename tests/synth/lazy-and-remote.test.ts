@@ -102,6 +102,13 @@ describe('GIVEN a stack extended in code after construction: one more pipeline, 
       stack.monitoring.addPipeline({ dagId: 'orphan', schedule: '@daily', ownerTeam: 'x', expectedDuration: Duration.minutes(1), upstream: ['nope'], tasks: [{ taskId: 't', expectedDuration: Duration.minutes(1) }] }),
     ).toThrow(/test\/Monitoring\/Pipelines\/orphan.*nope/);
     expect(stack.monitoring.pipelines.map((p) => p.dagId)).not.toContain('orphan');
+    expect(stack.monitoring.node.findChild('Pipelines').node.tryFindChild('orphan')).toBeUndefined();
+  });
+
+  test('WHEN the rejected pipeline is fixed and added again THEN it joins the catalog under the same id', () => {
+    const fixed = stack.monitoring.addPipeline({ dagId: 'orphan', schedule: '@daily', ownerTeam: 'x', expectedDuration: Duration.minutes(1), upstream: ['example_etl'], tasks: [{ taskId: 't', expectedDuration: Duration.minutes(1) }] });
+    expect(fixed.node.path).toBe('test/Monitoring/Pipelines/orphan');
+    expect(stack.monitoring.pipelines.map((p) => p.dagId)).toContain('orphan');
   });
 });
 
