@@ -66,7 +66,7 @@ for dir in "${work}"/cdktf.out/stacks/*/; do
     stacks+=("${name}")
   fi
 done
-for name in "${skipped[@]}"; do echo "SKIP ${name}: not in PIPEWATCH_TF_STACKS=${PIPEWATCH_TF_STACKS}"; done
+for name in "${skipped[@]}"; do echo "SKIP ${name}: not in PIPEWATCH_TF_STACKS=${PIPEWATCH_TF_STACKS} (why a stack is left out: docs/deploy.md)"; done
 [ ${#stacks[@]} -gt 0 ] || { echo "FAIL synth: no stack to check in cdktf.out/stacks"; exit 1; }
 echo "PASS synth: checking ${stacks[*]}"
 
