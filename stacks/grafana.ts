@@ -1,7 +1,7 @@
 import { Fn, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { DashboardKey } from '../constructs/core/links';
-import { invalid } from '../constructs/core/validation';
+import { invalid, requireHttpUrl } from '../constructs/core/validation';
 import { Dashboard, DataSource, Folder, GrafanaProvider } from '../constructs/grafana-provider';
 import { PipelineSpec } from '../constructs/pipeline/spec';
 import { ALERTMANAGER_DATASOURCE, DashboardOptions, LOKI_DATASOURCE, PipewatchDatasource, PROMETHEUS_DATASOURCE } from '../dashboards/common';
@@ -49,18 +49,7 @@ const DATASOURCES: Readonly<Record<DatasourceKind, { readonly ref: PipewatchData
   alertmanager: { ref: ALERTMANAGER_DATASOURCE, jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false } },
 };
 
-function requireHttpUrl(scope: Construct, property: string, value: string): string {
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (!url || !['http:', 'https:'].includes(url.protocol) || url.search || url.hash || url.username || url.password) {
-    invalid(scope, property, value, 'Use an absolute http:// or https:// URL without credentials, query or fragment, e.g. "https://example.grafana.net" or "http://prometheus:9090".');
-  }
-  return value;
-}
+const GRAFANA_URL_EXAMPLE = '"https://example.grafana.net" or "http://prometheus:9090"';
 
 /**
  * Delivers pipewatch's datasources and dashboards to an existing Grafana
@@ -74,7 +63,7 @@ export class GrafanaStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: GrafanaStackProps) {
     super(scope, id);
-    const grafanaUrl = requireHttpUrl(this, 'grafanaUrl', props.grafanaUrl);
+    const grafanaUrl = requireHttpUrl(this, 'grafanaUrl', props.grafanaUrl, GRAFANA_URL_EXAMPLE);
     const folderProps = { ...DEFAULT_FOLDER, ...props.folder };
     if (!GRAFANA_UID.test(folderProps.uid)) {
       invalid(this, 'folder.uid', folderProps.uid, 'Use 1-40 letters, digits, dashes or underscores, e.g. "pipewatch".');
@@ -115,7 +104,7 @@ export class GrafanaStack extends TerraformStack {
 
   private datasource(kind: DatasourceKind, props: GrafanaStackProps): DataSource {
     const { ref, jsonData } = DATASOURCES[kind];
-    const url = requireHttpUrl(this, `datasourceUrls.${kind}`, props.datasourceUrls[kind]);
+    const url = requireHttpUrl(this, `datasourceUrls.${kind}`, props.datasourceUrls[kind], GRAFANA_URL_EXAMPLE);
     const basicAuthUser = props.datasourceBasicAuthUsers?.[kind];
     const password =
       basicAuthUser === undefined

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { lazyText, toYaml } from '../core/config-files';
 import { SERVICE_NAMES, SERVICE_PORTS } from '../core/endpoints';
 import { wgetProbe } from '../core/healthchecks';
+import { webExternalUrl } from '../core/links';
 import { Platform } from '../core/platform';
 import { ServiceContainer } from '../core/service-container';
 import { invalid } from '../core/validation';
@@ -26,6 +27,12 @@ export interface AlertmanagerProps {
   readonly inhibitRules?: readonly InhibitRule[];
   /** Host port of the web UI (bound to the platform's publish address). @default 9093 */
   readonly hostPort?: number;
+  /**
+   * URL people open the UI at. Links in notifications (Slack's fallback,
+   * PagerDuty's client link, the webhook's externalURL) point there.
+   * @default `http://localhost:<hostPort>`
+   */
+  readonly externalUrl?: string;
 }
 
 const CONFIG_DIR = '/etc/alertmanager';
@@ -56,7 +63,7 @@ export class Alertmanager extends Construct {
       platform,
       service: SERVICE_NAMES.alertmanager,
       image: 'alertmanager',
-      command: [`--config.file=${CONFIG_DIR}/alertmanager.yml`, '--storage.path=/alertmanager'],
+      command: [`--config.file=${CONFIG_DIR}/alertmanager.yml`, '--storage.path=/alertmanager', `--web.external-url=${webExternalUrl(this, props.externalUrl, props.hostPort ?? SERVICE_PORTS.alertmanager)}`],
       ports: [{ internal: SERVICE_PORTS.alertmanager, external: props.hostPort }],
       mounts: [{ volume: platform.volume(this, 'Data', 'alertmanager-data'), containerPath: '/alertmanager' }],
       configFiles: [

@@ -65,6 +65,7 @@ export interface EmailConfig {
 
 export interface PagerdutyConfig {
   readonly routing_key_file: string;
+  readonly url?: string;
   readonly send_resolved: boolean;
   readonly severity: string;
   readonly description: string;

@@ -1,4 +1,4 @@
-import { invalid } from '../core/validation';
+import { invalid, requireHttpUrl } from '../core/validation';
 import { ReceiverConfig } from './config';
 
 /** Where the Alertmanager container reads credentials: one file per secret, never a value in the config. */
@@ -39,6 +39,12 @@ export type Receiver =
       readonly name: string;
       /** Secret holding the Events API v2 routing key. @default '<name>_routing_key' */
       readonly routingKeySecret?: string;
+      /**
+       * Events API v2 endpoint, for accounts outside the US service region
+       * (EU: https://events.eu.pagerduty.com/v2/enqueue).
+       * @default - Alertmanager's default, https://events.pagerduty.com/v2/enqueue
+       */
+      readonly eventsUrl?: string;
     }
   | {
       readonly kind: 'webhook';
@@ -80,6 +86,9 @@ export function validateReceiver(r: Receiver, where: string): void {
   }
   if (r.kind === 'email' && r.authUsername === undefined && r.authPasswordSecret !== undefined) {
     invalid(where, `receiver ${r.name} authUsername`, undefined, 'Set authUsername too: the password secret is only sent with a user name.');
+  }
+  if (r.kind === 'pagerduty' && r.eventsUrl !== undefined) {
+    requireHttpUrl(where, `receiver ${r.name} eventsUrl`, r.eventsUrl, '"https://events.eu.pagerduty.com/v2/enqueue"');
   }
   if (r.kind === 'webhook' && r.maxAlerts !== undefined && !(Number.isInteger(r.maxAlerts) && r.maxAlerts >= 0)) {
     invalid(where, `receiver ${r.name} maxAlerts`, r.maxAlerts, 'Use a whole number; 0 sends every alert of the group.');
@@ -130,6 +139,7 @@ export function receiverConfig(r: Receiver): ReceiverConfig {
         pagerduty_configs: [
           {
             routing_key_file: secretFile(secret),
+            ...(r.eventsUrl !== undefined ? { url: r.eventsUrl } : {}),
             send_resolved: true,
             severity: '{{ if eq .CommonLabels.severity "critical" }}critical{{ else }}warning{{ end }}',
             description: TITLE,

@@ -1,3 +1,6 @@
+import { IConstruct } from 'constructs';
+import { requireHttpUrl } from './validation';
+
 /** Stable Grafana dashboard UIDs: alerts, panels and docs link to these, so they never change. */
 export const DASHBOARD_UIDS = {
   pipelineOverview: 'pipewatch-pipeline-overview',
@@ -25,4 +28,9 @@ export function runbookUrl(alertName: string, baseUrl: string = DEFAULT_RUNBOOK_
 export function dashboardUrl(grafanaUrl: string, dashboard: DashboardKey, dagId?: string): string {
   const base = `${grafanaUrl.replace(/\/$/, '')}/d/${DASHBOARD_UIDS[dashboard]}`;
   return dagId === undefined ? base : `${base}?var-dag_id=${encodeURIComponent(dagId)}`;
+}
+
+/** The URL a published web UI is opened at: the one given (checked), else localhost on its host port. */
+export function webExternalUrl(scope: IConstruct, given: string | undefined, hostPort: number): string {
+  return given === undefined ? `http://localhost:${hostPort}` : requireHttpUrl(scope, 'externalUrl', given, '"https://alertmanager.example.com"');
 }

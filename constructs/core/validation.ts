@@ -41,6 +41,20 @@ export function requirePositive(scope: IConstruct | string, property: string, va
   return value;
 }
 
+/** An absolute http(s) URL without credentials, query or fragment; `example` shows a good one in the error. */
+export function requireHttpUrl(scope: IConstruct | string, property: string, value: string, example: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !['http:', 'https:'].includes(url.protocol) || url.search || url.hash || url.username || url.password) {
+    invalid(scope, property, value, `Use an absolute http:// or https:// URL without credentials, query or fragment, e.g. ${example}.`);
+  }
+  return value;
+}
+
 /** Records an auto-correction as a synth warning instead of failing. */
 export function warnCorrected(scope: IConstruct, message: string): void {
   Annotations.of(scope).addWarning(message);

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { lazyText, toYaml } from '../core/config-files';
 import { SERVICE_NAMES, SERVICE_PORTS } from '../core/endpoints';
 import { wgetProbe } from '../core/healthchecks';
+import { webExternalUrl } from '../core/links';
 import { Platform } from '../core/platform';
 import { ServiceContainer } from '../core/service-container';
 import { invalid, requirePositive } from '../core/validation';
@@ -19,6 +20,11 @@ export interface PrometheusProps {
   readonly alertmanagers?: readonly string[];
   /** Host port of the web UI (bound to the platform's publish address). @default 9090 */
   readonly hostPort?: number;
+  /**
+   * URL people open the UI at. Each alert's "source" link (generatorURL) points there.
+   * @default `http://localhost:<hostPort>`
+   */
+  readonly externalUrl?: string;
 }
 
 const CONFIG_DIR = '/etc/prometheus';
@@ -60,6 +66,7 @@ export class Prometheus extends Construct {
         '--storage.tsdb.path=/prometheus',
         `--storage.tsdb.retention.time=${retentionDays}d`,
         '--web.enable-lifecycle',
+        `--web.external-url=${webExternalUrl(this, props.externalUrl, props.hostPort ?? SERVICE_PORTS.prometheus)}`,
       ],
       ports: [{ internal: SERVICE_PORTS.prometheus, external: props.hostPort }],
       mounts: [{ volume: platform.volume(this, 'Data', 'prometheus-data'), containerPath: '/prometheus' }],

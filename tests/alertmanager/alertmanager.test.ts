@@ -62,6 +62,27 @@ describe('Alertmanager', () => {
     expect(alertmanager.node.validate()).toEqual([expect.stringMatching(/^Stack\/Alertmanager: invalid route for team analytics "analytics-slack"\. No receiver has that name\. Add it with addReceiver\(\) first/)]);
   });
 
+  it('GIVEN a PagerDuty receiver in the EU service region WHEN synthesized THEN it posts to the EU Events API', () => {
+    const { stack, alertmanager } = setup();
+    alertmanager.addReceiver({ kind: 'pagerduty', name: 'eu-pager', eventsUrl: 'https://events.eu.pagerduty.com/v2/enqueue' });
+    expect(synthesized(stack).config.receivers[1].pagerduty_configs[0].url).toBe('https://events.eu.pagerduty.com/v2/enqueue');
+  });
+
+  it('GIVEN a PagerDuty eventsUrl that is not an http(s) URL WHEN added THEN the error names the construct, the value and the fix', () => {
+    const { alertmanager } = setup();
+    expect(() => alertmanager.addReceiver({ kind: 'pagerduty', name: 'eu-pager', eventsUrl: 'events.eu.pagerduty.com' })).toThrow(
+      /^Stack\/Alertmanager: invalid receiver eu-pager eventsUrl "events\.eu\.pagerduty\.com"\. Use an absolute http:\/\/ or https:\/\/ URL .*e\.g\. "https:\/\/events\.eu\.pagerduty\.com\/v2\/enqueue"/,
+    );
+  });
+
+  it('GIVEN an externalUrl that is not a URL WHEN constructed THEN the error names the construct, the value and the fix', () => {
+    const stack = new TerraformStack(Testing.app() as App, 'Stack');
+    const platform = new Platform(stack, 'Platform', { environment: 'dev' });
+    expect(() => new Alertmanager(stack, 'Alertmanager', { platform, externalUrl: 'alertmanager.example.com:9093' })).toThrow(
+      /^Stack\/Alertmanager: invalid externalUrl "alertmanager\.example\.com:9093"\. Use an absolute http:\/\/ or https:\/\/ URL/,
+    );
+  });
+
   it('GIVEN a receiver name used twice WHEN added THEN it is rejected at once', () => {
     const { alertmanager } = setup();
     alertmanager.addReceiver({ kind: 'webhook', name: 'hook' });

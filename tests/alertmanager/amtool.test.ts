@@ -11,7 +11,7 @@ const config = renderAlertmanagerConfig(
   {
     receivers: [
       { kind: 'slack', name: 'analytics-slack', channel: '#analytics-alerts' },
-      { kind: 'pagerduty', name: 'analytics-pager' },
+      { kind: 'pagerduty', name: 'analytics-pager', eventsUrl: 'https://events.eu.pagerduty.com/v2/enqueue' },
       { kind: 'email', name: 'ml-email', to: 'ml@example.com', from: 'alerts@example.com', smarthost: 'smtp.example.com:587', authUsername: 'alerts' },
       { kind: 'webhook', name: 'platform-hook', bearerTokenSecret: 'platform_hook_token' },
       { kind: 'webhook', name: 'deadmans-switch' },

@@ -153,6 +153,14 @@ describe('GIVEN two environments on one Docker host', () => {
     expect(ports(dev).filter((p) => ports(pr).includes(p))).toEqual([]);
     expect(container(pr, 'pr-123-grafana').ports[0].external).toBe(13000);
   });
+
+  test("THEN Prometheus and Alertmanager put their own environment's published URL into alert and notification links", () => {
+    const externalUrl = (j: typeof dev, name: string) => (container(j, name).command as string[]).find((a) => a.startsWith('--web.external-url='));
+    expect(externalUrl(dev, 'dev-prometheus')).toBe('--web.external-url=http://localhost:9090');
+    expect(externalUrl(dev, 'dev-alertmanager')).toBe('--web.external-url=http://localhost:9093');
+    expect(externalUrl(pr, 'pr-123-prometheus')).toBe('--web.external-url=http://localhost:19090');
+    expect(externalUrl(pr, 'pr-123-alertmanager')).toBe('--web.external-url=http://localhost:19093');
+  });
 });
 
 describe('GIVEN the local stack with its dashboards', () => {
