@@ -1,7 +1,11 @@
 import { DOWNSTREAM_SYMPTOMS, UPSTREAM_CAUSES, ancestorsOf } from '../../constructs/pipeline/lineage';
 import { AlertmanagerAlert } from './harness/alertmanager';
+import { join } from 'path';
 import { expectedLinks, ownerReceiver, pipelineAlert, runbookHasSection } from './harness/expectations';
 import { LIVE_PIPELINES, UNROUTED_RECEIVER, WATCHDOG_RECEIVER } from './harness/live-configs';
+import { NotificationChannels } from './harness/notification-channels';
+import { htmlPart, unescapeHtml } from './harness/smtp-sink';
+import { liveTools } from './harness/tools';
 import { LiveStack } from './harness/stack';
 import { sleep, waitFor } from './harness/wait';
 
@@ -43,6 +47,44 @@ describe('GIVEN the live stack monitoring the example pipelines', () => {
       expect(alert.annotations).toMatchObject(expectedLinks('PipelineRunFailed', 'pipelineDetail', 'example_etl'));
       expect(alert.annotations.summary).toBe('Pipeline example_etl has a failed run');
       expect(runbookHasSection('PipelineRunFailed')).toBe(true);
+    });
+
+    test("THEN that alert, through the stack's Slack, email and PagerDuty receivers and templates, names its pipeline, team and links in each channel", async () => {
+      const alert = await stack.receiver.waitFor(pipelineAlert('PipelineRunFailed', 'example_etl'), NOTIFICATION_WAIT_MS, 'PipelineRunFailed for example_etl');
+      const { summary, description, dashboard_url: dashboard, runbook_url: runbook } = alert.annotations;
+      const channels = await NotificationChannels.start(liveTools().alertmanager, join(stack.dir, 'channels'));
+      try {
+        const firing = await channels.notify(alert, 'firing');
+        const title = '[FIRING:1] PipelineRunFailed - example_etl';
+        const line = 'Pipeline: `example_etl` | Team: analytics | Severity: critical';
+        expect(JSON.stringify(firing)).not.toContain('<no value>');
+
+        const [attachment] = firing.slack.attachments;
+        expect(firing.slack.channel).toBe('#analytics-alerts');
+        expect(attachment).toMatchObject({ title, title_link: dashboard });
+        expect(attachment.text).toBe(`*${summary}*\n${description}\n${line}\n<${dashboard}|Dashboard> | <${runbook}|Runbook>\n`);
+
+        expect(firing.email.to).toEqual(['analytics-oncall@example.test']);
+        expect(firing.email.message).toMatch(new RegExp(`^Subject: ${title.replace(/[[\]]/g, '\\$&')}\r$`, 'm'));
+        const html = unescapeHtml(htmlPart(firing.email.message));
+        expect(html).toContain(`<h3>${summary}</h3>`);
+        expect(html).toContain(`<p>${description}</p>`);
+        expect(html).toContain('<p>Pipeline: <code>example_etl</code> | Team: analytics | Severity: critical</p>');
+        expect(html).toContain(`<a href="${dashboard}">Dashboard</a> | <a href="${runbook}">Runbook</a>`);
+
+        expect(firing.pagerduty).toMatchObject({ routing_key: channels.routingKey, event_action: 'trigger', payload: { summary: title, severity: 'critical' } });
+        expect(firing.pagerduty.payload.custom_details).toMatchObject({ pipeline: 'example_etl', team: 'analytics' });
+        expect(firing.pagerduty.payload.custom_details.alerts).toContain(`Runbook: ${runbook}`);
+        expect(firing.pagerduty.links).toEqual([{ href: dashboard, text: 'Dashboard' }, { href: runbook, text: 'Runbook' }]);
+
+        const resolved = await channels.notify(alert, 'resolved');
+        expect(resolved.slack.attachments[0].title).toBe('[RESOLVED] PipelineRunFailed - example_etl');
+        expect(resolved.email.message).toMatch(/^Subject: \[RESOLVED\] PipelineRunFailed - example_etl\r$/m);
+        expect(resolved.pagerduty).toMatchObject({ event_action: 'resolve', dedup_key: firing.pagerduty.dedup_key });
+        expect(channels.log()).not.toContain(channels.routingKey);
+      } finally {
+        await channels.stop();
+      }
     });
 
     test('THEN PipelineDataStale of datalake_ingest reaches the data-platform receiver with its labels and links', async () => {

@@ -1,5 +1,5 @@
 import { execFile, execFileSync, spawnSync } from 'child_process';
-import { mkdtempSync, writeFileSync } from 'fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
@@ -46,9 +46,10 @@ export function runToolAsync(binary: string, args: readonly string[], cwd: strin
   });
 }
 
-/** A fresh temporary directory holding the given files. */
+/** A fresh temporary directory holding the given files, removed once the calling test file's tests are done. */
 export function tempDirWith(files: Readonly<Record<string, string>>): string {
   const dir = mkdtempSync(join(tmpdir(), 'pipewatch-rules-'));
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }

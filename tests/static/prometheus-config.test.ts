@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join } from 'path';
 import { container, synthLocal } from '../support/synth';
@@ -18,8 +18,12 @@ describe('GIVEN the prometheus.yml and rule files the local stack synthesizes', 
   test('THEN promtool check config accepts them, rule files included', () => {
     const promtool = requireTool('promtool');
     const root = mkdtempSync(join(tmpdir(), 'pipewatch-prom-'));
-    materialize(container(synthLocal().json, 'dev-prometheus'), root, '/etc/prometheus/');
-    const out = run(promtool, ['check', 'config', join(root, 'etc/prometheus/prometheus.yml')]);
-    expect(out).toContain('SUCCESS');
+    try {
+      materialize(container(synthLocal().json, 'dev-prometheus'), root, '/etc/prometheus/');
+      const out = run(promtool, ['check', 'config', join(root, 'etc/prometheus/prometheus.yml')]);
+      expect(out).toContain('SUCCESS');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,5 @@
-import { EventEmitter } from 'events';
-import { createServer, Server } from 'http';
-import { AddressInfo } from 'net';
+import { HttpSink, JsonPost } from './http-sink';
+import { Recorder } from './recorder';
 
 /** One alert of a webhook notification, with where and when it arrived. */
 export interface ReceivedAlert {
@@ -33,95 +32,53 @@ export function alertMatching(criteria: { readonly receiver?: string; readonly s
  * port, to see Alertmanager retry.
  */
 export class WebhookReceiver {
-  readonly alerts: ReceivedAlert[] = [];
-  private readonly events = new EventEmitter();
-  private server: Server | undefined;
-  private port = 0;
+  private readonly recorder = new Recorder<ReceivedAlert>((a) => `${a.path}:${a.status}:${a.labels.alertname}{dag_id=${a.labels.dag_id ?? ''}}`);
+
+  private constructor(private readonly sink: HttpSink) {}
 
   static async start(port = 0): Promise<WebhookReceiver> {
-    const receiver = new WebhookReceiver();
-    await receiver.listen(port);
+    let receiver: WebhookReceiver | undefined;
+    const sink = await HttpSink.start((post) => receiver?.record(post), port);
+    receiver = new WebhookReceiver(sink);
     return receiver;
   }
 
+  /** Every alert recorded so far, oldest first. */
+  get alerts(): readonly ReceivedAlert[] {
+    return this.recorder.items;
+  }
+
   get baseUrl(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return this.sink.baseUrl;
   }
 
   get isUp(): boolean {
-    return this.server !== undefined;
+    return this.sink.isUp;
   }
 
   /** Closes the port and every open connection: Alertmanager's posts are refused until `resume`. */
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+  stop(): Promise<void> {
+    return this.sink.stop();
   }
 
-  async resume(): Promise<void> {
-    if (!this.server) await this.listen(this.port);
+  resume(): Promise<void> {
+    return this.sink.resume();
   }
 
   /** Alerts recorded so far that match. */
   received(predicate: AlertPredicate): ReceivedAlert[] {
-    return this.alerts.filter(predicate);
+    return this.recorder.items.filter(predicate);
   }
 
   /** The first recorded alert that matches, waiting for one up to `timeoutMs`. */
   waitFor(predicate: AlertPredicate, timeoutMs: number, what = 'a matching notification'): Promise<ReceivedAlert> {
-    const found = this.alerts.find(predicate);
-    if (found) return Promise.resolve(found);
-    return new Promise((resolve, reject) => {
-      const onAlert = (alert: ReceivedAlert) => {
-        if (!predicate(alert)) return;
-        clearTimeout(timer);
-        this.events.off('alert', onAlert);
-        resolve(alert);
-      };
-      const timer = setTimeout(() => {
-        this.events.off('alert', onAlert);
-        const seen = this.alerts.map((a) => `${a.path}:${a.status}:${a.labels.alertname}{dag_id=${a.labels.dag_id ?? ''}}`);
-        reject(new Error(`no ${what} within ${Math.round(timeoutMs / 1000)}s; received so far: ${seen.join(', ') || 'nothing'}`));
-      }, timeoutMs);
-      this.events.on('alert', onAlert);
-    });
+    return this.recorder.waitFor(predicate, timeoutMs, what);
   }
 
-  private listen(port: number): Promise<void> {
-    const server = createServer((req, res) => {
-      const receivedAtMs = Date.now();
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        try {
-          this.record(req.url ?? '/', JSON.parse(Buffer.concat(chunks).toString('utf8')), receivedAtMs);
-          res.writeHead(200).end();
-        } catch (error) {
-          res.writeHead(400).end(String(error));
-        }
-      });
-    });
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', reject);
-        this.server = server;
-        this.port = (server.address() as AddressInfo).port;
-        resolve();
-      });
-    });
-  }
-
-  private record(url: string, payload: { receiver: string; alerts: { status: 'firing' | 'resolved'; labels: Record<string, string>; annotations: Record<string, string> }[] }, receivedAtMs: number): void {
-    const path = url.replace(/^\//, '');
+  private record({ path, body, receivedAtMs }: JsonPost): void {
+    const payload = body as { receiver: string; alerts: { status: 'firing' | 'resolved'; labels: Record<string, string>; annotations: Record<string, string> }[] };
     for (const a of payload.alerts) {
-      const alert: ReceivedAlert = { path, receiver: payload.receiver, status: a.status, labels: a.labels, annotations: a.annotations, receivedAtMs };
-      this.alerts.push(alert);
-      this.events.emit('alert', alert);
+      this.recorder.add({ path, receiver: payload.receiver, status: a.status, labels: a.labels, annotations: a.annotations, receivedAtMs });
     }
   }
 }
