@@ -8,7 +8,7 @@ import { SERVICE_NAMES, containerEndpoints } from './core/endpoints';
 import { DASHBOARD_UIDS } from './core/links';
 import { ImageMap } from './core/images';
 import { Platform } from './core/platform';
-import { invalid } from './core/validation';
+import { invalid, requireHttpUrl } from './core/validation';
 import { Cadvisor } from './exporters/cadvisor';
 import { PostgresExporter } from './exporters/postgres-exporter';
 import { RedisExporter } from './exporters/redis-exporter';
@@ -75,6 +75,20 @@ export interface MonitoringStackProps {
   readonly watchdogReceiver?: string;
   /** Where alert runbook links point. @default - docs/runbooks.md of the project */
   readonly runbookBaseUrl?: string;
+  /**
+   * URLs people open the UIs at, when not `http://localhost:<host port>`: a
+   * hostname in front of a remote host, or an existing Grafana (`grafana: false`).
+   * Alerts' dashboard links start with `grafana`; source links and
+   * notification links lead to `prometheus` and `alertmanager`.
+   * @default - http://localhost:<host port> of each
+   */
+  readonly publicUrls?: PublicUrls;
+}
+
+export interface PublicUrls {
+  readonly grafana?: string;
+  readonly prometheus?: string;
+  readonly alertmanager?: string;
 }
 
 /**
@@ -105,7 +119,9 @@ export class MonitoringStack extends Construct {
       invalid(this, 'hostPortOffset', offset, 'Use a whole number from 0 to 56000, e.g. 10000 for a second environment.');
     }
     const hostPort = (name: keyof typeof DEFAULT_HOST_PORTS) => DEFAULT_HOST_PORTS[name] + offset;
-    this.links = { grafanaUrl: `http://localhost:${hostPort('grafana')}`, runbookBaseUrl: props.runbookBaseUrl };
+    const grafanaUrl = props.publicUrls?.grafana ?? `http://localhost:${hostPort('grafana')}`;
+    requireHttpUrl(this, 'publicUrls.grafana', grafanaUrl, '"https://grafana.example.com"');
+    this.links = { grafanaUrl, runbookBaseUrl: props.runbookBaseUrl };
     const platform = (this.platform = new Platform(this, 'Platform', {
       environment: props.environment,
       images: props.images,
@@ -138,6 +154,7 @@ export class MonitoringStack extends Construct {
       scrapeIntervalSeconds: props.scrapeIntervalSeconds,
       evaluationIntervalSeconds: props.evaluationIntervalSeconds,
       hostPort: hostPort('prometheus'),
+      externalUrl: props.publicUrls?.prometheus,
     });
     // Scrape only what this environment runs: a job without its service would page as TargetDown.
     const notRunning = new Set<string>([
@@ -163,6 +180,7 @@ export class MonitoringStack extends Construct {
       defaultReceiver: props.defaultReceiver,
       watchdogReceiver: props.watchdogReceiver,
       hostPort: hostPort('alertmanager'),
+      externalUrl: props.publicUrls?.alertmanager,
     });
     this.pipelineScope = new Construct(this, 'Pipelines');
     props.pipelines.forEach((spec) => this.addPipeline(spec));

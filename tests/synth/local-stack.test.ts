@@ -177,3 +177,27 @@ describe('GIVEN the local stack with its dashboards', () => {
     }
   });
 });
+
+describe('GIVEN an environment whose UIs are served under hostnames, with an existing Grafana', () => {
+  const publicUrls = { grafana: 'https://grafana.example.com', prometheus: 'https://prometheus.example.com', alertmanager: 'https://alertmanager.example.com' };
+  const { json } = synthLocal({ grafana: false, publicUrls });
+  const externalUrl = (name: string) => (container(json, name).command as string[]).find((a) => a.startsWith('--web.external-url='));
+
+  test("THEN every alert's dashboard link starts with that Grafana's URL", () => {
+    const rules = parse(uploaded(container(json, 'dev-prometheus'), '/etc/prometheus/rules/pipelines.yml'));
+    const links = rules.groups.flatMap((g: any) => g.rules).flatMap((r: any) => (r.annotations?.dashboard_url ? [r.annotations.dashboard_url] : []));
+    expect(links.length).toBeGreaterThan(0);
+    for (const link of links) expect(link).toMatch(/^https:\/\/grafana\.example\.com\/d\//);
+  });
+
+  test('THEN Prometheus and Alertmanager link to their public URLs', () => {
+    expect(externalUrl('dev-prometheus')).toBe('--web.external-url=https://prometheus.example.com');
+    expect(externalUrl('dev-alertmanager')).toBe('--web.external-url=https://alertmanager.example.com');
+  });
+
+  test('WHEN a public URL is not a URL THEN synth fails naming the construct, the value and the fix', () => {
+    expect(() => synthLocal({ publicUrls: { grafana: 'grafana.example.com' } })).toThrow(
+      /^test\/Monitoring: invalid publicUrls\.grafana "grafana\.example\.com"\. Use an absolute http:\/\/ or https:\/\/ URL/,
+    );
+  });
+});
