@@ -221,6 +221,7 @@ export class MonitoringStack extends Construct {
       alertmanagerUrl: `http://${endpoints.alertmanager}`,
       historyReader,
       hostPort,
+      rootUrl: this.links.grafanaUrl,
     });
     // Rendered once at synth, so pipelines added later get their tiles, links and thresholds too.
     let rendered: { forPipelines: number; dashboards: ReturnType<typeof allDashboards> } | undefined;

@@ -120,6 +120,7 @@ export class Airflow extends Construct {
       mounts: [logsMount],
       secretFiles: [...secrets, this.adminPassword.asFile('airflow_admin_password')],
       oneShot: true,
+      dependsOn: [db.provisionedBy],
     });
     this.apiServer = component('api-server', ['api-server'], curlProbe(`http://127.0.0.1:${SERVICE_PORTS.airflowApi}/api/v2/monitor/health`, SLOW_START), {
       ports: [{ internal: SERVICE_PORTS.airflowApi, external: props.hostPort }],

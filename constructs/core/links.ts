@@ -31,6 +31,6 @@ export function dashboardUrl(grafanaUrl: string, dashboard: DashboardKey, dagId?
 }
 
 /** The URL a published web UI is opened at: the one given (checked), else localhost on its host port. */
-export function webExternalUrl(scope: IConstruct, given: string | undefined, hostPort: number): string {
-  return given === undefined ? `http://localhost:${hostPort}` : requireHttpUrl(scope, 'externalUrl', given, '"https://alertmanager.example.com"');
+export function webExternalUrl(scope: IConstruct, given: string | undefined, hostPort: number, property = 'externalUrl'): string {
+  return given === undefined ? `http://localhost:${hostPort}` : requireHttpUrl(scope, property, given, '"https://monitoring.example.com"');
 }

@@ -30,6 +30,7 @@ export class PostgresExporter extends Construct {
       },
       secretFiles: [login.password.asFile('postgres_exporter_password')],
       healthcheck: wgetProbe(`http://127.0.0.1:${SERVICE_PORTS.postgresExporter}/metrics`),
+      dependsOn: [login.provisionedBy],
     });
   }
 }

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { lazyText, toYaml } from '../core/config-files';
 import { SERVICE_NAMES, SERVICE_PORTS } from '../core/endpoints';
 import { wgetProbe } from '../core/healthchecks';
+import { webExternalUrl } from '../core/links';
 import { Platform } from '../core/platform';
 import { GeneratedSecret, SECRETS_DIR } from '../core/secrets';
 import { ServiceContainer } from '../core/service-container';
@@ -21,6 +22,8 @@ export interface GrafanaProps {
   readonly folder?: string;
   /** @default 3000 */
   readonly hostPort?: number;
+  /** URL people open Grafana at (its links and redirects use it). @default `http://localhost:<hostPort>` */
+  readonly rootUrl?: string;
 }
 
 /** A dashboard as Grafana's JSON model; `uid` is required and stable. */
@@ -64,7 +67,7 @@ export class Grafana extends Construct {
         GF_AUTH_ANONYMOUS_ENABLED: 'false',
         GF_ANALYTICS_REPORTING_ENABLED: 'false',
         GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
-        GF_SERVER_ROOT_URL: `http://localhost:${props.hostPort ?? SERVICE_PORTS.grafana}`,
+        GF_SERVER_ROOT_URL: webExternalUrl(this, props.rootUrl, props.hostPort ?? SERVICE_PORTS.grafana, 'rootUrl'),
       },
       ports: [{ internal: SERVICE_PORTS.grafana, external: props.hostPort }],
       mounts: [{ volume: props.platform.volume(this, 'Data', 'grafana-data'), containerPath: '/var/lib/grafana' }],
@@ -74,6 +77,7 @@ export class Grafana extends Construct {
       ],
       secretFiles: [this.adminPassword.asFile('grafana_admin_password'), { path: readerPasswordFile, content: reader.password.value }],
       healthcheck: wgetProbe(`http://127.0.0.1:${SERVICE_PORTS.grafana}/api/health`),
+      dependsOn: [reader.provisionedBy],
     });
   }
 

@@ -54,6 +54,7 @@ export class MetricsApp extends Construct {
         PGPASSWORD_FILE: `${SECRETS_DIR}/history_password`,
       },
       secretFiles: [history.password.asFile('history_password')],
+      dependsOn: [history.provisionedBy],
       ports: [{ internal: SERVICE_PORTS.metricsApp, external: props.hostPort }],
       healthcheck: healthcheck([
         'CMD',

@@ -101,22 +101,23 @@ synth() {
   echo '{"alertmanager_tier_sink_url": "http://webhook-sink:8080/alerts"}' >"${dir}/terraform.tfvars.json"
 }
 
-# containers ENV: "name id health" of every container of that environment.
+# containers ENV: "name id health" of every container of that environment; a one-shot job (restart
+# policy "no") that exited 0 is "completed".
 containers() {
   docker ps -a --filter "label=pipewatch.environment=$1" --format '{{.Names}} {{.ID}}' | sort |
     while read -r name id; do
-      echo "${name} ${id} $(docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' "${id}")"
+      echo "${name} ${id} $(docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else if and (eq .HostConfig.RestartPolicy.Name "no") (eq .State.Status "exited") (eq .State.ExitCode 0)}}completed{{else}}{{.State.Status}}({{.State.ExitCode}}){{end}}' "${id}")"
     done
 }
 
-# all_healthy ENV: every container of the environment reports healthy.
+# all_healthy ENV: every service of the environment reports healthy, every job completed.
 all_healthy() {
   local list bad
   list="$(containers "$1")"
   [ -n "${list}" ] || fail "$1: no containers"
-  bad="$(awk '$3 != "healthy"' <<<"${list}")"
+  bad="$(awk '$3 != "healthy" && $3 != "completed"' <<<"${list}")"
   [ -z "${bad}" ] || fail "$1: not healthy: $(tr '\n' ';' <<<"${bad}")"
-  pass "$1: $(wc -l <<<"${list}") containers healthy ($(awk '{print $1}' <<<"${list}" | tr '\n' ' '))"
+  pass "$1: $(awk '$3 == "healthy"' <<<"${list}" | wc -l) containers healthy, $(awk '$3 == "completed"' <<<"${list}" | wc -l) jobs completed ($(awk '{print $1}' <<<"${list}" | tr '\n' ' '))"
 }
 
 # Components left out of the tier (tests/docker/tier-app.ts LEFT_OUT): their scrape jobs must be down,
@@ -243,7 +244,7 @@ targets_up "${env_a}" "${prom_a}"
 pg="${env_a}-postgres"
 docker exec "${pg}" psql -v ON_ERROR_STOP=1 -U postgres -d pipeline_history -qc \
   "CREATE TABLE tier_marker (id int); INSERT INTO tier_marker VALUES (42);" >/dev/null || fail "${env_a}: could not write to Postgres"
-pg_addr="$("${tf}" -chdir="${work}/${env_a}" state list | grep -E '^docker_container\.Monitoring_Postgres_')"
+pg_addr="$("${tf}" -chdir="${work}/${env_a}" state list | grep -E '^docker_container\.Monitoring_Postgres_[A-Z0-9]+$')"
 run "${work}/replace-pg-a.log" "${tf}" -chdir="${work}/${env_a}" apply -auto-approve -input=false -no-color -replace="${pg_addr}" || fail "${env_a}: replacing Postgres"
 marker="$(docker exec "${pg}" psql -U postgres -d pipeline_history -tAc 'SELECT id FROM tier_marker')" || true
 [ "${marker}" = "42" ] || fail "${env_a}: Postgres lost its data when its container was replaced (got '${marker}')"

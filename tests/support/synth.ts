@@ -13,9 +13,11 @@ export interface Upload {
   content: string;
 }
 
-export function synthLocal(overrides: Partial<LocalDockerStackProps> = {}): { json: TerraformJson; text: string; stack: LocalDockerStack } {
+/** The local stack synthesized; `extend` changes it first, as a user's own code would. */
+export function synthLocal(overrides: Partial<LocalDockerStackProps> = {}, extend?: (stack: LocalDockerStack) => void): { json: TerraformJson; text: string; stack: LocalDockerStack } {
   const app: App = Testing.app();
   const stack = new LocalDockerStack(app, 'test', { environment: 'dev', pipelines: EXAMPLE_PIPELINES, ...overrides });
+  extend?.(stack);
   const text = Testing.synth(stack);
   return { json: JSON.parse(text), text, stack };
 }

@@ -21,7 +21,7 @@ describe('GIVEN the local Docker stack for environment "dev"', () => {
   });
 
   test('THEN every long-running container has a healthcheck, a restart policy and waits to be healthy on deploy', () => {
-    for (const c of all.filter((x) => x.name !== 'dev-airflow-init')) {
+    for (const c of all.filter((x) => !['dev-airflow-init', 'dev-postgres-setup'].includes(x.name))) {
       expect({ name: c.name, test: c.healthcheck?.test?.length > 1 }).toEqual({ name: c.name, test: true });
       expect({ name: c.name, restart: c.restart, wait: c.wait }).toEqual({ name: c.name, restart: 'unless-stopped', wait: true });
     }
@@ -117,11 +117,25 @@ describe('GIVEN the local Docker stack for environment "dev"', () => {
     ]));
   });
 
+  test('THEN a one-shot postgres-setup job creates the roles and databases after PostgreSQL is healthy, before any client starts', () => {
+    const setup = container(json, 'dev-postgres-setup');
+    expect(setup).toMatchObject({ restart: 'no', attach: true, must_run: false });
+    expect(setup.depends_on).toEqual([expect.stringMatching(/^docker_container\.Monitoring_Postgres_/)]);
+    const script = uploaded(setup, '/etc/pipewatch/postgres-setup.sh');
+    expect(script).toContain("\\set airflow_password `cat /run/secrets/airflow_password`");
+    expect(script).toContain("ALTER ROLE airflow LOGIN PASSWORD :'airflow_password';");
+    for (const client of ['airflow-init', 'metrics-app', 'postgres-exporter', 'grafana']) {
+      expect({ client, dependsOn: container(json, `dev-${client}`).depends_on }).toEqual({ client, dependsOn: expect.arrayContaining([expect.stringMatching(/^docker_container\.Monitoring_Postgres_Setup_/)]) });
+    }
+  });
+
   test('THEN shell and template syntax in uploaded files is escaped from Terraform interpolation', () => {
-    const pg = container(json, 'dev-postgres');
-    const raw = (pg.upload as Upload[]).find((u) => u.file.endsWith('10-pipewatch.sh'))!.content;
-    expect(raw).toContain("PASSWORD '$${AIRFLOW_PASSWORD}'");
-    expect(uploaded(pg, '/docker-entrypoint-initdb.d/10-pipewatch.sh')).toContain('AIRFLOW_PASSWORD="$(cat /run/secrets/airflow_password)"');
+    const grafana = container(json, 'dev-grafana');
+    const file = '/etc/grafana/dashboards/pipewatch/pipewatch-pipeline-detail.json';
+    const raw = (grafana.upload as Upload[]).find((u) => u.file === file)!.content;
+    expect(raw).toContain('$${');
+    expect(raw).not.toMatch(/(^|[^$])\$\{/);
+    expect(uploaded(grafana, file)).toContain('${');
   });
 
   test('THEN Grafana provisions the Prometheus, Loki, Alertmanager and Postgres datasources, reading the Postgres password from a file', () => {
