@@ -50,6 +50,18 @@ describe('simulator versus statsd_exporter v0.28.0 with the stack mapping', () =
     },
   );
 
+  test('GIVEN a task inside a TaskGroup (its task id carries the group) WHEN Airflow reports it THEN dag_id and the whole task id are labels', async () => {
+    await exporter!.send([
+      'airflow.dag.example_etl.load.write_parquet.duration:2500|ms',
+      'airflow.ti.finish.example_etl.load.write_parquet.success:1|c',
+      'airflow.dag.example_etl.load.write_parquet.scheduled_duration:10|ms',
+    ]);
+    const text = await exporter!.scrape();
+    expect(text).toMatch(/^airflow_task_duration_count\{dag_id="example_etl",task_id="load\.write_parquet"\} 1$/m);
+    expect(text).toMatch(/^airflow_ti_finish\{dag_id="example_etl",state="success",task_id="load\.write_parquet"\} 1$/m);
+    expect(text).not.toMatch(/^airflow_task_duration.*scheduled/m);
+  });
+
   test('GIVEN a StatsD timer WHEN statsd_exporter publishes it THEN it has the quantiles the simulator uses', () => {
     const quantiles = (text: string) => [...new Set([...text.matchAll(/^airflow_dagrun_duration\{.*quantile="([^"]+)".*$/gm)].map((m) => m[1]))];
     expect(quantiles(exporterText)).toEqual(['0.5', '0.9', '0.99']);

@@ -113,7 +113,7 @@ describe('GIVEN the local Docker stack for environment "dev"', () => {
     const mapping = parse(uploaded(container(json, 'dev-statsd-exporter'), '/etc/statsd-exporter/mapping.yml'));
     expect(mapping.mappings).toEqual(expect.arrayContaining([
       expect.objectContaining({ match: 'airflow.dagrun.duration.success.*', name: 'airflow_dagrun_duration', labels: { dag_id: '$1' } }),
-      expect.objectContaining({ match: 'airflow.dag.*.*.duration', name: 'airflow_task_duration', labels: { dag_id: '$1', task_id: '$2' } }),
+      expect.objectContaining({ match: '^airflow\\.dag\\.([^.]+)\\.(.+)\\.duration$', match_type: 'regex', name: 'airflow_task_duration', labels: { dag_id: '$1', task_id: '$2' } }),
     ]));
   });
 

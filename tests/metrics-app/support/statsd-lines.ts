@@ -20,8 +20,8 @@ export function statsdLineFor(family: MetricFamily): string {
   const { match, matchType } = family.statsd!;
   let capture = 0;
   if (matchType === 'regex') {
-    const name = match.replace(/\([^)]*\)/g, () => `v${++capture}`).replace(/\\\./g, '.');
-    if (!new RegExp(`^${match}$`).test(name)) throw new Error(`${family.name}: cannot derive a StatsD name for regex ${match}; got ${name}`);
+    const name = match.replace(/^\^|\$$/g, '').replace(/\([^)]*\)/g, () => `v${++capture}`).replace(/\\\./g, '.');
+    if (!new RegExp(match).test(name)) throw new Error(`${family.name}: cannot derive a StatsD name for regex ${match}; got ${name}`);
     return `${name}:${suffix}`;
   }
   return `${match.replace(/\*/g, () => `v${++capture}`)}:${suffix}`;
