@@ -5,10 +5,10 @@ import { Alertmanager } from './alertmanager/alertmanager';
 import { Receiver } from './alertmanager/receivers';
 import { TeamRoute } from './alertmanager/routing';
 import { SERVICE_NAMES, containerEndpoints } from './core/endpoints';
-import { DASHBOARD_UIDS } from './core/links';
+import { DASHBOARD_UIDS, webExternalUrl } from './core/links';
 import { ImageMap } from './core/images';
 import { Platform } from './core/platform';
-import { invalid, requireHttpUrl } from './core/validation';
+import { invalid } from './core/validation';
 import { Cadvisor } from './exporters/cadvisor';
 import { PostgresExporter } from './exporters/postgres-exporter';
 import { RedisExporter } from './exporters/redis-exporter';
@@ -119,9 +119,7 @@ export class MonitoringStack extends Construct {
       invalid(this, 'hostPortOffset', offset, 'Use a whole number from 0 to 56000, e.g. 10000 for a second environment.');
     }
     const hostPort = (name: keyof typeof DEFAULT_HOST_PORTS) => DEFAULT_HOST_PORTS[name] + offset;
-    const grafanaUrl = props.publicUrls?.grafana ?? `http://localhost:${hostPort('grafana')}`;
-    requireHttpUrl(this, 'publicUrls.grafana', grafanaUrl, '"https://grafana.example.com"');
-    this.links = { grafanaUrl, runbookBaseUrl: props.runbookBaseUrl };
+    this.links = { grafanaUrl: webExternalUrl(this, props.publicUrls?.grafana, hostPort('grafana'), 'publicUrls.grafana'), runbookBaseUrl: props.runbookBaseUrl };
     const platform = (this.platform = new Platform(this, 'Platform', {
       environment: props.environment,
       images: props.images,

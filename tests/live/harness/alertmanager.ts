@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { NOTIFICATION_TEMPLATES, TEMPLATE_FILE } from '../../../constructs/alertmanager/templates';
 import { getJson, getText, isOk, sendJson } from './http';
-import { liveAlertmanagerFiles } from './live-configs';
+import { LiveAlertmanagerFiles, liveAlertmanagerFiles } from './live-configs';
 import { ManagedProcess } from './processes';
 
 export interface AlertmanagerOptions {
@@ -29,38 +29,44 @@ export interface Matcher {
   readonly isEqual?: boolean;
 }
 
+/** alertmanager.yml and its secret files, rendered for the directories they are written to. */
+export type AlertmanagerFiles = (secretsDir: string, templatesDir: string) => LiveAlertmanagerFiles;
+
 /**
- * Alertmanager v0.27 with the stack's rendered config. Silences and the
- * notification log live in `dir/data`, which survives restarts. Clustering
- * is off: it would listen on every interface.
+ * Writes the stack's notification templates, the secret files and
+ * alertmanager.yml under `dir`, and returns Alertmanager v0.27 serving them on
+ * 127.0.0.1:`port`, with its silences and notification log in `dir/data`
+ * (kept across restarts). Clustering is off: it would listen on every interface.
  */
+export function alertmanagerProcess(name: string, binary: string, dir: string, port: number, files: AlertmanagerFiles): ManagedProcess {
+  const secretsDir = join(dir, 'secrets');
+  const templatesDir = join(dir, 'templates');
+  mkdirSync(secretsDir, { recursive: true, mode: 0o700 });
+  mkdirSync(templatesDir, { recursive: true });
+  writeFileSync(join(templatesDir, TEMPLATE_FILE), NOTIFICATION_TEMPLATES);
+  const { config, secrets } = files(secretsDir, templatesDir);
+  for (const [file, content] of Object.entries(secrets)) writeFileSync(join(secretsDir, file), content, { mode: 0o600 });
+  const configFile = join(dir, 'alertmanager.yml');
+  writeFileSync(configFile, config);
+  return new ManagedProcess({
+    name,
+    command: binary,
+    args: [`--config.file=${configFile}`, `--storage.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='],
+    logFile: join(dir, 'alertmanager.log'),
+    ready: () => isOk(`http://127.0.0.1:${port}/-/ready`),
+  });
+}
+
+/** Alertmanager with the stack's rendered config, every team routed to the test's webhook receiver. */
 export class LiveAlertmanager {
   readonly url: string;
   readonly process: ManagedProcess;
 
   private constructor(options: AlertmanagerOptions) {
     this.url = `http://127.0.0.1:${options.port}`;
-    const secretsDir = join(options.dir, 'secrets');
-    const templatesDir = join(options.dir, 'templates');
-    mkdirSync(secretsDir, { recursive: true, mode: 0o700 });
-    mkdirSync(templatesDir, { recursive: true });
-    writeFileSync(join(templatesDir, TEMPLATE_FILE), NOTIFICATION_TEMPLATES);
-    const files = liveAlertmanagerFiles(options.receiverBaseUrl, secretsDir, templatesDir);
-    for (const [name, content] of Object.entries(files.secrets)) writeFileSync(join(secretsDir, name), content, { mode: 0o600 });
-    const configFile = join(options.dir, 'alertmanager.yml');
-    writeFileSync(configFile, files.config);
-    this.process = new ManagedProcess({
-      name: 'alertmanager',
-      command: options.binary,
-      args: [
-        `--config.file=${configFile}`,
-        `--storage.path=${join(options.dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${options.port}`,
-        '--cluster.listen-address=',
-      ],
-      logFile: join(options.dir, 'alertmanager.log'),
-      ready: () => isOk(`${this.url}/-/ready`),
-    });
+    this.process = alertmanagerProcess('alertmanager', options.binary, options.dir, options.port, (secretsDir, templatesDir) =>
+      liveAlertmanagerFiles(options.receiverBaseUrl, secretsDir, templatesDir),
+    );
   }
 
   static async start(options: AlertmanagerOptions): Promise<LiveAlertmanager> {

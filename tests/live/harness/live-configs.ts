@@ -9,7 +9,6 @@ import { AlertmanagerConfig } from '../../../constructs/alertmanager/config';
 import { ALERTMANAGER_SECRETS_DIR, Receiver, receiverSecrets } from '../../../constructs/alertmanager/receivers';
 import { toYaml } from '../../../constructs/core/config-files';
 import { Endpoints, SERVICE_NAMES } from '../../../constructs/core/endpoints';
-import { statsdMapping } from '../../../constructs/exporters/statsd-mapping';
 import { DEFAULT_HOST_PORTS } from '../../../constructs/monitoring-stack';
 import { lineageInhibitRules } from '../../../constructs/pipeline/lineage';
 import { PipelineSpec } from '../../../constructs/pipeline/spec';
@@ -138,9 +137,4 @@ export function relocateSecretFiles(config: AlertmanagerConfig, dir: string): Al
     return value;
   };
   return visit(config) as AlertmanagerConfig;
-}
-
-/** The statsd_exporter mapping the stack's StatsdExporter mounts. */
-export function liveStatsdMapping(): ReturnType<typeof statsdMapping> {
-  return statsdMapping();
 }

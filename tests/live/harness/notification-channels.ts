@@ -1,11 +1,9 @@
 import { randomBytes } from 'crypto';
-import { mkdirSync, writeFileSync } from 'fs';
-import { join } from 'path';
 import { AlertmanagerConfig } from '../../../constructs/alertmanager/config';
 import { Receiver, receiverConfig, receiverSecrets } from '../../../constructs/alertmanager/receivers';
-import { NOTIFICATION_TEMPLATES, TEMPLATE_FILE } from '../../../constructs/alertmanager/templates';
 import { toYaml } from '../../../constructs/core/config-files';
-import { isOk, sendJson } from './http';
+import { alertmanagerProcess } from './alertmanager';
+import { sendJson } from './http';
 import { HttpSink, JsonPost } from './http-sink';
 import { relocateSecretFiles } from './live-configs';
 import { freePorts } from './ports';
@@ -39,7 +37,6 @@ const PAGERDUTY_PATH = 'pagerduty/v2/enqueue';
  * three, so one alert shows how each channel renders it.
  */
 export class NotificationChannels {
-  readonly routingKey = randomBytes(16).toString('hex');
   private readonly posts = new Recorder<JsonPost>((p) => p.path);
 
   private constructor(
@@ -47,29 +44,20 @@ export class NotificationChannels {
     private readonly smtp: SmtpSink,
     private readonly alertmanager: ManagedProcess,
     private readonly url: string,
+    /** The PagerDuty routing key the receiver reads from its secret file. */
+    readonly routingKey: string,
   ) {}
 
-  /** The secret the Slack receiver reads its webhook URL from: the sink's `/slack` path. */
-  get slackWebhookUrl(): string {
-    return `${this.http.baseUrl}/slack`;
-  }
-
   static async start(alertmanagerBinary: string, dir: string): Promise<NotificationChannels> {
-    mkdirSync(dir, { recursive: true });
     let channels: NotificationChannels | undefined;
     const http = await HttpSink.start((post) => channels?.posts.add(post));
     const smtp = await SmtpSink.start();
     const [port] = await freePorts(1);
-    const url = `http://127.0.0.1:${port}`;
-    const process = new ManagedProcess({
-      name: 'alertmanager-channels',
-      command: alertmanagerBinary,
-      args: [`--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='],
-      logFile: join(dir, 'alertmanager.log'),
-      ready: () => isOk(`${url}/-/ready`),
-    });
-    channels = new NotificationChannels(http, smtp, process, url);
-    channels.writeConfig(dir);
+    const routingKey = randomBytes(16).toString('hex');
+    const process = alertmanagerProcess('alertmanager-channels', alertmanagerBinary, dir, port, (secretsDir, templatesDir) =>
+      channelFiles({ sinkUrl: http.baseUrl, smtpPort: smtp.port, routingKey }, secretsDir, templatesDir),
+    );
+    channels = new NotificationChannels(http, smtp, process, `http://127.0.0.1:${port}`, routingKey);
     try {
       await process.start();
     } catch (error) {
@@ -102,37 +90,32 @@ export class NotificationChannels {
   async stop(): Promise<void> {
     await Promise.allSettled([this.alertmanager.stop(), this.http.stop(), this.smtp.stop()]);
   }
+}
 
-  /** alertmanager.yml routing every alert to all three receivers, quickly: group_wait 1s, group_interval 2s. */
-  private writeConfig(dir: string): void {
-    const secretsDir = join(dir, 'secrets');
-    const templatesDir = join(dir, 'templates');
-    mkdirSync(secretsDir, { recursive: true, mode: 0o700 });
-    mkdirSync(templatesDir, { recursive: true });
-    writeFileSync(join(templatesDir, TEMPLATE_FILE), NOTIFICATION_TEMPLATES);
-    const receivers: Receiver[] = [
-      SLACK,
-      { kind: 'email', name: 'analytics-email', to: 'analytics-oncall@example.test', from: 'alerts@example.test', smarthost: `127.0.0.1:${this.smtp.port}`, requireTls: false },
-      { kind: 'pagerduty', name: 'analytics-pager', eventsUrl: `${this.http.baseUrl}/${PAGERDUTY_PATH}` },
-    ];
-    const [slackSecret] = receiverSecrets(SLACK);
-    const [pagerSecret] = receiverSecrets(receivers[2]);
-    writeFileSync(join(secretsDir, slackSecret), `${this.slackWebhookUrl}\n`, { mode: 0o600 });
-    writeFileSync(join(secretsDir, pagerSecret), `${this.routingKey}\n`, { mode: 0o600 });
-    const config: AlertmanagerConfig = {
-      global: { resolve_timeout: '5m' },
-      route: {
-        receiver: SLACK.name,
-        group_by: ['alertname', 'dag_id'],
-        group_wait: '1s',
-        group_interval: '2s',
-        repeat_interval: '4h',
-        routes: receivers.map((r) => ({ receiver: r.name, continue: true })),
-      },
-      inhibit_rules: [],
-      receivers: receivers.map(receiverConfig),
-      templates: [`${templatesDir}/*.tmpl`],
-    };
-    writeFileSync(join(dir, 'alertmanager.yml'), toYaml(relocateSecretFiles(config, secretsDir)));
-  }
+/** alertmanager.yml routing every alert to all three receivers, quickly (group_wait 1s, group_interval 2s), and their secrets. */
+function channelFiles(sinks: { readonly sinkUrl: string; readonly smtpPort: number; readonly routingKey: string }, secretsDir: string, templatesDir: string) {
+  const pager: Receiver = { kind: 'pagerduty', name: 'analytics-pager', eventsUrl: `${sinks.sinkUrl}/${PAGERDUTY_PATH}` };
+  const receivers: Receiver[] = [
+    SLACK,
+    { kind: 'email', name: 'analytics-email', to: 'analytics-oncall@example.test', from: 'alerts@example.test', smarthost: `127.0.0.1:${sinks.smtpPort}`, requireTls: false },
+    pager,
+  ];
+  const config: AlertmanagerConfig = {
+    global: { resolve_timeout: '5m' },
+    route: {
+      receiver: SLACK.name,
+      group_by: ['alertname', 'dag_id'],
+      group_wait: '1s',
+      group_interval: '2s',
+      repeat_interval: '4h',
+      routes: receivers.map((r) => ({ receiver: r.name, continue: true })),
+    },
+    inhibit_rules: [],
+    receivers: receivers.map(receiverConfig),
+    templates: [`${templatesDir}/*.tmpl`],
+  };
+  return {
+    config: toYaml(relocateSecretFiles(config, secretsDir)),
+    secrets: { [receiverSecrets(SLACK)[0]]: `${sinks.sinkUrl}/slack\n`, [receiverSecrets(pager)[0]]: `${sinks.routingKey}\n` },
+  };
 }

@@ -1,9 +1,9 @@
-import { createSocket } from 'dgram';
 import { writeFileSync } from 'fs';
 import { join } from 'path';
 import { toYaml } from '../../../constructs/core/config-files';
+import { statsdMapping } from '../../../constructs/exporters/statsd-mapping';
+import { sendStatsdLines } from '../../support/statsd-udp';
 import { isOk } from './http';
-import { liveStatsdMapping } from './live-configs';
 import { ManagedProcess } from './processes';
 
 /**
@@ -21,7 +21,7 @@ export class LiveStatsdExporter {
     readonly webPort: number,
   ) {
     const mappingFile = join(dir, 'statsd-mapping.yml');
-    writeFileSync(mappingFile, toYaml(liveStatsdMapping()));
+    writeFileSync(mappingFile, toYaml(statsdMapping()));
     this.process = new ManagedProcess({
       name: 'statsd-exporter',
       command: binary,
@@ -38,14 +38,7 @@ export class LiveStatsdExporter {
   }
 
   /** Sends each line as one datagram, as Airflow's StatsD client does. */
-  async send(lines: readonly string[]): Promise<void> {
-    const socket = createSocket('udp4');
-    try {
-      for (const line of lines) {
-        await new Promise<void>((resolve, reject) => socket.send(line, this.udpPort, '127.0.0.1', (error) => (error ? reject(error) : resolve())));
-      }
-    } finally {
-      socket.close();
-    }
+  send(lines: readonly string[]): Promise<void> {
+    return sendStatsdLines(this.udpPort, lines);
   }
 }

@@ -1,11 +1,11 @@
 import { ChildProcess, execFile, spawn } from 'child_process';
-import { createSocket } from 'dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { promisify } from 'util';
 import { stringify } from 'yaml';
 import { freePort } from '../../support/ports';
+import { sendStatsdLines } from '../../support/statsd-udp';
 
 const REPO_ROOT = resolve(__dirname, '../../..');
 
@@ -65,14 +65,7 @@ export class StatsdExporter {
 
   /** Sends each line as one datagram and waits until the exporter has turned them all into metrics. */
   async send(lines: readonly string[]): Promise<void> {
-    const socket = createSocket('udp4');
-    try {
-      for (const line of lines) {
-        await new Promise<void>((done, fail) => socket.send(line, this.udpPort, '127.0.0.1', (error) => (error ? fail(error) : done())));
-      }
-    } finally {
-      socket.close();
-    }
+    await sendStatsdLines(this.udpPort, lines);
     this.linesSent += lines.length;
     await this.waitUntil(async () => eventsHandled(await this.scrape()) >= this.linesSent, `statsd_exporter did not handle all ${this.linesSent} lines`);
   }
