@@ -25,9 +25,9 @@ import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
 /**
  * Components whose images cannot be made here (no image registry, nothing to build them from); the
  * tier turns them off with the stack's own switches, so Prometheus does not scrape them either.
- *   Grafana server: not in Debian bookworm, and the module proxy serves no version of github.com/grafana/grafana.
- *   Loki and Alloy: Debian has Loki 2.4 (the stack renders a 3.x config) and the proxy serves
- *     github.com/grafana/loki/v3 only at v3.7.x, not the pinned 3.3.2; Alloy is neither in Debian nor served.
+ *   Grafana and Loki: AGPL-licensed; pipewatch deploys their official images and never builds their code,
+ *     and no registry the tier can use serves those images.
+ *   Alloy: neither in Debian nor served by any registry the tier can use.
  *   cAdvisor: not in Debian bookworm, the proxy serves no github.com/google/cadvisor/cmd, and it mounts the
  *     host's /var/lib/docker and /var/run, where the tier's private engine is not.
  *   Airflow: its image comes from its registry only; the simulator stands in for it.

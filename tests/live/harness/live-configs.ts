@@ -31,8 +31,9 @@ export const LIVE_PIPELINES: readonly PipelineSpec[] = EXAMPLE_PIPELINES;
  */
 export const NOT_RUN_LIVE: Readonly<Partial<Record<keyof Endpoints, string>>> = {
   cadvisor: 'cAdvisor reports Docker containers; the live tier runs every server as a plain process, so there are no containers to measure',
-  grafana: 'Grafana has no Debian package and its own apt repository is not an allowed package source; every panel query runs against the live Prometheus and Loki instead (dashboards.live.ts)',
-  alloy: "the stack's Alloy config finds its log sources through the Docker socket, and the tier has no Docker; it pushes its servers' log files to Loki itself, with the labels Alloy gives container logs (harness/log-shipper.ts)",
+  grafana: 'Grafana is AGPL-licensed and has no Debian package; pipewatch deploys its official image but never builds it, so every panel query runs against the live Prometheus instead (dashboards.live.ts)',
+  loki: 'Loki is AGPL-licensed: pipewatch deploys its official image but never builds, vendors or links its code, and no allowed package source ships a binary, so log panels, log shipping and LokiDown are not checked live',
+  alloy: "Grafana Alloy is served by no registry this project can use, and the stack's Alloy config finds its log sources through the Docker socket, which the tier does not have",
 };
 
 /** Scrape jobs the live Prometheus must not have: those of the services above. */

@@ -3,7 +3,6 @@ import { join } from 'path';
 import { Endpoints, loopbackEndpoints } from '../../../constructs/core/endpoints';
 import { RuleGroup } from '../../../constructs/rules/types';
 import { LiveAlertmanager } from './alertmanager';
-import { LiveLoki } from './loki';
 import { postgresExporter, redisExporter } from './exporters';
 import { Intervals, LIVE_INTERVALS, liveRuleFiles, livePrometheusConfig, WATCHDOG_RECEIVER } from './live-configs';
 import { freePorts, freeUdpPort } from './ports';
@@ -61,15 +60,9 @@ export class LiveStack {
     readonly simulator: LiveSimulator,
     readonly alertmanager: LiveAlertmanager,
     readonly prometheus: LivePrometheus,
-    readonly loki: LiveLoki,
     exporters: readonly ManagedProcess[],
   ) {
-    this.processes = [...exporters, redis.process, statsd.process, simulator.process, alertmanager.process, prometheus.process, loki.process];
-  }
-
-  /** Every server process of the stack except PostgreSQL (which pg_ctl runs). */
-  get serverProcesses(): readonly ManagedProcess[] {
-    return this.processes;
+    this.processes = [...exporters, redis.process, statsd.process, simulator.process, alertmanager.process, prometheus.process];
   }
 
   /**
@@ -109,15 +102,14 @@ export class LiveStack {
     };
     try {
       const receiver = track(await WebhookReceiver.start(), (r) => r.stop());
-      const [prometheusPort, alertmanagerPort, postgresExporterPort, redisExporterPort, metricsAppPort, redisPort, lokiPort, lokiGrpcPort, statsdWebPort] = await freePorts(9);
-      const [postgres, redis, statsd, alertmanager, loki] = await all<[LivePostgres, LiveRedis, LiveStatsdExporter, LiveAlertmanager, LiveLoki]>([
+      const [prometheusPort, alertmanagerPort, postgresExporterPort, redisExporterPort, metricsAppPort, redisPort, statsdWebPort] = await freePorts(7);
+      const [postgres, redis, statsd, alertmanager] = await all<[LivePostgres, LiveRedis, LiveStatsdExporter, LiveAlertmanager]>([
         LivePostgres.start(subdir('postgres')).then((p) => track(p, (v) => v.destroy())),
         LiveRedis.start(tools.redisServer, dir, redisPort).then((r) => track(r, (v) => v.process.stop())),
         LiveStatsdExporter.start(tools.statsdExporter, dir, await freeUdpPort(), statsdWebPort).then((s) => track(s, (v) => v.process.stop())),
         LiveAlertmanager.start({ binary: tools.alertmanager, dir: subdir('alertmanager'), port: alertmanagerPort, receiverBaseUrl: receiver.baseUrl }).then((a) =>
           track(a, (v) => v.process.stop()),
         ),
-        LiveLoki.start(tools.loki, subdir('loki'), lokiPort, lokiGrpcPort).then((l) => track(l, (v) => v.process.stop())),
       ]);
       const exporters = [
         postgresExporter(tools.postgresExporter, dir, postgresExporterPort, postgres.port, postgres.monitor),
@@ -137,8 +129,8 @@ export class LiveStack {
         postgresExporter: postgresExporterPort,
         redisExporter: redisExporterPort,
         metricsApp: metricsAppPort,
-        loki: lokiPort,
         // Not run live (NOT_RUN_LIVE): their scrape jobs are left out of prometheus.yml.
+        loki: 0,
         cadvisor: 0,
         alloy: 0,
         grafana: 0,
@@ -153,7 +145,7 @@ export class LiveStack {
         }),
         (v) => v.process.stop(),
       );
-      return new LiveStack(dir, receiver, endpoints, postgres, redis, statsd, simulator, alertmanager, prometheus, loki, exporters);
+      return new LiveStack(dir, receiver, endpoints, postgres, redis, statsd, simulator, alertmanager, prometheus, exporters);
     } catch (error) {
       for (const cleanup of cleanups) await cleanup().catch(() => undefined);
       throw error;

@@ -10,7 +10,6 @@ export interface LiveTools {
   readonly alertmanager: string;
   readonly statsdExporter: string;
   readonly postgresBin: string;
-  readonly loki: string;
   readonly redisServer: string;
   readonly postgresExporter: string;
   readonly redisExporter: string;
@@ -21,7 +20,6 @@ const KEYS: Readonly<Record<string, keyof LiveTools>> = {
   alertmanager: 'alertmanager',
   statsd_exporter: 'statsdExporter',
   postgres_bin: 'postgresBin',
-  loki: 'loki',
   redis_server: 'redisServer',
   postgres_exporter: 'postgresExporter',
   redis_exporter: 'redisExporter',
