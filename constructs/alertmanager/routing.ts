@@ -1,4 +1,5 @@
 import { Severity } from '../pipeline/spec';
+import { Duration } from '../core/duration';
 import { invalid } from '../core/validation';
 import { AlertmanagerConfig, anyOf, InhibitRule, matcher, RouteConfig } from './config';
 import { severityInhibitRules } from './inhibitions';
@@ -12,6 +13,25 @@ export interface TeamRoute {
   readonly severities?: readonly Severity[];
 }
 
+/** Alertmanager's notification timers: how long a new group waits, how often groups flush and repeat. */
+export interface NotificationTiming {
+  readonly groupWait: Duration;
+  readonly groupInterval: Duration;
+  readonly repeatInterval: Duration;
+  /** The Watchdog's route flushes and repeats on its own timers, so a dead-man's switch hears it often. */
+  readonly watchdogGroupInterval: Duration;
+  readonly watchdogRepeatInterval: Duration;
+}
+
+/** The stack's timers: a page within ~30s of firing, an update at most every 5m, a reminder every 4h. */
+export const DEFAULT_NOTIFICATION_TIMING: NotificationTiming = {
+  groupWait: Duration.seconds(30),
+  groupInterval: Duration.minutes(5),
+  repeatInterval: Duration.hours(4),
+  watchdogGroupInterval: Duration.minutes(1),
+  watchdogRepeatInterval: Duration.minutes(5),
+};
+
 export interface AlertmanagerModel {
   readonly receivers: readonly Receiver[];
   readonly teamRoutes: readonly TeamRoute[];
@@ -23,6 +43,8 @@ export interface AlertmanagerModel {
   readonly watchdogReceiver?: string;
   /** Directory holding pipewatch.tmpl inside the container (or a test directory). */
   readonly templatesDir: string;
+  /** @default DEFAULT_NOTIFICATION_TIMING */
+  readonly timing?: NotificationTiming;
 }
 
 /** Pipeline alerts group per alert and DAG; alerts without a dag_id group by name alone. */
@@ -34,8 +56,14 @@ const TEAM = /^[a-z0-9][a-z0-9_-]{0,62}$/;
  * `continue`, so it never reaches a person, and repeats often so the external
  * dead-man's switch notices within minutes when the alerting path stops.
  */
-function watchdogRoute(receiver: string): RouteConfig {
-  return { matchers: [matcher('alertname', '=', 'Watchdog')], receiver, group_wait: '0s', group_interval: '1m', repeat_interval: '5m' };
+function watchdogRoute(receiver: string, timing: NotificationTiming): RouteConfig {
+  return {
+    matchers: [matcher('alertname', '=', 'Watchdog')],
+    receiver,
+    group_wait: '0s',
+    group_interval: timing.watchdogGroupInterval.toPromDuration(),
+    repeat_interval: timing.watchdogRepeatInterval.toPromDuration(),
+  };
 }
 
 /** Team routes all `continue`, so a critical alert can both page and post to chat when two routes match it. */
@@ -63,15 +91,16 @@ export function renderAlertmanagerConfig(model: AlertmanagerModel, where: string
     if (!TEAM.test(route.team)) invalid(where, 'route team', route.team, 'Use the lowercase team name the alerts carry in their `team` label.');
     known(`route for team ${route.team}`, route.receiver);
   }
+  const timing = model.timing ?? DEFAULT_NOTIFICATION_TIMING;
   return {
     global: { resolve_timeout: '5m' },
     route: {
       receiver: known('defaultReceiver', model.defaultReceiver ?? NULL_RECEIVER),
       group_by: [...GROUP_BY],
-      group_wait: '30s',
-      group_interval: '5m',
-      repeat_interval: '4h',
-      routes: [watchdogRoute(known('watchdogReceiver', model.watchdogReceiver ?? NULL_RECEIVER)), ...model.teamRoutes.map(teamRouteConfig)],
+      group_wait: timing.groupWait.toPromDuration(),
+      group_interval: timing.groupInterval.toPromDuration(),
+      repeat_interval: timing.repeatInterval.toPromDuration(),
+      routes: [watchdogRoute(known('watchdogReceiver', model.watchdogReceiver ?? NULL_RECEIVER), timing), ...model.teamRoutes.map(teamRouteConfig)],
     },
     inhibit_rules: [...severityInhibitRules(), ...model.inhibitRules],
     receivers: [{ name: NULL_RECEIVER }, ...model.receivers.map(receiverConfig)],

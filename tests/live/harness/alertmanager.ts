@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
+import { NotificationTiming } from '../../../constructs/alertmanager/routing';
 import { NOTIFICATION_TEMPLATES, TEMPLATE_FILE } from '../../../constructs/alertmanager/templates';
 import { getJson, getText, isOk, sendJson } from './http';
 import { LiveAlertmanagerFiles, liveAlertmanagerFiles } from './live-configs';
@@ -11,6 +12,8 @@ export interface AlertmanagerOptions {
   readonly port: number;
   /** Base URL of the webhook receiver; each receiver posts to `<base>/<receiver name>`. */
   readonly receiverBaseUrl: string;
+  /** @default the stack's (DEFAULT_NOTIFICATION_TIMING) */
+  readonly timing?: NotificationTiming;
 }
 
 /** An alert as Alertmanager's API v2 shows it, with whether it is inhibited or silenced. */
@@ -65,7 +68,7 @@ export class LiveAlertmanager {
   private constructor(options: AlertmanagerOptions) {
     this.url = `http://127.0.0.1:${options.port}`;
     this.process = alertmanagerProcess('alertmanager', options.binary, options.dir, options.port, (secretsDir, templatesDir) =>
-      liveAlertmanagerFiles(options.receiverBaseUrl, secretsDir, templatesDir),
+      liveAlertmanagerFiles(options.receiverBaseUrl, secretsDir, templatesDir, options.timing),
     );
   }
 

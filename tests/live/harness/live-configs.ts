@@ -4,7 +4,7 @@
  * loopback endpoints, the intervals chosen for the tier, file locations in
  * temp directories and webhook receivers pointing at the test's receiver.
  */
-import { renderAlertmanagerConfig } from '../../../constructs/alertmanager/routing';
+import { NotificationTiming, renderAlertmanagerConfig } from '../../../constructs/alertmanager/routing';
 import { AlertmanagerConfig } from '../../../constructs/alertmanager/config';
 import { ALERTMANAGER_SECRETS_DIR, Receiver, receiverSecrets } from '../../../constructs/alertmanager/receivers';
 import { toYaml } from '../../../constructs/core/config-files';
@@ -107,10 +107,11 @@ export interface LiveAlertmanagerFiles {
 
 /**
  * alertmanager.yml with every team routed to its own webhook receiver and
- * the pipelines' lineage inhibitions. The stack mounts receiver secrets under
+ * the pipelines' lineage inhibitions, on the stack's notification timers
+ * unless a test sets its own. The stack mounts receiver secrets under
  * ALERTMANAGER_SECRETS_DIR; here the same files live in `secretsDir`.
  */
-export function liveAlertmanagerFiles(receiverBaseUrl: string, secretsDir: string, templatesDir: string): LiveAlertmanagerFiles {
+export function liveAlertmanagerFiles(receiverBaseUrl: string, secretsDir: string, templatesDir: string, timing?: NotificationTiming): LiveAlertmanagerFiles {
   const receivers = liveReceivers();
   const config = renderAlertmanagerConfig(
     {
@@ -120,6 +121,7 @@ export function liveAlertmanagerFiles(receiverBaseUrl: string, secretsDir: strin
       defaultReceiver: UNROUTED_RECEIVER,
       watchdogReceiver: WATCHDOG_RECEIVER,
       templatesDir,
+      timing,
     },
     'live',
   );

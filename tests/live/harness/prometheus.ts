@@ -11,6 +11,8 @@ export interface PrometheusOptions {
   /** Renders prometheus.yml given the directory the rule files are written to. */
   readonly config: (rulesDir: string) => string;
   readonly ruleFiles: readonly ConfigFileContent[];
+  /** --rules.alert.resend-delay: how often firing alerts are sent again. @default Prometheus's (1m) */
+  readonly alertResendDelaySeconds?: number;
 }
 
 /** One sample of an instant query: its labels and value. */
@@ -48,6 +50,7 @@ export class LivePrometheus {
         '--storage.tsdb.retention.time=15d',
         '--web.enable-lifecycle',
         `--web.listen-address=127.0.0.1:${options.port}`,
+        ...(options.alertResendDelaySeconds === undefined ? [] : [`--rules.alert.resend-delay=${options.alertResendDelaySeconds}s`]),
       ],
       logFile: join(options.dir, 'prometheus.log'),
       ready: () => isOk(`${this.url}/-/ready`),

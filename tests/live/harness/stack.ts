@@ -1,6 +1,7 @@
 import { mkdirSync } from 'fs';
 import { join } from 'path';
 import { Endpoints, loopbackEndpoints } from '../../../constructs/core/endpoints';
+import { NotificationTiming } from '../../../constructs/alertmanager/routing';
 import { RuleGroup } from '../../../constructs/rules/types';
 import { LiveAlertmanager } from './alertmanager';
 import { postgresExporter, redisExporter } from './exporters';
@@ -32,6 +33,10 @@ export interface LiveStackOptions {
    * schedules the simulator runs. @default 1
    */
   readonly timeScale?: number;
+  /** Alertmanager's timers. @default the stack's (DEFAULT_NOTIFICATION_TIMING) */
+  readonly notificationTiming?: NotificationTiming;
+  /** Prometheus's --rules.alert.resend-delay. @default Prometheus's (1m) */
+  readonly alertResendDelaySeconds?: number;
 }
 
 /**
@@ -107,7 +112,7 @@ export class LiveStack {
         LivePostgres.start(subdir('postgres')).then((p) => track(p, (v) => v.destroy())),
         LiveRedis.start(tools.redisServer, dir, redisPort).then((r) => track(r, (v) => v.process.stop())),
         LiveStatsdExporter.start(tools.statsdExporter, dir, await freeUdpPort(), statsdWebPort).then((s) => track(s, (v) => v.process.stop())),
-        LiveAlertmanager.start({ binary: tools.alertmanager, dir: subdir('alertmanager'), port: alertmanagerPort, receiverBaseUrl: receiver.baseUrl }).then((a) =>
+        LiveAlertmanager.start({ binary: tools.alertmanager, dir: subdir('alertmanager'), port: alertmanagerPort, receiverBaseUrl: receiver.baseUrl, timing: options.notificationTiming }).then((a) =>
           track(a, (v) => v.process.stop()),
         ),
       ]);
@@ -142,6 +147,7 @@ export class LiveStack {
           port: prometheusPort,
           config: (rulesDir) => livePrometheusConfig(endpoints, options.intervals ?? LIVE_INTERVALS, rulesDir),
           ruleFiles: liveRuleFiles(options.adjustRules),
+          alertResendDelaySeconds: options.alertResendDelaySeconds,
         }),
         (v) => v.process.stop(),
       );
