@@ -2,13 +2,13 @@ import { Construct } from 'constructs';
 import { allDashboards } from '../dashboards/index';
 import { Airflow, DagsSource } from './airflow/airflow';
 import { Alertmanager } from './alertmanager/alertmanager';
-import { Receiver } from './alertmanager/receivers';
-import { TeamRoute } from './alertmanager/routing';
-import { SERVICE_NAMES, containerEndpoints } from './core/endpoints';
-import { DASHBOARD_UIDS, webExternalUrl } from './core/links';
+import { Receiver } from '../content/alertmanager/receivers';
+import { TeamRoute } from '../content/alertmanager/routing';
+import { SERVICE_NAMES, containerEndpoints } from '../content/endpoints';
+import { DASHBOARD_UIDS, webExternalUrl } from '../content/links';
 import { ImageMap } from './core/images';
 import { Platform } from './core/platform';
-import { invalid } from './core/validation';
+import { invalid } from '../content/validation';
 import { Cadvisor } from './exporters/cadvisor';
 import { PostgresExporter } from './exporters/postgres-exporter';
 import { RedisExporter } from './exporters/redis-exporter';
@@ -18,14 +18,14 @@ import { Alloy } from './loki/alloy';
 import { Loki } from './loki/loki';
 import { MetricsApp } from './metrics-app/metrics-app';
 import { PipelineMonitor } from './pipeline/pipeline-monitor';
-import { PipelineSpec } from './pipeline/spec';
+import { PipelineSpec } from '../content/pipeline/spec';
 import { DatabaseLogin, Postgres } from './postgres/postgres';
-import { standardScrapeJobs } from './prometheus/config';
+import { standardScrapeJobs } from '../content/prometheus/config';
 import { Prometheus } from './prometheus/prometheus';
 import { Redis } from './redis/redis';
-import { AlertLinkOptions } from './rules/alert-links';
-import { renderRuleFile } from './rules/render';
-import { PIPELINE_RULE_FILE, PLATFORM_RULE_FILE, pipelineRuleGroups, platformRuleGroups } from './rules/rule-set';
+import { AlertLinkOptions } from '../content/rules/alert-links';
+import { renderRuleFile } from '../content/rules/render';
+import { PIPELINE_RULE_FILE, PLATFORM_RULE_FILE, pipelineRuleGroups, platformRuleGroups } from '../content/rules/rule-set';
 
 /** Host ports of the UIs, before `hostPortOffset` is added. */
 export const DEFAULT_HOST_PORTS = { grafana: 3000, prometheus: 9090, alertmanager: 9093, airflow: 8080, metricsApp: 8000, statsd: 9125 } as const;
@@ -217,6 +217,7 @@ export class MonitoringStack extends Construct {
       prometheusUrl: `http://${endpoints.prometheus}`,
       lokiUrl: this.loki ? `http://${endpoints.loki}` : undefined,
       alertmanagerUrl: `http://${endpoints.alertmanager}`,
+      prometheusScrapeIntervalSeconds: this.prometheus.scrapeIntervalSeconds,
       historyReader,
       hostPort,
       rootUrl: this.links.grafanaUrl,

@@ -1,7 +1,7 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { PipelineSpec } from '../constructs/pipeline/spec';
+import { PipelineSpec } from '../content/pipeline/spec';
+import { ALERTMANAGER_DATASOURCE } from '../content/grafana/datasources';
 import {
-  ALERTMANAGER_DATASOURCE,
   COLOR,
   DashboardOptions,
   detailLinkForDagIdField,

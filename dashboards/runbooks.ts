@@ -1,6 +1,6 @@
 /**
  * The pipeline alerts by the names the alert rules give them
- * (constructs/pipeline/alerts.ts). Panels that show what an alert watches link
+ * (content/pipeline/alerts.ts). Panels that show what an alert watches link
  * to its runbook section (runbookUrl), so this list must follow the rules.
  */
 export const PIPELINE_ALERTS = {

@@ -1,6 +1,6 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { PipelineSpec } from '../constructs/pipeline/spec';
+import { PipelineSpec } from '../content/pipeline/spec';
 import {
   barGaugePanel,
   COLOR,

@@ -3,8 +3,8 @@
  * durations, checked datasets) as PromQL, built from its spec, so one query
  * judges every pipeline against its own numbers.
  */
-import { Duration } from '../constructs/core/duration';
-import { PipelineSpec } from '../constructs/pipeline/spec';
+import { Duration } from '../content/duration';
+import { PipelineSpec } from '../content/pipeline/spec';
 import { dataAgeSeconds, runs } from './queries';
 import { lastScheduledRunExpr } from './schedule';
 import { constantVector, perPipeline } from './spec-vectors';

@@ -1,4 +1,4 @@
-import { requireDnsLabel } from '../constructs/core/validation';
+import { requireDnsLabel } from '../content/validation';
 
 /**
  * The environment a synth or deploy targets, from PIPEWATCH_ENV (default

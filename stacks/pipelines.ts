@@ -1,5 +1,5 @@
-import { Duration } from '../constructs/core/duration';
-import { PipelineSpec } from '../constructs/pipeline/spec';
+import { Duration } from '../content/duration';
+import { PipelineSpec } from '../content/pipeline/spec';
 
 const task = (taskId: string, minutes: number) => ({ taskId, expectedDuration: Duration.minutes(minutes) });
 

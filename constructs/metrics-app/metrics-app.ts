@@ -3,12 +3,12 @@ import { readdirSync, readFileSync, statSync } from 'fs';
 import { join, relative, resolve } from 'path';
 import { Construct } from 'constructs';
 import { SECRETS_DIR } from '../core/secrets';
-import { SERVICE_NAMES, SERVICE_PORTS } from '../core/endpoints';
+import { SERVICE_NAMES, SERVICE_PORTS } from '../../content/endpoints';
 import { healthcheck } from '../core/healthchecks';
 import { DEFAULT_IMAGES } from '../core/images';
 import { Platform } from '../core/platform';
 import { ServiceContainer } from '../core/service-container';
-import { requirePositive } from '../core/validation';
+import { requirePositive } from '../../content/validation';
 import { DatabaseLogin } from '../postgres/postgres';
 
 export interface MetricsAppProps {

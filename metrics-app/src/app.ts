@@ -1,7 +1,7 @@
 import { randomUUID } from 'crypto';
 import { Server } from 'http';
 import { AddressInfo } from 'net';
-import { PipelineSpec } from '../../constructs/pipeline/spec';
+import { PipelineSpec } from '../../content/pipeline/spec';
 import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
 import { Clock, SimulationClock } from './clock';
 import { Config, ConfigError } from './config';

@@ -3,7 +3,7 @@ import { App, TerraformStack, Testing } from 'cdktf';
 import { parse } from 'yaml';
 import { Alertmanager } from '../../constructs/alertmanager/alertmanager';
 import { Platform } from '../../constructs/core/platform';
-import { lineageInhibitRules } from '../../constructs/pipeline/lineage';
+import { lineageInhibitRules } from '../../content/pipeline/lineage';
 import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
 
 function setup() {

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'fs';
-import { toYaml } from '../../constructs/core/config-files';
-import { renderAlertmanagerConfig } from '../../constructs/alertmanager/routing';
-import { NOTIFICATION_TEMPLATES, TEMPLATE_FILE } from '../../constructs/alertmanager/templates';
-import { lineageInhibitRules } from '../../constructs/pipeline/lineage';
+import { toYaml } from '../../content/yaml';
+import { renderAlertmanagerConfig } from '../../content/alertmanager/routing';
+import { NOTIFICATION_TEMPLATES, TEMPLATE_FILE } from '../../content/alertmanager/templates';
+import { lineageInhibitRules } from '../../content/pipeline/lineage';
 import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
 import { amtoolPath, runTool, tempDirWith } from '../rules/tools';
 

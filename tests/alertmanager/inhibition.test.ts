@@ -1,6 +1,6 @@
-import { InhibitRule } from '../../constructs/alertmanager/config';
-import { severityInhibitRules } from '../../constructs/alertmanager/inhibitions';
-import { lineageInhibitRules } from '../../constructs/pipeline/lineage';
+import { InhibitRule } from '../../content/alertmanager/config';
+import { severityInhibitRules } from '../../content/alertmanager/inhibitions';
+import { lineageInhibitRules } from '../../content/pipeline/lineage';
 import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
 
 type Labels = Readonly<Record<string, string>>;

@@ -1,5 +1,6 @@
-import { DashboardKey } from '../../constructs/core/links';
-import { allDashboards, DashboardJson, RenderedDashboard } from '../../dashboards/index';
+import { DashboardKey } from '../../content/links';
+import { allDashboards, RenderedDashboard } from '../../dashboards/index';
+import { DashboardJson } from '../../content/grafana/dashboard-json';
 import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
 
 /** The dashboards as committed: rendered from the example pipelines with default options. */

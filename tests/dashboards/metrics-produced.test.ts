@@ -1,4 +1,4 @@
-import { METRIC_CATALOG, MetricSource, seriesNames } from '../../constructs/metrics/catalog';
+import { METRIC_CATALOG, MetricSource, seriesNames } from '../../content/metrics/catalog';
 import { allDashboards } from '../../dashboards/index';
 import { metricsUsedByDashboards } from '../../dashboards/lint';
 import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';

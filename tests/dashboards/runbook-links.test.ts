@@ -1,5 +1,5 @@
-import { PipelineAlertBuilder } from '../../constructs/pipeline/alerts';
-import { parseSchedule } from '../../constructs/pipeline/schedule';
+import { PipelineAlertBuilder } from '../../content/pipeline/alerts';
+import { parseSchedule } from '../../content/pipeline/schedule';
 import { PIPELINE_ALERTS } from '../../dashboards/runbooks';
 import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
 

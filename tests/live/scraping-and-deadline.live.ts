@@ -1,5 +1,5 @@
-import { standardScrapeJobs } from '../../constructs/prometheus/config';
-import { PipelineSpec } from '../../constructs/pipeline/spec';
+import { standardScrapeJobs } from '../../content/prometheus/config';
+import { PipelineSpec } from '../../content/pipeline/spec';
 import { chooseDeadlinePipeline } from './harness/deadline-window';
 import { expectedLinks, ownerReceiver, pipelineAlert, runbookHasSection } from './harness/expectations';
 import { EXCLUDED_JOBS, LIVE_PIPELINES, NOT_RUN_LIVE } from './harness/live-configs';

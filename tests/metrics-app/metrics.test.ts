@@ -1,4 +1,4 @@
-import { METRIC_CATALOG, metricFamily } from '../../constructs/metrics/catalog';
+import { METRIC_CATALOG, metricFamily } from '../../content/metrics/catalog';
 import { SIMULATED_FAMILIES, SIMULATED_SOURCES, SimulatorMetrics } from '../../metrics-app/src/metrics';
 import { parseExposition } from './support/exposition';
 import { populatedApp, testApp } from './support/app';

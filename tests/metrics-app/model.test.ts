@@ -1,4 +1,4 @@
-import { PipelineSpec } from '../../constructs/pipeline/spec';
+import { PipelineSpec } from '../../content/pipeline/spec';
 import { RunFinished, RunStarted, SimulationEvent, TaskFinished } from '../../metrics-app/src/model/events';
 import { Simulation } from '../../metrics-app/src/model/simulation';
 import { syntheticPipelines } from '../../metrics-app/src/model/synthetic';

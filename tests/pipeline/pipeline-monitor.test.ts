@@ -1,7 +1,7 @@
 import { Testing, TerraformStack } from 'cdktf';
-import { Duration } from '../../constructs/core/duration';
+import { Duration } from '../../content/duration';
 import { PipelineMonitor } from '../../constructs/pipeline/pipeline-monitor';
-import { isAlertingRule } from '../../constructs/rules/types';
+import { isAlertingRule } from '../../content/rules/types';
 import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
 
 const stack = () => new TerraformStack(Testing.app(), 'Stack');

@@ -1,7 +1,7 @@
-import { Duration } from '../../constructs/core/duration';
-import { PipewatchValidationError } from '../../constructs/core/validation';
-import { PipelineSpec } from '../../constructs/pipeline/spec';
-import { findLineageCycle, validatePipelineCatalog, validatePipelineSpec } from '../../constructs/pipeline/validate';
+import { Duration } from '../../content/duration';
+import { PipewatchValidationError } from '../../content/validation';
+import { PipelineSpec } from '../../content/pipeline/spec';
+import { findLineageCycle, validatePipelineCatalog, validatePipelineSpec } from '../../content/pipeline/validate';
 import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
 
 const base: PipelineSpec = {

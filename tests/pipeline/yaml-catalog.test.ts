@@ -1,7 +1,7 @@
 import { join } from 'path';
-import { PipewatchValidationError } from '../../constructs/core/validation';
-import { PipelineSpec } from '../../constructs/pipeline/spec';
-import { loadPipelineCatalog, parsePipelineCatalog } from '../../constructs/pipeline/yaml-catalog';
+import { PipewatchValidationError } from '../../content/validation';
+import { PipelineSpec } from '../../content/pipeline/spec';
+import { loadPipelineCatalog, parsePipelineCatalog } from '../../content/pipeline/catalog';
 import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
 
 /** Durations as seconds, so specs from YAML and TypeScript compare as plain data. */

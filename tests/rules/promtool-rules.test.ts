@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
-import { renderRuleFile } from '../../constructs/rules/render';
-import { RuleFile } from '../../constructs/rules/types';
-import { PIPELINE_RULE_FILE, PLATFORM_RULE_FILE, pipewatchRuleFiles } from '../../constructs/rules/rule-set';
+import { renderRuleFile } from '../../content/rules/render';
+import { RuleFile } from '../../content/rules/types';
+import { PIPELINE_RULE_FILE, PLATFORM_RULE_FILE, pipewatchRuleFiles } from '../../content/rules/rule-set';
 import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
 import { alertCoverage } from './coverage';
 import { pipelineEdgeCases } from './edge-cases';

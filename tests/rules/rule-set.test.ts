@@ -1,8 +1,8 @@
-import { isAlertingRule, isRecordingRule, RuleGroup } from '../../constructs/rules/types';
-import { assertValidPromQL, PromQLSyntaxError, selectedMetricNames } from '../../constructs/rules/promql';
-import { pipelineRuleGroups, pipewatchRuleFiles, platformRuleGroups } from '../../constructs/rules/rule-set';
-import { assertRuleGroupsValid } from '../../constructs/rules/validate-rules';
-import { burnTiersFor } from '../../constructs/pipeline/burn-rate';
+import { isAlertingRule, isRecordingRule, RuleGroup } from '../../content/rules/types';
+import { assertValidPromQL, PromQLSyntaxError, selectedMetricNames } from '../../content/rules/promql';
+import { pipelineRuleGroups, pipewatchRuleFiles, platformRuleGroups } from '../../content/rules/rule-set';
+import { assertRuleGroupsValid } from '../../content/rules/validate-rules';
+import { burnTiersFor } from '../../content/pipeline/burn-rate';
 import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
 
 const alerts = pipewatchRuleFiles(EXAMPLE_PIPELINES).flatMap((f) => f.groups.flatMap((g) => g.rules.filter(isAlertingRule)));

@@ -1,7 +1,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { pipewatchRuleFiles } from '../../constructs/rules/rule-set';
-import { isAlertingRule } from '../../constructs/rules/types';
+import { pipewatchRuleFiles } from '../../content/rules/rule-set';
+import { isAlertingRule } from '../../content/rules/types';
 import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
 
 const sections = readFileSync(join(__dirname, '..', '..', 'docs', 'runbooks.md'), 'utf8')

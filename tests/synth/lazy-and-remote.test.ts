@@ -1,5 +1,5 @@
 import { Testing } from 'cdktf';
-import { Duration } from '../../constructs/core/duration';
+import { Duration } from '../../content/duration';
 import { parse } from 'yaml';
 import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
 import { LocalDockerStack } from '../../stacks/local-docker';

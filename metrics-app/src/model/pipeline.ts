@@ -1,4 +1,4 @@
-import { PipelineSpec, TaskSpec } from '../../../constructs/pipeline/spec';
+import { PipelineSpec, TaskSpec } from '../../../content/pipeline/spec';
 import { Random } from '../random';
 import { ActiveScenario, DEFAULT_SLOW_FACTOR } from '../scenarios';
 import { CronSchedule } from './cron';

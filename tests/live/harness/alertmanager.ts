@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { NOTIFICATION_TEMPLATES, TEMPLATE_FILE } from '../../../constructs/alertmanager/templates';
+import { NOTIFICATION_TEMPLATES, TEMPLATE_FILE } from '../../../content/alertmanager/templates';
 import { getJson, getText, isOk, sendJson } from './http';
 import { LiveAlertmanagerFiles, liveAlertmanagerFiles } from './live-configs';
 import { ManagedProcess } from './processes';

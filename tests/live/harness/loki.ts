@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { toYaml } from '../../../constructs/core/config-files';
+import { toYaml } from '../../../content/yaml';
 import { renderLokiConfig } from '../../../constructs/loki/loki-config';
 import { getJson, isOk } from './http';
 import { ManagedProcess } from './processes';

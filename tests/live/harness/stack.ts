@@ -1,7 +1,7 @@
 import { mkdirSync } from 'fs';
 import { join } from 'path';
-import { Endpoints, loopbackEndpoints } from '../../../constructs/core/endpoints';
-import { RuleGroup } from '../../../constructs/rules/types';
+import { Endpoints, loopbackEndpoints } from '../../../content/endpoints';
+import { RuleGroup } from '../../../content/rules/types';
 import { LiveAlertmanager } from './alertmanager';
 import { LiveLoki } from './loki';
 import { postgresExporter, redisExporter } from './exporters';

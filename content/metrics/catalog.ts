@@ -176,7 +176,7 @@ const byName = new Map(METRIC_CATALOG.map((f) => [f.name, f]));
 /** Looks a family up by name; throws with the list of known names so typos surface at synth. */
 export function metricFamily(name: string): MetricFamily {
   const found = byName.get(name);
-  if (!found) throw new Error(`unknown metric family "${name}": add it to constructs/metrics/catalog.ts with the exporter that produces it`);
+  if (!found) throw new Error(`unknown metric family "${name}": add it to content/metrics/catalog.ts with the exporter that produces it`);
   return found;
 }
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { Duration } from '../core/duration';
-import { PipewatchValidationError } from '../core/validation';
+import { Duration } from '../duration';
+import { PipewatchValidationError } from '../validation';
 import { PipelineSpec } from './spec';
 import { validatePipelineCatalog } from './validate';
 

@@ -1,5 +1,5 @@
 import { Severity } from '../pipeline/spec';
-import { invalid } from '../core/validation';
+import { invalid } from '../validation';
 import { AlertmanagerConfig, anyOf, InhibitRule, matcher, RouteConfig } from './config';
 import { severityInhibitRules } from './inhibitions';
 import { NULL_RECEIVER, Receiver, receiverConfig, validateReceiver } from './receivers';

@@ -1,4 +1,4 @@
-import { Endpoints, SERVICE_NAMES } from '../core/endpoints';
+import { Endpoints, SERVICE_NAMES } from '../endpoints';
 
 /** One scrape job of prometheus.yml. */
 export interface ScrapeJob {

@@ -1,4 +1,4 @@
-import { Duration } from '../core/duration';
+import { Duration } from '../duration';
 
 export type Severity = 'critical' | 'warning' | 'info';
 

@@ -1,4 +1,4 @@
-import { Duration } from '../core/duration';
+import { Duration } from '../duration';
 import { AlertDraft } from '../rules/alert-links';
 import { failureRatioRecord, runDurationRecord, RunDurationWindow } from '../rules/pipeline-recording';
 import { BurnSpeed, burnThreshold, burnTiersFor } from './burn-rate';
