@@ -201,6 +201,7 @@ export class MonitoringStack extends Construct {
       this.metricsApp = new MetricsApp(this, 'MetricsApp', {
         platform,
         history: historyDb,
+        pipelines: () => this.specs,
         timeScale: props.simulatorTimeScale,
         hostPort: hostPort('metricsApp'),
       });

@@ -1,3 +1,4 @@
+import { DEFAULT_PIPELINES_FILE } from '../content/pipeline/catalog';
 import { requireDnsLabel } from '../content/validation';
 
 /**
@@ -7,6 +8,11 @@ import { requireDnsLabel } from '../content/validation';
  */
 export function environmentName(env: NodeJS.ProcessEnv = process.env): string {
   return requireDnsLabel('PIPEWATCH_ENV', 'environment', env.PIPEWATCH_ENV ?? 'dev');
+}
+
+/** The pipeline catalog to monitor: PIPEWATCH_PIPELINES, else the repository's pipelines.yaml. */
+export function pipelinesFile(env: NodeJS.ProcessEnv = process.env): string {
+  return env.PIPEWATCH_PIPELINES?.trim() || DEFAULT_PIPELINES_FILE;
 }
 
 /** Host port offset from PIPEWATCH_PORT_OFFSET (default 0), for a second environment on the same host. */

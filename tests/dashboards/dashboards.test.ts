@@ -5,8 +5,10 @@ import { PipelineSpec } from '../../content/pipeline/spec';
 import { ALERTMANAGER_DATASOURCE, LOKI_DATASOURCE, POSTGRES_DATASOURCE, PROMETHEUS_DATASOURCE } from '../../content/grafana/datasources';
 import { allDashboards } from '../../dashboards/index';
 import { DashboardJson } from '../../content/grafana/dashboard-json';
-import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
+import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
 import { EXAMPLE_DASHBOARDS, exampleDashboard, expressions, panels, panelTitled } from './fixtures';
+
+const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
 
 type Json = Record<string, any>;
 

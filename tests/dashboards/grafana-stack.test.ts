@@ -6,7 +6,9 @@ import { Dashboard, DataSource, Folder } from '../../constructs/grafana-provider
 import { ALERTMANAGER_DATASOURCE, LOKI_DATASOURCE, PROMETHEUS_DATASOURCE } from '../../content/grafana/datasources';
 import { generatedFiles } from '../../dashboards/serialize';
 import { GrafanaStack, GrafanaStackProps } from '../../stacks/grafana';
-import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
+import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
+
+const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
 
 type Json = Record<string, any>;
 

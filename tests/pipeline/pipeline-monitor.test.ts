@@ -2,7 +2,9 @@ import { Testing, TerraformStack } from 'cdktf';
 import { Duration } from '../../content/duration';
 import { PipelineMonitor } from '../../constructs/pipeline/pipeline-monitor';
 import { isAlertingRule } from '../../content/rules/types';
-import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
+import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
+
+const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
 
 const stack = () => new TerraformStack(Testing.app(), 'Stack');
 const etl = EXAMPLE_PIPELINES.find((s) => s.dagId === 'example_etl')!;

@@ -2,7 +2,9 @@ import { Duration } from '../../content/duration';
 import { PipewatchValidationError } from '../../content/validation';
 import { PipelineSpec } from '../../content/pipeline/spec';
 import { findLineageCycle, validatePipelineCatalog, validatePipelineSpec } from '../../content/pipeline/validate';
-import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
+import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
+
+const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
 
 const base: PipelineSpec = {
   dagId: 'orders',

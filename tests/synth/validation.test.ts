@@ -1,9 +1,11 @@
 import { AnnotationMetadataEntryType, App, Testing } from 'cdktf';
 import { Platform } from '../../constructs/core/platform';
-import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
+import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
 import { LocalDockerStack } from '../../stacks/local-docker';
 import { environmentName, hostPortOffset } from '../../stacks/environments';
 import { synthLocal } from '../support/synth';
+
+const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
 
 const build = (props: Record<string, unknown>) => () =>
   new LocalDockerStack(Testing.app(), 'test', { environment: 'dev', pipelines: EXAMPLE_PIPELINES, ...props });

@@ -18,10 +18,10 @@ import { PLATFORM_TEAM } from '../../../content/rules/platform-rules';
 import { renderRuleFile } from '../../../content/rules/render';
 import { PIPELINE_RULE_FILE, PLATFORM_RULE_FILE, pipelineRuleGroups, platformRuleGroups } from '../../../content/rules/rule-set';
 import { RuleGroup } from '../../../content/rules/types';
-import { EXAMPLE_PIPELINES } from '../../../stacks/pipelines';
+import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../../content/pipeline/catalog';
 
-/** The pipelines the stack monitors and the simulator simulates (SIM_PIPELINES=examples). */
-export const LIVE_PIPELINES: readonly PipelineSpec[] = EXAMPLE_PIPELINES;
+/** The pipelines the stack monitors, from pipelines.yaml; the simulator reads them from a rendered file (harness/simulator.ts). */
+export const LIVE_PIPELINES: readonly PipelineSpec[] = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
 
 /**
  * Services of the stack the live tier does not run, and why. Their scrape
