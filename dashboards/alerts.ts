@@ -16,7 +16,7 @@ import {
   UNIT,
 } from './common';
 import { layoutSections, PlaceablePanel, section } from './layout';
-import { PIPELINE_ALERTS } from './runbooks';
+import { PIPELINE_ALERTS } from '../content/pipeline/alert-names';
 
 /** Alerts of the selected teams; platform alerts without a team label pass the "All" regex too. */
 const TEAM = 'team=~"$team"';

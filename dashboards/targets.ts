@@ -4,13 +4,10 @@
  * judges every pipeline against its own numbers.
  */
 import { Duration } from '../content/duration';
-import { PipelineSpec } from '../content/pipeline/spec';
+import { DEFAULT_SLO, PipelineSpec } from '../content/pipeline/spec';
 import { dataAgeSeconds, runs } from './queries';
 import { lastScheduledRunExpr } from './schedule';
 import { constantVector, perPipeline } from './spec-vectors';
-
-/** PipelineSpec.slo's documented default. */
-const DEFAULT_SLO = { successRatio: 0.99, window: Duration.days(28) } as const;
 
 /** Avoids float noise such as 0.010000000000000009 in rendered queries. */
 function tidy(n: number): number {

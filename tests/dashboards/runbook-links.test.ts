@@ -1,6 +1,6 @@
 import { PipelineAlertBuilder } from '../../content/pipeline/alerts';
 import { parseSchedule } from '../../content/pipeline/schedule';
-import { PIPELINE_ALERTS } from '../../dashboards/runbooks';
+import { PIPELINE_ALERTS } from '../../content/pipeline/alert-names';
 import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
 
 const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
