@@ -1,4 +1,5 @@
 import { Duration } from '../duration';
+import { RUN_SERIES } from '../metrics/catalog';
 import { PIPELINE_ALERTS } from './alert-names';
 import { AlertDraft } from '../rules/alert-links';
 import { failureRatioRecord, runDurationRecord, RunDurationWindow } from '../rules/pipeline-recording';
@@ -24,9 +25,7 @@ const DEFAULT_SEVERITY: Readonly<Record<keyof NonNullable<PipelineSpec['severity
   metricsAbsent: 'warning',
 };
 
-const SUCCEEDED = 'airflow_dagrun_duration_count';
-const FAILED = 'airflow_dagrun_failed_count';
-const LAST_SUCCESS = 'pipewatch_pipeline_last_success_timestamp_seconds';
+const { succeeded: SUCCEEDED, failed: FAILED, lastSuccess: LAST_SUCCESS } = RUN_SERIES;
 
 /** Selector with equality matchers; the values are validated label-safe names. */
 function selector(metric: string, labels: Readonly<Record<string, string>>): string {
