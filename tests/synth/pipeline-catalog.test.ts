@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { Duration } from '../../content/duration';
 import { DEFAULT_PIPELINES_FILE, parsePipelineCatalog } from '../../content/pipeline/catalog';
 import { SIMULATOR_PIPELINES_FILE } from '../../constructs/metrics-app/metrics-app';
+import { PipelineMonitor } from '../../constructs/pipeline/pipeline-monitor';
 import { buildApp } from '../../stacks/app';
 import { LocalDockerStack } from '../../stacks/local-docker';
 import { container, synthLocal, uploaded } from '../support/synth';
@@ -80,5 +81,18 @@ describe('GIVEN a copy of pipelines.yaml that PIPEWATCH_PIPELINES points at', ()
   test('WHEN the copy has a misspelt field THEN building the app fails naming the file, pipeline and field', () => {
     writeFileSync(file, readFileSync(file, 'utf8').replace('deadline: 40m', 'deadlnie: 40m'));
     expect(() => buildApp({ PIPEWATCH_PIPELINES: file }, Testing.app())).toThrow(`${file}: pipelines[1] (example_etl): deadlnie: unknown field; did you mean deadline?`);
+  });
+});
+
+describe('GIVEN the stack and the monitors of its pipelines', () => {
+  const { json, stack } = synthLocal({}, (s) => s.monitoring.addPipeline(billing));
+  const rendered = parse(uploaded(container(json, 'dev-prometheus'), '/etc/prometheus/rules/pipelines.yml')).groups;
+
+  test("THEN each pipeline's alert group in pipelines.yml is the one its PipelineMonitor built", () => {
+    const monitors = stack.monitoring.node.findChild('Pipelines').node.children as PipelineMonitor[];
+    expect(monitors.map((m) => m.spec.dagId)).toEqual(['datalake_ingest', 'example_etl', 'data_quality', 'ml_pipeline', 'billing_export']);
+    for (const monitor of monitors) {
+      expect(rendered.find((g: any) => g.name === monitor.ruleGroup.name)).toEqual(JSON.parse(JSON.stringify(monitor.ruleGroup)));
+    }
   });
 });
