@@ -105,8 +105,8 @@ export function parsePipelineCatalog(text: string, file: string): PipelineSpec[]
   if (!result.success) {
     const issues = result.error.issues;
     // A misspelt key explains the other issues (a required field "missing"), so it is reported first.
-    const unknown = issues.find((i) => i.code === z.ZodIssueCode.unrecognized_keys);
-    if (unknown?.code === z.ZodIssueCode.unrecognized_keys) {
+    for (const unknown of issues) {
+      if (unknown.code !== z.ZodIssueCode.unrecognized_keys) continue;
       const { where, field } = locate(file, document, [...unknown.path, unknown.keys[0]]);
       throw new UnknownFieldError(where, field, Object.keys(objectSchemaAt(catalogSchema, unknown.path)?.shape ?? {}));
     }
