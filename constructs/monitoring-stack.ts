@@ -1,14 +1,19 @@
 import { Construct } from 'constructs';
+import { Endpoints, containerEndpoints } from '../content/endpoints';
+import { DASHBOARD_UIDS, webExternalUrl } from '../content/links';
+import { PipelineSpec } from '../content/pipeline/spec';
+import { scrapeJob } from '../content/prometheus/config';
+import { AlertLinkOptions } from '../content/rules/alert-links';
+import { renderRuleFile } from '../content/rules/render';
+import { PIPELINE_RULE_FILE, PLATFORM_RULE_FILE, pipelineRuleFile, platformRuleGroups } from '../content/rules/rule-set';
+import { invalid } from '../content/validation';
+import { Receiver } from '../content/alertmanager/receivers';
+import { TeamRoute } from '../content/alertmanager/routing';
 import { allDashboards } from '../dashboards/index';
 import { Airflow, DagsSource } from './airflow/airflow';
 import { Alertmanager } from './alertmanager/alertmanager';
-import { Receiver } from './alertmanager/receivers';
-import { TeamRoute } from './alertmanager/routing';
-import { SERVICE_NAMES, containerEndpoints } from './core/endpoints';
-import { DASHBOARD_UIDS, webExternalUrl } from './core/links';
 import { ImageMap } from './core/images';
 import { Platform } from './core/platform';
-import { invalid } from './core/validation';
 import { Cadvisor } from './exporters/cadvisor';
 import { PostgresExporter } from './exporters/postgres-exporter';
 import { RedisExporter } from './exporters/redis-exporter';
@@ -18,14 +23,9 @@ import { Alloy } from './loki/alloy';
 import { Loki } from './loki/loki';
 import { MetricsApp } from './metrics-app/metrics-app';
 import { PipelineMonitor } from './pipeline/pipeline-monitor';
-import { PipelineSpec } from './pipeline/spec';
 import { DatabaseLogin, Postgres } from './postgres/postgres';
-import { standardScrapeJobs } from './prometheus/config';
 import { Prometheus } from './prometheus/prometheus';
 import { Redis } from './redis/redis';
-import { AlertLinkOptions } from './rules/alert-links';
-import { renderRuleFile } from './rules/render';
-import { PIPELINE_RULE_FILE, PLATFORM_RULE_FILE, pipelineRuleGroups, platformRuleGroups } from './rules/rule-set';
 
 /** Host ports of the UIs, before `hostPortOffset` is added. */
 export const DEFAULT_HOST_PORTS = { grafana: 3000, prometheus: 9090, alertmanager: 9093, airflow: 8080, metricsApp: 8000, statsd: 9125 } as const;
@@ -91,10 +91,51 @@ export interface PublicUrls {
   readonly alertmanager?: string;
 }
 
+type HostPorts = { readonly [name in keyof typeof DEFAULT_HOST_PORTS]: number };
+
+/** Which optional parts of the stack run. */
+interface RunningParts {
+  readonly airflow: boolean;
+  readonly grafana: boolean;
+  readonly logs: boolean;
+  readonly containerMetrics: boolean;
+  readonly simulator: boolean;
+}
+
+function runningParts(props: MonitoringStackProps): RunningParts {
+  return {
+    airflow: props.airflow ?? true,
+    grafana: props.grafana ?? true,
+    logs: props.logs ?? true,
+    containerMetrics: props.containerMetrics ?? true,
+    simulator: props.simulator ?? true,
+  };
+}
+
+/** The host ports this stack publishes: StatsD only for an existing Airflow, the UIs of what runs. */
+function publishedHostPorts(runs: RunningParts): (keyof typeof DEFAULT_HOST_PORTS)[] {
+  return [
+    'prometheus',
+    'alertmanager',
+    ...(runs.grafana ? (['grafana'] as const) : []),
+    ...(runs.airflow ? (['airflow'] as const) : (['statsd'] as const)),
+    ...(runs.simulator ? (['metricsApp'] as const) : []),
+  ];
+}
+
+/** The PostgreSQL logins of the stack's clients. */
+interface Databases {
+  readonly airflow: DatabaseLogin;
+  readonly history: DatabaseLogin;
+  readonly historyReader: DatabaseLogin;
+  readonly exporter: DatabaseLogin;
+}
+
 /**
  * The whole observability stack for one environment: the platform
  * (PostgreSQL, Redis, Airflow), the signals (exporters, simulator) and the
- * monitoring (Prometheus, Loki + Alloy, Grafana), wired together.
+ * monitoring (Prometheus, Loki + Alloy, Grafana), wired together. Each
+ * service that serves metrics adds its own scrape job as it is created.
  */
 export class MonitoringStack extends Construct {
   readonly platform: Platform;
@@ -111,114 +152,135 @@ export class MonitoringStack extends Construct {
   private readonly monitors: PipelineMonitor[] = [];
   private readonly pipelineScope: Construct;
   private readonly links: AlertLinkOptions;
+  private readonly hostPorts: HostPorts;
+  private readonly endpoints = containerEndpoints();
 
   constructor(scope: Construct, id: string, props: MonitoringStackProps) {
     super(scope, id);
-    const offset = props.hostPortOffset ?? 0;
-    if (!Number.isInteger(offset) || offset < 0 || offset + 9093 > 65535) {
-      invalid(this, 'hostPortOffset', offset, 'Use a whole number from 0 to 56000, e.g. 10000 for a second environment.');
-    }
-    const hostPort = (name: keyof typeof DEFAULT_HOST_PORTS) => DEFAULT_HOST_PORTS[name] + offset;
-    this.links = { grafanaUrl: webExternalUrl(this, props.publicUrls?.grafana, hostPort('grafana'), 'publicUrls.grafana'), runbookBaseUrl: props.runbookBaseUrl };
-    const platform = (this.platform = new Platform(this, 'Platform', {
-      environment: props.environment,
-      images: props.images,
-      publishAddress: props.publishAddress,
-    }));
-    const endpoints = containerEndpoints();
+    const runs = runningParts(props);
+    this.hostPorts = this.validatedHostPorts(props.hostPortOffset ?? 0, runs);
+    this.links = { grafanaUrl: webExternalUrl(this, props.publicUrls?.grafana, this.hostPorts.grafana, 'publicUrls.grafana'), runbookBaseUrl: props.runbookBaseUrl };
+    const platform = (this.platform = new Platform(this, 'Platform', { environment: props.environment, images: props.images, publishAddress: props.publishAddress }));
 
+    this.prometheus = this.addPrometheus(props);
+    this.scraped('prometheus', this.prometheus);
+    this.alertmanager = this.scraped('alertmanager', this.addAlertmanager(props));
     this.postgres = new Postgres(this, 'Postgres', { platform });
-    const airflowDb = this.postgres.addDatabase('airflow');
-    const historyDb = this.postgres.addDatabase('pipeline_history');
-    const historyReader = this.postgres.addReader('grafana_reader', historyDb.database);
+    const databases = this.addDatabases();
     this.redis = new Redis(this, 'Redis', { platform });
+    this.statsdExporter = this.addExporters(runs, databases.exporter);
 
-    const bundledAirflow = props.airflow ?? true;
-    // Without the bundled Airflow, an existing one sends its StatsD to the host port.
-    this.statsdExporter = new StatsdExporter(this, 'StatsdExporter', { platform, statsdHostPort: bundledAirflow ? undefined : hostPort('statsd') });
-    new PostgresExporter(this, 'PostgresExporter', { platform, login: this.postgres.addMonitor('postgres_exporter') });
-    new RedisExporter(this, 'RedisExporter', { platform, redis: this.redis });
-    const runs = {
-      grafana: props.grafana ?? true,
-      logs: props.logs ?? true,
-      containerMetrics: props.containerMetrics ?? true,
-      simulator: props.simulator ?? true,
-    };
-    if (runs.containerMetrics) new Cadvisor(this, 'Cadvisor', { platform });
+    this.pipelineScope = new Construct(this, 'Pipelines');
+    props.pipelines.forEach((spec) => this.addPipeline(spec));
+    this.addRuleFiles();
 
-    this.prometheus = new Prometheus(this, 'Prometheus', {
-      platform,
+    if (runs.logs) this.loki = this.scraped('loki', new Loki(this, 'Loki', { platform, retentionDays: props.lokiRetentionDays }));
+    if (runs.airflow) this.airflow = this.addAirflow(props, databases.airflow);
+    if (this.loki) {
+      this.scraped('alloy', new Alloy(this, 'Alloy', { platform, lokiPushUrl: this.loki.pushUrl, airflowLogs: this.airflow?.logs, dockerSocket: props.dockerSocket }));
+    }
+    if (runs.grafana) this.grafana = this.scraped('grafana', this.addGrafana(databases.historyReader));
+    if (runs.simulator) this.metricsApp = this.scraped('metricsApp', this.addSimulator(databases.history, props));
+  }
+
+  /** Host ports after the offset; the offset must keep the highest port this stack publishes within 65535. */
+  private validatedHostPorts(offset: number, runs: RunningParts): HostPorts {
+    const highest = Math.max(...publishedHostPorts(runs).map((name) => DEFAULT_HOST_PORTS[name]));
+    if (!Number.isInteger(offset) || offset < 0 || offset + highest > 65535) {
+      invalid(this, 'hostPortOffset', offset, `Use a whole number from 0 to ${65535 - highest} (the highest published port is ${highest}), e.g. 10000 for a second environment.`);
+    }
+    return Object.fromEntries(Object.entries(DEFAULT_HOST_PORTS).map(([name, port]) => [name, port + offset])) as HostPorts;
+  }
+
+  /** Scrapes a service that serves metrics at its container endpoint; returns the service. */
+  private scraped<T>(key: keyof Endpoints, service: T): T {
+    this.prometheus.addScrapeTarget(scrapeJob(key, this.endpoints));
+    return service;
+  }
+
+  /** Every login, created in one place and order so the postgres-setup job stays the same between synths. */
+  private addDatabases(): Databases {
+    const airflow = this.postgres.addDatabase('airflow');
+    const history = this.postgres.addDatabase('pipeline_history');
+    const historyReader = this.postgres.addReader('grafana_reader', history.database);
+    return { airflow, history, historyReader, exporter: this.postgres.addMonitor('postgres_exporter') };
+  }
+
+  private addPrometheus(props: MonitoringStackProps): Prometheus {
+    const prometheus = new Prometheus(this, 'Prometheus', {
+      platform: this.platform,
       retentionDays: props.prometheusRetentionDays,
       scrapeIntervalSeconds: props.scrapeIntervalSeconds,
       evaluationIntervalSeconds: props.evaluationIntervalSeconds,
-      hostPort: hostPort('prometheus'),
+      hostPort: this.hostPorts.prometheus,
       externalUrl: props.publicUrls?.prometheus,
     });
-    // Scrape only what this environment runs: a job without its service would page as TargetDown.
-    const notRunning = new Set<string>([
-      ...(runs.grafana ? [] : [SERVICE_NAMES.grafana]),
-      ...(runs.logs ? [] : [SERVICE_NAMES.loki, SERVICE_NAMES.alloy]),
-      ...(runs.containerMetrics ? [] : [SERVICE_NAMES.cadvisor]),
-      ...(runs.simulator ? [] : [SERVICE_NAMES.metricsApp]),
-    ]);
-    standardScrapeJobs(endpoints)
-      .filter((job) => !notRunning.has(job.job))
-      .forEach((job) => this.prometheus.addScrapeTarget(job));
-    this.prometheus.addAlertmanager(endpoints.alertmanager);
-    // Rendered at synth, so pipelines added with addPipeline() are included.
-    this.prometheus.addRuleFile(PIPELINE_RULE_FILE, () =>
-      renderRuleFile(pipelineRuleGroups(this.specs, this.links, (i) => this.monitors[i].node.path)),
-    );
-    this.prometheus.addRuleFile(PLATFORM_RULE_FILE, () => renderRuleFile(platformRuleGroups(this.links)));
+    prometheus.addAlertmanager(this.endpoints.alertmanager);
+    return prometheus;
+  }
 
-    this.alertmanager = new Alertmanager(this, 'Alertmanager', {
-      platform,
+  private addAlertmanager(props: MonitoringStackProps): Alertmanager {
+    return new Alertmanager(this, 'Alertmanager', {
+      platform: this.platform,
       receivers: props.receivers,
       teamRoutes: props.teamRoutes,
       defaultReceiver: props.defaultReceiver,
       watchdogReceiver: props.watchdogReceiver,
-      hostPort: hostPort('alertmanager'),
+      hostPort: this.hostPorts.alertmanager,
       externalUrl: props.publicUrls?.alertmanager,
     });
-    this.pipelineScope = new Construct(this, 'Pipelines');
-    props.pipelines.forEach((spec) => this.addPipeline(spec));
+  }
 
-    if (runs.logs) this.loki = new Loki(this, 'Loki', { platform, retentionDays: props.lokiRetentionDays });
-    if (bundledAirflow) {
-      this.airflow = new Airflow(this, 'Airflow', {
-        platform,
-        metadataDb: airflowDb,
-        redis: this.redis,
-        statsdHost: this.statsdExporter.statsdHost,
-        dags: props.dags,
-        hostPort: hostPort('airflow'),
-      });
-    }
-    if (this.loki) {
-      new Alloy(this, 'Alloy', { platform, lokiPushUrl: this.loki.pushUrl, airflowLogs: this.airflow?.logs, dockerSocket: props.dockerSocket });
-    }
-    if (runs.simulator) {
-      this.metricsApp = new MetricsApp(this, 'MetricsApp', {
-        platform,
-        history: historyDb,
-        timeScale: props.simulatorTimeScale,
-        hostPort: hostPort('metricsApp'),
-      });
-    }
+  /** StatsD, PostgreSQL, Redis and (optionally) container metrics. */
+  private addExporters(runs: RunningParts, exporterLogin: DatabaseLogin): StatsdExporter {
+    const platform = this.platform;
+    // Without the bundled Airflow, an existing one sends its StatsD to the host port.
+    const statsd = new StatsdExporter(this, 'StatsdExporter', { platform, statsdHostPort: runs.airflow ? undefined : this.hostPorts.statsd });
+    this.scraped('statsdExporter', statsd);
+    this.scraped('postgresExporter', new PostgresExporter(this, 'PostgresExporter', { platform, login: exporterLogin }));
+    this.scraped('redisExporter', new RedisExporter(this, 'RedisExporter', { platform, redis: this.redis }));
+    if (runs.containerMetrics) this.scraped('cadvisor', new Cadvisor(this, 'Cadvisor', { platform }));
+    return statsd;
+  }
 
-    if (runs.grafana) this.grafana = this.addGrafana(platform, historyReader, hostPort('grafana'));
+  /** Rendered at synth, so pipelines added with addPipeline() are included; each monitor brings its own alert group. */
+  private addRuleFiles(): void {
+    this.prometheus.addRuleFile(PIPELINE_RULE_FILE, () => renderRuleFile(pipelineRuleFile(this.monitors.map((m) => m.ruleGroup))));
+    this.prometheus.addRuleFile(PLATFORM_RULE_FILE, () => renderRuleFile(platformRuleGroups(this.links)));
+  }
+
+  private addAirflow(props: MonitoringStackProps, metadataDb: DatabaseLogin): Airflow {
+    return new Airflow(this, 'Airflow', {
+      platform: this.platform,
+      metadataDb,
+      redis: this.redis,
+      statsdHost: this.statsdExporter.statsdHost,
+      dags: props.dags,
+      hostPort: this.hostPorts.airflow,
+    });
+  }
+
+  /** The simulator plays the pipelines this stack monitors, read at synth. */
+  private addSimulator(historyDb: DatabaseLogin, props: MonitoringStackProps): MetricsApp {
+    return new MetricsApp(this, 'MetricsApp', {
+      platform: this.platform,
+      history: historyDb,
+      pipelines: () => this.specs,
+      timeScale: props.simulatorTimeScale,
+      hostPort: this.hostPorts.metricsApp,
+    });
   }
 
   /** Grafana with provisioned datasources and every dashboard, rendered at synth. */
-  private addGrafana(platform: Platform, historyReader: DatabaseLogin, hostPort: number): Grafana {
-    const endpoints = containerEndpoints();
+  private addGrafana(historyReader: DatabaseLogin): Grafana {
     const grafana = new Grafana(this, 'Grafana', {
-      platform,
-      prometheusUrl: `http://${endpoints.prometheus}`,
-      lokiUrl: this.loki ? `http://${endpoints.loki}` : undefined,
-      alertmanagerUrl: `http://${endpoints.alertmanager}`,
+      platform: this.platform,
+      prometheusUrl: `http://${this.endpoints.prometheus}`,
+      lokiUrl: this.loki ? `http://${this.endpoints.loki}` : undefined,
+      alertmanagerUrl: `http://${this.endpoints.alertmanager}`,
+      prometheusScrapeIntervalSeconds: this.prometheus.scrapeIntervalSeconds,
       historyReader,
-      hostPort,
+      hostPort: this.hostPorts.grafana,
       rootUrl: this.links.grafanaUrl,
     });
     // Rendered once at synth, so pipelines added later get their tiles, links and thresholds too.

@@ -1,7 +1,7 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { PipelineSpec } from '../constructs/pipeline/spec';
+import { PipelineSpec } from '../content/pipeline/spec';
+import { ALERTMANAGER_DATASOURCE } from '../content/grafana/datasources';
 import {
-  ALERTMANAGER_DATASOURCE,
   COLOR,
   DashboardOptions,
   detailLinkForDagIdField,
@@ -16,7 +16,7 @@ import {
   UNIT,
 } from './common';
 import { layoutSections, PlaceablePanel, section } from './layout';
-import { PIPELINE_ALERTS } from './runbooks';
+import { PIPELINE_ALERTS } from '../content/pipeline/alert-names';
 
 /** Alerts of the selected teams; platform alerts without a team label pass the "All" regex too. */
 const TEAM = 'team=~"$team"';

@@ -14,26 +14,11 @@ import * as statetimeline from '@grafana/grafana-foundation-sdk/statetimeline';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import * as units from '@grafana/grafana-foundation-sdk/units';
-import { DASHBOARD_UIDS, DashboardKey, DEFAULT_RUNBOOK_BASE_URL, dashboardUrl, runbookUrl } from '../constructs/core/links';
-import { PipelineSpec } from '../constructs/pipeline/spec';
+import { DASHBOARD_UIDS, DashboardKey, DEFAULT_RUNBOOK_BASE_URL, dashboardUrl, runbookUrl } from '../content/links';
+import { LOKI_DATASOURCE, PipewatchDatasource, PROMETHEUS_DATASOURCE } from '../content/grafana/datasources';
+import { PipelineSpec } from '../content/pipeline/spec';
 
 // ---------------------------------------------------------------- datasources
-
-export interface PipewatchDatasource extends common.DataSourceRef {
-  readonly uid: string;
-  readonly type: string;
-  /** Display name in Grafana; unique per organisation. */
-  readonly name: string;
-}
-
-/**
- * Fixed UIDs, so the rendered dashboards work unchanged in every Grafana whose
- * datasources are provisioned from these constants (stacks/grafana.ts does).
- */
-export const PROMETHEUS_DATASOURCE: PipewatchDatasource = { type: 'prometheus', uid: 'pipewatch-prometheus', name: 'pipewatch Prometheus' };
-export const LOKI_DATASOURCE: PipewatchDatasource = { type: 'loki', uid: 'pipewatch-loki', name: 'pipewatch Loki' };
-export const ALERTMANAGER_DATASOURCE: PipewatchDatasource = { type: 'alertmanager', uid: 'pipewatch-alertmanager', name: 'pipewatch Alertmanager' };
-export const POSTGRES_DATASOURCE: PipewatchDatasource = { type: 'grafana-postgresql-datasource', uid: 'pipewatch-postgres', name: 'pipewatch PostgreSQL' };
 
 /** The reference a panel or query stores: Grafana resolves it by uid and checks the type. */
 function ref(ds: PipewatchDatasource): common.DataSourceRef {

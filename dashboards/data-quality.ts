@@ -1,5 +1,5 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { PipelineSpec } from '../constructs/pipeline/spec';
+import { PipelineSpec } from '../content/pipeline/spec';
 import {
   barGaugePanel,
   COLOR,
@@ -17,7 +17,7 @@ import {
 } from './common';
 import { layoutSections, PlaceablePanel, section } from './layout';
 import { DAG_FILTER, dqChecksFailed, dqChecksRun, dqPassRatio, series } from './queries';
-import { PIPELINE_ALERTS } from './runbooks';
+import { PIPELINE_ALERTS } from '../content/pipeline/alert-names';
 import { constantVector } from './spec-vectors';
 import { checkDatasets, completenessMinimums } from './targets';
 

@@ -7,7 +7,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { DashboardSet, diffDashboards, diffToMarkdown } from './diff';
-import type { DashboardJson } from './index';
+import type { DashboardJson } from '../content/grafana/dashboard-json';
 import { GENERATED_DIR } from './serialize';
 
 function git(repo: string, args: readonly string[]): string {

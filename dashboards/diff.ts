@@ -4,7 +4,7 @@
  * queries, units and thresholds) instead of a thousand-line JSON diff.
  * Pure: the caller reads the files (see diff-cli.ts).
  */
-import type { DashboardJson } from './index';
+import type { DashboardJson } from '../content/grafana/dashboard-json';
 import { GridPos, PanelView, panelsOf } from './panels';
 
 /** File name → dashboard JSON, as found in dashboards/generated at one revision. */

@@ -1,5 +1,6 @@
-import { DASHBOARD_UIDS, DashboardKey } from '../constructs/core/links';
-import { PipelineSpec } from '../constructs/pipeline/spec';
+import { DashboardJson } from '../content/grafana/dashboard-json';
+import { DASHBOARD_UIDS, DashboardKey } from '../content/links';
+import { PipelineSpec } from '../content/pipeline/spec';
 import { alertsDashboard } from './alerts';
 import { DashboardFactory, DashboardOptions } from './common';
 import { dataQualityDashboard } from './data-quality';
@@ -11,12 +12,6 @@ import { pipelineOverviewDashboard } from './pipeline-overview';
 import { platformHealthDashboard } from './platform-health';
 import { slaFreshnessDashboard } from './sla-freshness';
 
-/** Plain dashboard JSON, as Grafana's API, file provisioning and the Terraform provider take it. */
-export interface DashboardJson {
-  uid: string;
-  title: string;
-  [key: string]: unknown;
-}
 
 export interface RenderedDashboard {
   readonly key: DashboardKey;

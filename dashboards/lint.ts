@@ -3,9 +3,10 @@
  * Queries must parse, name only metrics the stack really produces, and every
  * panel must say what it shows (title, datasource, unit).
  */
-import { DASHBOARD_UIDS } from '../constructs/core/links';
-import { METRIC_CATALOG, seriesNames } from '../constructs/metrics/catalog';
-import type { DashboardJson, RenderedDashboard } from './index';
+import { DASHBOARD_UIDS } from '../content/links';
+import { METRIC_CATALOG, seriesNames } from '../content/metrics/catalog';
+import type { RenderedDashboard } from './index';
+import type { DashboardJson } from '../content/grafana/dashboard-json';
 import { languageOf, PanelView, panelsOf, rowsOf } from './panels';
 import { parseQuery, QueryLanguage, variableInnerQuery } from './query-languages';
 import { refersToVariable } from './template-variables';
@@ -72,7 +73,7 @@ function queryIssues(query: QueryInContext): Omit<LintIssue, 'dashboard'>[] {
       .map((name) => ({
         ...base,
         rule: 'unknown-metric',
-        message: `${query.where} uses metric "${name}", which no exporter in constructs/metrics/catalog.ts produces`,
+        message: `${query.where} uses metric "${name}", which no exporter in content/metrics/catalog.ts produces`,
       })),
     ...parsed.unnamedSelectors.map((s) => ({ ...base, rule: 'unnamed-selector', message: `${query.where}: selector \`${s}\` has no literal metric name, so it cannot be checked` })),
   ];
@@ -100,7 +101,7 @@ function duplicates<T>(values: readonly T[]): T[] {
 function structureIssues(dashboard: DashboardJson, panels: readonly PanelView[]): Omit<LintIssue, 'dashboard'>[] {
   const issues: Omit<LintIssue, 'dashboard'>[] = [];
   const uid = String(dashboard.uid ?? '');
-  if (!KNOWN_UIDS.has(uid)) issues.push({ rule: 'unknown-uid', message: `uid "${uid}" is not one of DASHBOARD_UIDS in constructs/core/links.ts` });
+  if (!KNOWN_UIDS.has(uid)) issues.push({ rule: 'unknown-uid', message: `uid "${uid}" is not one of DASHBOARD_UIDS in content/links.ts` });
   const ids = [...rowsOf(dashboard).map((r) => r.id), ...panels.map((p) => p.id)];
   if (ids.some((id) => typeof id !== 'number')) issues.push({ rule: 'missing-panel-id', message: 'every panel and row needs a numeric id' });
   for (const id of duplicates(ids.filter((id) => typeof id === 'number'))) issues.push({ rule: 'duplicate-panel-id', message: `panel id ${id} is used more than once` });

@@ -1,5 +1,5 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { PipelineSpec } from '../constructs/pipeline/spec';
+import { PipelineSpec } from '../content/pipeline/spec';
 import { DashboardOptions, dagIdVariable, dashboardLink, logsPanel, lokiLabelVariable, lokiQuery, pipewatchDashboard, timeseriesPanel, thresholds, UNIT } from './common';
 import { layoutSections, PlaceablePanel, section } from './layout';
 

@@ -3,7 +3,7 @@
  * queries in a known language. Lint and the review diff both work on this view,
  * so they agree on what a panel, a row and a query are.
  */
-import type { DashboardJson } from './index';
+import type { DashboardJson } from '../content/grafana/dashboard-json';
 import { QueryLanguage } from './query-languages';
 
 export interface GridPos {

@@ -1,9 +1,9 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { PipelineSpec } from '../constructs/pipeline/spec';
+import { PipelineSpec } from '../content/pipeline/spec';
 import { barGaugePanel, DashboardOptions, dagIdVariable, pipewatchDashboard, promQuery, runbookLink, statPanel, thresholds, timeseriesPanel, UNIT } from './common';
 import { layoutSections, PlaceablePanel, section } from './layout';
 import { DAG_FILTER, meanTaskDuration, series } from './queries';
-import { PIPELINE_ALERTS } from './runbooks';
+import { PIPELINE_ALERTS } from '../content/pipeline/alert-names';
 import { expectedTaskSeconds } from './targets';
 
 /** cAdvisor also reports cgroups that are not containers; those have an empty name. */

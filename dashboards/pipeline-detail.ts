@@ -1,5 +1,5 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { PipelineSpec } from '../constructs/pipeline/spec';
+import { PipelineSpec } from '../content/pipeline/spec';
 import {
   barGaugePanel,
   COLOR,
@@ -19,7 +19,7 @@ import {
 } from './common';
 import { layoutSections, PlaceablePanel, section } from './layout';
 import { dataAgeSeconds, dqChecksFailed, dqPassRatio, meanTaskDuration, runs, series } from './queries';
-import { PIPELINE_ALERTS } from './runbooks';
+import { PIPELINE_ALERTS } from '../content/pipeline/alert-names';
 import { SELECTED_DAG } from './spec-vectors';
 import { deadlinesWithoutFixedSchedule, expectedRunSeconds, expectedTaskSeconds, maxStalenessSeconds, stalenessBudgetUsed, timeLeftBeforeDeadline } from './targets';
 

@@ -1,5 +1,5 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { PipelineSpec } from '../constructs/pipeline/spec';
+import { PipelineSpec } from '../content/pipeline/spec';
 import {
   COLOR,
   DashboardOptions,
@@ -18,7 +18,7 @@ import {
 } from './common';
 import { layoutSections, section } from './layout';
 import { DAG_FILTER, dataAgeSeconds, runs, series } from './queries';
-import { PIPELINE_ALERTS } from './runbooks';
+import { PIPELINE_ALERTS } from '../content/pipeline/alert-names';
 import { stalenessBudgetUsed } from './targets';
 
 /** One tile per declared pipeline: how old its data is, judged against its own staleness limit. */

@@ -1,5 +1,5 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { PipelineSpec } from '../constructs/pipeline/spec';
+import { PipelineSpec } from '../content/pipeline/spec';
 import { DashboardOptions, pipewatchDashboard, promQuery, statPanel, tablePanel, thresholds, timeseriesPanel, UNIT, UP_DOWN_MAPPINGS } from './common';
 import { layoutSections, PlaceablePanel, section } from './layout';
 import { series } from './queries';

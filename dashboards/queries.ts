@@ -3,6 +3,7 @@
  * dashboards so "a run", "a failure" or "freshness" means the same everywhere.
  * A selector is the inside of `{…}`, e.g. `dag_id=~"$dag_id"`; empty selects all.
  */
+import { RUN_SERIES } from '../content/metrics/catalog';
 
 /** Filter on the dashboard's `dag_id` variable (single value or regex from a multi-select). */
 export const DAG_FILTER = 'dag_id=~"$dag_id"';
@@ -18,22 +19,22 @@ export function series(metric: string, selector = ''): string {
  * when a pipeline has only successes or only failures.
  */
 export const runs = {
-  succeeded: (selector: string, range: string) => `sum by (dag_id) (increase(${series('airflow_dagrun_duration_count', selector)}[${range}]))`,
-  failed: (selector: string, range: string) => `sum by (dag_id) (increase(${series('airflow_dagrun_failed_count', selector)}[${range}]))`,
+  succeeded: (selector: string, range: string) => `sum by (dag_id) (increase(${series(RUN_SERIES.succeeded, selector)}[${range}]))`,
+  failed: (selector: string, range: string) => `sum by (dag_id) (increase(${series(RUN_SERIES.failed, selector)}[${range}]))`,
   total: (selector: string, range: string) =>
-    `sum by (dag_id) (label_replace(increase(${series('airflow_dagrun_duration_count', selector)}[${range}]), "outcome", "success", "", "")` +
-    ` or label_replace(increase(${series('airflow_dagrun_failed_count', selector)}[${range}]), "outcome", "failed", "", ""))`,
+    `sum by (dag_id) (label_replace(increase(${series(RUN_SERIES.succeeded, selector)}[${range}]), "outcome", "success", "", "")` +
+    ` or label_replace(increase(${series(RUN_SERIES.failed, selector)}[${range}]), "outcome", "failed", "", ""))`,
   /** Share of finished runs that succeeded; a pipeline with runs but no successes reads 0, not "no data". */
   successRatio: (selector: string, range: string) => `(${runs.succeeded(selector, range)} or ${runs.total(selector, range)} * 0) / ${runs.total(selector, range)}`,
   failureRatio: (selector: string, range: string) => `(${runs.failed(selector, range)} or ${runs.total(selector, range)} * 0) / ${runs.total(selector, range)}`,
   /** Mean duration of successful runs in the range. */
   meanDuration: (selector: string, range: string) =>
-    `sum by (dag_id) (rate(${series('airflow_dagrun_duration_sum', selector)}[${range}])) / sum by (dag_id) (rate(${series('airflow_dagrun_duration_count', selector)}[${range}]))`,
+    `sum by (dag_id) (rate(${series(RUN_SERIES.succeededSecondsSum, selector)}[${range}])) / sum by (dag_id) (rate(${series(RUN_SERIES.succeeded, selector)}[${range}]))`,
 };
 
 /** Seconds since each pipeline last succeeded (its data's age). */
 export function dataAgeSeconds(selector = ''): string {
-  return `time() - max by (dag_id) (${series('pipewatch_pipeline_last_success_timestamp_seconds', selector)})`;
+  return `time() - max by (dag_id) (${series(RUN_SERIES.lastSuccess, selector)})`;
 }
 
 /** Mean task duration per DAG and task over the range. */

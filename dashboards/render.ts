@@ -1,14 +1,14 @@
 /**
  * `npm run dashboards:render`: writes dashboards/generated/<uid>.json for the
- * example pipelines and removes files no dashboard produces any more.
+ * pipelines of pipelines.yaml and removes files no dashboard produces any more.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { EXAMPLE_PIPELINES } from '../stacks/pipelines';
+import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../content/pipeline/catalog';
 import { GENERATED_PATH, generatedFiles } from './serialize';
 
 function render(): void {
-  const files = generatedFiles(EXAMPLE_PIPELINES);
+  const files = generatedFiles(loadPipelineCatalog(DEFAULT_PIPELINES_FILE));
   fs.mkdirSync(GENERATED_PATH, { recursive: true });
   for (const stale of fs.readdirSync(GENERATED_PATH).filter((f) => !files.has(f))) {
     fs.rmSync(path.join(GENERATED_PATH, stale));

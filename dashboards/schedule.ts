@@ -1,4 +1,4 @@
-import { parseSchedule, ScheduleSyntaxError } from '../constructs/pipeline/schedule';
+import { parseSchedule, ScheduleSyntaxError } from '../content/pipeline/schedule';
 
 /**
  * The Unix time of a pipeline's most recent scheduled run, as a PromQL scalar,

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { PipelineSpec } from '../constructs/pipeline/spec';
+import { PipelineSpec } from '../content/pipeline/spec';
 import { DashboardOptions } from './common';
 import { allDashboards } from './index';
 

@@ -1,6 +1,7 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { PipelineSpec } from '../constructs/pipeline/spec';
+import { SRE_WORKBOOK_TIERS } from '../content/pipeline/burn-rate';
+import { PipelineSpec } from '../content/pipeline/spec';
 import {
   barGaugePanel,
   COLOR,
@@ -18,7 +19,7 @@ import {
 } from './common';
 import { layoutSections, PlaceablePanel, section } from './layout';
 import { DAG_FILTER, runs } from './queries';
-import { PIPELINE_ALERTS } from './runbooks';
+import { PIPELINE_ALERTS } from '../content/pipeline/alert-names';
 import {
   deadlinesWithoutFixedSchedule,
   errorBudgetBurnRate,
@@ -28,8 +29,8 @@ import {
   timeLeftBeforeDeadline,
 } from './targets';
 
-/** Burn rate that spends a 28-day budget in 2 days: the usual fast-burn paging threshold. */
-const FAST_BURN = 14.4;
+/** The fastest burn rate the alerts page on (14.4: a 28-day budget spent in 2 days). */
+const FAST_BURN = Math.max(...SRE_WORKBOOK_TIERS.map((t) => t.factor));
 
 const VIOLATION_MAPPINGS: dashboard.ValueMapping[] = [
   {

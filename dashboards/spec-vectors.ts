@@ -3,7 +3,7 @@
  * carrying the spec's own target, so a single query can compare every pipeline
  * with its own staleness limit, deadline or SLO instead of one panel each.
  */
-import { PipelineSpec } from '../constructs/pipeline/spec';
+import { PipelineSpec } from '../content/pipeline/spec';
 
 export interface ConstantSample {
   readonly labels: Readonly<Record<string, string>>;

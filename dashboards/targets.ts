@@ -3,14 +3,11 @@
  * durations, checked datasets) as PromQL, built from its spec, so one query
  * judges every pipeline against its own numbers.
  */
-import { Duration } from '../constructs/core/duration';
-import { PipelineSpec } from '../constructs/pipeline/spec';
+import { Duration } from '../content/duration';
+import { DEFAULT_SLO, PipelineSpec } from '../content/pipeline/spec';
 import { dataAgeSeconds, runs } from './queries';
 import { lastScheduledRunExpr } from './schedule';
 import { constantVector, perPipeline } from './spec-vectors';
-
-/** PipelineSpec.slo's documented default. */
-const DEFAULT_SLO = { successRatio: 0.99, window: Duration.days(28) } as const;
 
 /** Avoids float noise such as 0.010000000000000009 in rendered queries. */
 function tidy(n: number): number {

@@ -1,4 +1,5 @@
-import { requireDnsLabel } from '../constructs/core/validation';
+import { DEFAULT_PIPELINES_FILE } from '../content/pipeline/catalog';
+import { requireDnsLabel } from '../content/validation';
 
 /**
  * The environment a synth or deploy targets, from PIPEWATCH_ENV (default
@@ -7,6 +8,11 @@ import { requireDnsLabel } from '../constructs/core/validation';
  */
 export function environmentName(env: NodeJS.ProcessEnv = process.env): string {
   return requireDnsLabel('PIPEWATCH_ENV', 'environment', env.PIPEWATCH_ENV ?? 'dev');
+}
+
+/** The pipeline catalog to monitor: PIPEWATCH_PIPELINES, else the repository's pipelines.yaml. */
+export function pipelinesFile(env: NodeJS.ProcessEnv = process.env): string {
+  return env.PIPEWATCH_PIPELINES?.trim() || DEFAULT_PIPELINES_FILE;
 }
 
 /** Host port offset from PIPEWATCH_PORT_OFFSET (default 0), for a second environment on the same host. */

@@ -1,10 +1,11 @@
 import { Fn, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
-import { DashboardKey } from '../constructs/core/links';
-import { invalid, requireHttpUrl } from '../constructs/core/validation';
+import { DashboardKey } from '../content/links';
+import { invalid, requireHttpUrl } from '../content/validation';
 import { Dashboard, DataSource, Folder, GrafanaProvider } from '../constructs/grafana-provider';
-import { PipelineSpec } from '../constructs/pipeline/spec';
-import { ALERTMANAGER_DATASOURCE, DashboardOptions, LOKI_DATASOURCE, PipewatchDatasource, PROMETHEUS_DATASOURCE } from '../dashboards/common';
+import { PipelineSpec } from '../content/pipeline/spec';
+import { DashboardOptions } from '../dashboards/common';
+import { ALERTMANAGER_DATASOURCE, ALERTMANAGER_SETTINGS, LOKI_DATASOURCE, PipewatchDatasource, PROMETHEUS_DATASOURCE, prometheusSettings } from '../content/grafana/datasources';
 import { allDashboards } from '../dashboards/index';
 import { stableJson } from '../dashboards/serialize';
 
@@ -42,11 +43,11 @@ const DEFAULT_FOLDER: Required<GrafanaFolderProps> = { title: 'pipewatch', uid: 
 /** Grafana's uid rule: up to 40 letters, digits, dashes and underscores. */
 const GRAFANA_UID = /^[A-Za-z0-9_-]{1,40}$/;
 
-/** Plugin settings per datasource: POST for long PromQL, and Alertmanager's API flavour. */
+/** Plugin settings per datasource; the existing Prometheus' scrape interval is not known here, so no timeInterval. */
 const DATASOURCES: Readonly<Record<DatasourceKind, { readonly ref: PipewatchDatasource; readonly jsonData: Readonly<Record<string, unknown>> }>> = {
-  prometheus: { ref: PROMETHEUS_DATASOURCE, jsonData: { httpMethod: 'POST', prometheusType: 'Prometheus' } },
+  prometheus: { ref: PROMETHEUS_DATASOURCE, jsonData: { ...prometheusSettings(), prometheusType: 'Prometheus' } },
   loki: { ref: LOKI_DATASOURCE, jsonData: { maxLines: 1000 } },
-  alertmanager: { ref: ALERTMANAGER_DATASOURCE, jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false } },
+  alertmanager: { ref: ALERTMANAGER_DATASOURCE, jsonData: { ...ALERTMANAGER_SETTINGS } },
 };
 
 const GRAFANA_URL_EXAMPLE = '"https://example.grafana.net" or "http://prometheus:9090"';

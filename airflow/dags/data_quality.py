@@ -24,7 +24,7 @@ from pipewatch_metrics import (
 DAG_ID = "data_quality"
 log = logging.getLogger(__name__)
 
-# Names, datasets and thresholds as in the pipeline spec (stacks/pipelines.ts).
+# Names, datasets and thresholds as in the pipeline spec (pipelines.yaml).
 ORDERS_NOT_NULL = quality.Check(
     name="orders_not_null",
     dataset="warehouse_orders",

@@ -1,7 +1,7 @@
 """Pipeline outcome metrics, sent through Airflow's own StatsD client.
 
 Each function sends one StatsD line that statsd-exporter maps to a pipewatch_*
-family (constructs/metrics/catalog.ts, PIPELINE_METRICS). Airflow's client adds
+family (content/metrics/catalog.ts, PIPELINE_METRICS). Airflow's client adds
 its ``statsd_prefix`` (``airflow``), so ``pipewatch.rows_processed.example_etl``
 arrives as ``airflow.pipewatch.rows_processed.example_etl`` and travels the same
 path as Airflow's own metrics.

@@ -18,7 +18,7 @@ REPO_DIR = AIRFLOW_DIR.parent
 
 
 def _load_catalog() -> list[dict]:
-    """The pipeline catalog the stack monitors (pipelines.yaml, kept equal to stacks/pipelines.ts by a jest test)."""
+    """The pipeline catalog the stack monitors (pipelines.yaml)."""
     import yaml
 
     pipelines = yaml.safe_load((REPO_DIR / "pipelines.yaml").read_text())["pipelines"]

@@ -72,7 +72,7 @@ def _catalog_patterns() -> dict[str, re.Pattern]:
 
 def test_every_pipeline_family_in_the_catalog_is_sent_by_a_helper(statsd):
     patterns = _catalog_patterns()
-    assert len(patterns) == 6, "expected the six pipeline families of constructs/metrics/catalog.ts"
+    assert len(patterns) == 6, "expected the six pipeline families of content/metrics/catalog.ts"
     for call, _ in CALLS_AND_LINES:
         call()
     lines = statsd.pipewatch_lines()

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'fs';
 import { join, resolve } from 'path';
 import { Construct } from 'constructs';
 import { ConfigFile } from '../core/config-files';
-import { SERVICE_PORTS } from '../core/endpoints';
+import { SERVICE_PORTS } from '../../content/endpoints';
 import { HealthTiming, commandProbe, curlProbe } from '../core/healthchecks';
 import { Platform } from '../core/platform';
 import { GeneratedSecret, SECRETS_DIR } from '../core/secrets';

@@ -1,17 +1,18 @@
 import { TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
-import { lazyText, toYaml } from '../core/config-files';
-import { SERVICE_NAMES, SERVICE_PORTS } from '../core/endpoints';
+import { lazyText } from '../core/config-files';
+import { toYaml } from '../../content/yaml';
+import { SERVICE_NAMES, SERVICE_PORTS } from '../../content/endpoints';
 import { wgetProbe } from '../core/healthchecks';
-import { webExternalUrl } from '../core/links';
+import { webExternalUrl } from '../../content/links';
 import { Platform } from '../core/platform';
 import { ServiceContainer } from '../core/service-container';
-import { invalid } from '../core/validation';
-import { Severity } from '../pipeline/spec';
-import { InhibitRule } from './config';
-import { ALERTMANAGER_SECRETS_DIR, Receiver, receiverSecrets, validateReceiver } from './receivers';
-import { renderAlertmanagerConfig, TeamRoute } from './routing';
-import { NOTIFICATION_TEMPLATES, TEMPLATE_FILE } from './templates';
+import { invalid } from '../../content/validation';
+import { Severity } from '../../content/pipeline/spec';
+import { InhibitRule } from '../../content/alertmanager/config';
+import { ALERTMANAGER_SECRETS_DIR, Receiver, receiverSecrets, validateReceiver } from '../../content/alertmanager/receivers';
+import { renderAlertmanagerConfig, TeamRoute } from '../../content/alertmanager/routing';
+import { NOTIFICATION_TEMPLATES, TEMPLATE_FILE } from '../../content/alertmanager/templates';
 
 export interface AlertmanagerProps {
   readonly platform: Platform;

@@ -1,15 +1,9 @@
 import { Lazy, Token } from 'cdktf';
-import { stringify } from 'yaml';
 
 /** A configuration file rendered at synth and uploaded into a container. */
 export interface ConfigFile {
   readonly path: string;
   readonly content: string;
-}
-
-/** YAML with stable formatting: no line folding, so diffs of synthesized output stay readable. */
-export function toYaml(value: unknown): string {
-  return stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
 }
 
 /**

@@ -3,7 +3,8 @@ import { Network } from '@cdktf/provider-docker/lib/network';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
 import { Construct } from 'constructs';
 import { DEFAULT_IMAGES, ImageKey, ImageMap, isImageRef, isPinned } from './images';
-import { invalid, requireDnsLabel, warnCorrected } from './validation';
+import { invalid, requireDnsLabel } from '../../content/validation';
+import { warnCorrected } from './warnings';
 
 export interface PlatformProps {
   /** Prefix of every container, network and volume name, so `dev` and `pr-123` share one Docker host. */

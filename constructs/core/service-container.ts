@@ -6,7 +6,7 @@ import { ConfigFile, literalContent } from './config-files';
 import { ImageKey } from './images';
 import { Platform } from './platform';
 import { SecretFile } from './secrets';
-import { invalid, requirePort } from './validation';
+import { invalid, requirePort } from '../../content/validation';
 
 export interface PublishedPort {
   readonly internal: number;

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { SERVICE_NAMES, SERVICE_PORTS } from '../core/endpoints';
+import { SERVICE_NAMES, SERVICE_PORTS } from '../../content/endpoints';
 import { wgetProbe } from '../core/healthchecks';
 import { Platform } from '../core/platform';
 import { SECRETS_DIR } from '../core/secrets';

@@ -1,14 +1,16 @@
 import { Construct } from 'constructs';
-import { lazyText, toYaml } from '../core/config-files';
-import { SERVICE_NAMES, SERVICE_PORTS } from '../core/endpoints';
+import { lazyText } from '../core/config-files';
+import { toYaml } from '../../content/yaml';
+import { SERVICE_NAMES, SERVICE_PORTS } from '../../content/endpoints';
 import { wgetProbe } from '../core/healthchecks';
-import { webExternalUrl } from '../core/links';
+import { webExternalUrl } from '../../content/links';
 import { Platform } from '../core/platform';
 import { GeneratedSecret, SECRETS_DIR } from '../core/secrets';
 import { ServiceContainer } from '../core/service-container';
-import { invalid } from '../core/validation';
+import { invalid } from '../../content/validation';
 import { DatabaseLogin } from '../postgres/postgres';
-import { dashboardsProvisioning, datasourcesProvisioning } from './provisioning';
+import { DashboardJson } from '../../content/grafana/dashboard-json';
+import { dashboardsProvisioning, datasourcesProvisioning } from '../../content/grafana/provisioning';
 
 export interface GrafanaProps {
   readonly platform: Platform;
@@ -16,6 +18,8 @@ export interface GrafanaProps {
   /** @default - no Loki datasource (the stack runs without logs) */
   readonly lokiUrl?: string;
   readonly alertmanagerUrl: string;
+  /** Prometheus' scrape interval, the datasource's smallest query step (`timeInterval`). */
+  readonly prometheusScrapeIntervalSeconds: number;
   /** Read-only login to the run-history database. */
   readonly historyReader: DatabaseLogin;
   /** Folder the dashboards are provisioned into. @default 'Pipewatch' */
@@ -26,12 +30,6 @@ export interface GrafanaProps {
   readonly rootUrl?: string;
 }
 
-/** A dashboard as Grafana's JSON model; `uid` is required and stable. */
-export interface DashboardJson {
-  readonly uid: string;
-  readonly title: string;
-  readonly [key: string]: unknown;
-}
 
 const DASHBOARDS_DIR = '/etc/grafana/dashboards/pipewatch';
 const PROVISIONING_DIR = '/etc/grafana/provisioning';
@@ -54,6 +52,7 @@ export class Grafana extends Construct {
       prometheusUrl: props.prometheusUrl,
       lokiUrl: props.lokiUrl,
       alertmanagerUrl: props.alertmanagerUrl,
+      scrapeIntervalSeconds: props.prometheusScrapeIntervalSeconds,
       postgres: { hostPort: `${reader.host}:${reader.port}`, database: reader.database, user: reader.user, passwordFile: readerPasswordFile },
     });
     this.service = new ServiceContainer(this, 'Resource', {

@@ -1,6 +1,6 @@
 import { Volume } from '@cdktf/provider-docker/lib/volume';
 import { Construct } from 'constructs';
-import { SERVICE_NAMES, SERVICE_PORTS } from '../core/endpoints';
+import { SERVICE_NAMES, SERVICE_PORTS } from '../../content/endpoints';
 import { bashHttpProbe } from '../core/healthchecks';
 import { Platform } from '../core/platform';
 import { ServiceContainer } from '../core/service-container';

@@ -1,4 +1,4 @@
-import { SERVICE_PORTS } from '../core/endpoints';
+import { SERVICE_PORTS } from '../../content/endpoints';
 
 export interface LokiConfigModel {
   readonly retentionDays: number;

@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
-import { toYaml } from '../core/config-files';
-import { SERVICE_NAMES, SERVICE_PORTS } from '../core/endpoints';
+import { toYaml } from '../../content/yaml';
+import { SERVICE_NAMES, SERVICE_PORTS } from '../../content/endpoints';
 import { wgetProbe } from '../core/healthchecks';
 import { Platform } from '../core/platform';
 import { ServiceContainer } from '../core/service-container';
-import { requirePositive } from '../core/validation';
+import { requirePositive } from '../../content/validation';
 import { renderLokiConfig } from './loki-config';
 
 export interface LokiProps {

@@ -2,19 +2,24 @@ import { createHash } from 'crypto';
 import { readdirSync, readFileSync, statSync } from 'fs';
 import { join, relative, resolve } from 'path';
 import { Construct } from 'constructs';
+import { renderPipelineCatalog } from '../../content/pipeline/catalog';
+import { PipelineSpec } from '../../content/pipeline/spec';
+import { lazyText } from '../core/config-files';
 import { SECRETS_DIR } from '../core/secrets';
-import { SERVICE_NAMES, SERVICE_PORTS } from '../core/endpoints';
+import { SERVICE_NAMES, SERVICE_PORTS } from '../../content/endpoints';
 import { healthcheck } from '../core/healthchecks';
 import { DEFAULT_IMAGES } from '../core/images';
 import { Platform } from '../core/platform';
 import { ServiceContainer } from '../core/service-container';
-import { requirePositive } from '../core/validation';
+import { requirePositive } from '../../content/validation';
 import { DatabaseLogin } from '../postgres/postgres';
 
 export interface MetricsAppProps {
   readonly platform: Platform;
   /** Run-history database owner login. */
   readonly history: DatabaseLogin;
+  /** The pipelines to simulate, read at synth so pipelines added to the stack later are simulated too. */
+  readonly pipelines: () => readonly PipelineSpec[];
   /** Pipeline hours simulated per real hour. @default 60 */
   readonly timeScale?: number;
   /** Seed for deterministic runs. @default 1 */
@@ -24,8 +29,10 @@ export interface MetricsAppProps {
 }
 
 const REPO_ROOT = resolve(__dirname, '../..');
-/** What the simulator image is built from: its own code and the catalogs it shares with the stack. */
-const IMAGE_SOURCES = ['metrics-app', 'constructs/metrics', 'constructs/pipeline', 'constructs/core', 'stacks/pipelines.ts', 'package.json', 'package-lock.json'];
+/** What the simulator image is built from: its own code and the content it shares with the stack. */
+const IMAGE_SOURCES = ['metrics-app', 'content', 'package.json', 'package-lock.json'];
+/** The pipeline catalog the stack renders for the simulator; the pipelines it monitors, nothing else. */
+export const SIMULATOR_PIPELINES_FILE = '/etc/pipewatch/simulator-pipelines.yaml';
 
 /**
  * The pipeline simulator. Its image is built from metrics-app/ by the Docker
@@ -46,6 +53,7 @@ export class MetricsApp extends Construct {
       env: {
         PORT: String(SERVICE_PORTS.metricsApp),
         SIM_SEED: String(props.seed ?? 1),
+        SIM_PIPELINES_FILE: SIMULATOR_PIPELINES_FILE,
         SIM_TIME_SCALE: String(requirePositive(this, 'timeScale', props.timeScale ?? 60)),
         PGHOST: history.host,
         PGPORT: String(history.port),
@@ -53,6 +61,7 @@ export class MetricsApp extends Construct {
         PGUSER: history.user,
         PGPASSWORD_FILE: `${SECRETS_DIR}/history_password`,
       },
+      configFiles: [{ path: SIMULATOR_PIPELINES_FILE, content: lazyText(() => renderPipelineCatalog(props.pipelines())) }],
       secretFiles: [history.password.asFile('history_password')],
       dependsOn: [history.provisionedBy],
       ports: [{ internal: SERVICE_PORTS.metricsApp, external: props.hostPort }],

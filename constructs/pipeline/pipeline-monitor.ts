@@ -1,11 +1,11 @@
 import { Construct } from 'constructs';
-import { InhibitRule } from '../alertmanager/config';
-import { AlertLinkOptions } from '../rules/alert-links';
-import { RuleGroup } from '../rules/types';
-import { lineageInhibitRule } from './lineage';
-import { pipelineAlertGroup } from './rule-group';
-import { PipelineSpec } from './spec';
-import { validatePipelineCatalog } from './validate';
+import { InhibitRule } from '../../content/alertmanager/config';
+import { AlertLinkOptions } from '../../content/rules/alert-links';
+import { RuleGroup } from '../../content/rules/types';
+import { lineageInhibitRule } from '../../content/pipeline/lineage';
+import { pipelineAlertGroup } from '../../content/pipeline/rule-group';
+import { PipelineSpec } from '../../content/pipeline/spec';
+import { validatePipelineCatalog } from '../../content/pipeline/validate';
 
 export interface PipelineMonitorProps extends AlertLinkOptions {
   readonly spec: PipelineSpec;

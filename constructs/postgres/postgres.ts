@@ -1,11 +1,11 @@
 import { Construct } from 'constructs';
 import { lazyText } from '../core/config-files';
-import { SERVICE_PORTS } from '../core/endpoints';
+import { SERVICE_PORTS } from '../../content/endpoints';
 import { commandProbe } from '../core/healthchecks';
 import { Platform } from '../core/platform';
 import { GeneratedSecret, SECRETS_DIR } from '../core/secrets';
 import { ServiceContainer } from '../core/service-container';
-import { DNS_LABEL, invalid } from '../core/validation';
+import { DNS_LABEL, invalid } from '../../content/validation';
 
 export interface PostgresProps {
   readonly platform: Platform;

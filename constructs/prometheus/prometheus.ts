@@ -1,12 +1,13 @@
 import { Construct } from 'constructs';
-import { lazyText, toYaml } from '../core/config-files';
-import { SERVICE_NAMES, SERVICE_PORTS } from '../core/endpoints';
+import { lazyText } from '../core/config-files';
+import { toYaml } from '../../content/yaml';
+import { SERVICE_NAMES, SERVICE_PORTS } from '../../content/endpoints';
 import { wgetProbe } from '../core/healthchecks';
-import { webExternalUrl } from '../core/links';
+import { webExternalUrl } from '../../content/links';
 import { Platform } from '../core/platform';
 import { ServiceContainer } from '../core/service-container';
-import { invalid, requirePositive } from '../core/validation';
-import { ScrapeJob, renderPrometheusConfig } from './config';
+import { invalid, requirePositive } from '../../content/validation';
+import { ScrapeJob, renderPrometheusConfig } from '../../content/prometheus/config';
 
 export interface PrometheusProps {
   readonly platform: Platform;
@@ -35,11 +36,13 @@ export class Prometheus extends Construct {
   private readonly scrapeJobs: ScrapeJob[] = [];
   private readonly ruleFiles: string[] = [];
   private readonly alertmanagers: string[];
+  /** The global scrape interval: Grafana's Prometheus datasource steps no finer. */
+  readonly scrapeIntervalSeconds: number;
 
   constructor(scope: Construct, id: string, props: PrometheusProps) {
     super(scope, id);
     const retentionDays = requirePositive(this, 'retentionDays', props.retentionDays ?? 15);
-    const scrapeIntervalSeconds = requirePositive(this, 'scrapeIntervalSeconds', props.scrapeIntervalSeconds ?? 15);
+    const scrapeIntervalSeconds = (this.scrapeIntervalSeconds = requirePositive(this, 'scrapeIntervalSeconds', props.scrapeIntervalSeconds ?? 15));
     const evaluationIntervalSeconds = requirePositive(this, 'evaluationIntervalSeconds', props.evaluationIntervalSeconds ?? 15);
     this.alertmanagers = [...(props.alertmanagers ?? [])];
     const { platform } = props;

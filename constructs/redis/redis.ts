@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
-import { SERVICE_PORTS } from '../core/endpoints';
+import { SERVICE_PORTS } from '../../content/endpoints';
 import { commandProbe } from '../core/healthchecks';
 import { Platform } from '../core/platform';
 import { GeneratedSecret, SECRETS_DIR } from '../core/secrets';
 import { ServiceContainer } from '../core/service-container';
-import { requirePositive } from '../core/validation';
+import { requirePositive } from '../../content/validation';
 
 export interface RedisProps {
   readonly platform: Platform;

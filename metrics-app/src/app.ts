@@ -1,8 +1,8 @@
 import { randomUUID } from 'crypto';
 import { Server } from 'http';
 import { AddressInfo } from 'net';
-import { PipelineSpec } from '../../constructs/pipeline/spec';
-import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
+import { loadPipelineCatalog } from '../../content/pipeline/catalog';
+import { PipelineSpec } from '../../content/pipeline/spec';
 import { Clock, SimulationClock } from './clock';
 import { Config, ConfigError } from './config';
 import { BufferedRunHistory, BufferOptions } from './history/buffer';
@@ -41,7 +41,12 @@ export interface App {
 }
 
 function pipelinesFor(config: Pick<Config, 'pipelines' | 'seed'>): readonly PipelineSpec[] {
-  return config.pipelines === 'examples' ? EXAMPLE_PIPELINES : syntheticPipelines(config.pipelines, config.seed);
+  if (typeof config.pipelines === 'number') return syntheticPipelines(config.pipelines, config.seed);
+  try {
+    return loadPipelineCatalog(config.pipelines);
+  } catch (error) {
+    throw new ConfigError('SIM_PIPELINES_FILE', config.pipelines, `${(error as Error).message.replace(/\.$/, '')}; point it at a pipeline catalog such as pipelines.yaml`);
+  }
 }
 
 /** Wires the simulator together; throws ConfigError when start-up scenarios do not fit the pipelines. */

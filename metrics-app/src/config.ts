@@ -1,4 +1,5 @@
 import { readFileSync } from 'fs';
+import { DEFAULT_PIPELINES_FILE } from '../../content/pipeline/catalog';
 import { LOG_LEVELS, LogLevel } from './log';
 import { parseScenario, Scenario, ScenarioError, SCENARIO_KINDS } from './scenarios';
 
@@ -19,8 +20,11 @@ export interface Config {
   readonly seed: string;
   /** Real milliseconds between two model steps. */
   readonly tickMs: number;
-  /** The stack's example pipelines, or that many synthetic ones. */
-  readonly pipelines: 'examples' | number;
+  /**
+   * The pipeline catalog file to play (SIM_PIPELINES_FILE: the one the stack
+   * renders, else pipelines.yaml), or a count of synthetic pipelines (SIM_PIPELINES).
+   */
+  readonly pipelines: string | number;
   /** Scenarios in force from start-up; their dag ids are checked against the pipelines when the app starts. */
   readonly scenarios: readonly Scenario[];
   /** Absent: run history is kept in memory. */
@@ -71,10 +75,11 @@ function integer(env: Env, variable: string, fallback: number, min: number, max:
   return value;
 }
 
-function pipelines(env: Env): 'examples' | number {
-  const raw = env.SIM_PIPELINES?.trim();
-  if (raw === undefined || raw === '' || raw === 'examples') return 'examples';
-  return integer(env, 'SIM_PIPELINES', 0, 1, 100_000, 'use "examples" for the stack\'s pipelines or a count of synthetic pipelines, 1 to 100000');
+function pipelines(env: Env): string | number {
+  const file = env.SIM_PIPELINES_FILE?.trim();
+  if (!env.SIM_PIPELINES?.trim()) return file || DEFAULT_PIPELINES_FILE;
+  if (file) throw new ConfigError('SIM_PIPELINES', env.SIM_PIPELINES, `SIM_PIPELINES_FILE is set too: unset SIM_PIPELINES to play that catalog, or unset SIM_PIPELINES_FILE for synthetic pipelines`);
+  return integer(env, 'SIM_PIPELINES', 0, 1, 100_000, 'use a count of synthetic pipelines, 1 to 100000 (unset it to play the pipeline catalog)');
 }
 
 /** `dag_id=kind[,dag_id=kind...]`, e.g. `example_etl=fail,ml_pipeline=slow`. */

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Metric, Registry } from 'prom-client';
-import { METRIC_CATALOG, MetricFamily, MetricSource, MetricType } from '../../constructs/metrics/catalog';
+import { METRIC_CATALOG, MetricFamily, MetricSource, MetricType } from '../../content/metrics/catalog';
 import { Clock, systemClock } from './clock';
 import { WindowedSummary } from './windowed-summary';
 
@@ -89,7 +89,7 @@ export class SimulatorMetrics {
 
   private entry(name: string): { family: MetricFamily; metric: SimulatedMetric } {
     const found = this.metrics.get(name);
-    if (!found) throw new Error(`metric family "${name}" is not simulated: add it to constructs/metrics/catalog.ts with a simulated source (${SIMULATED_SOURCES.join(', ')})`);
+    if (!found) throw new Error(`metric family "${name}" is not simulated: add it to content/metrics/catalog.ts with a simulated source (${SIMULATED_SOURCES.join(', ')})`);
     return found;
   }
 }

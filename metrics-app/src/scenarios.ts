@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PipelineSpec } from '../../constructs/pipeline/spec';
+import { PipelineSpec } from '../../content/pipeline/spec';
 
 /** What a scenario does to a pipeline until it is recovered. */
 export const SCENARIO_KINDS = {

@@ -83,7 +83,7 @@ mkdir -p "${app}"
 [ -s "${app}/metrics-app/src/main.js" ] || { cat "${ctx_root}/tsc.log" >&2; echo "FAIL image metrics-app: transpile produced no main.js" >&2; exit 1; }
 node -e '
   const lock = require(process.argv[1] + "/package-lock.json").packages;
-  const deps = Object.fromEntries(["prom-client", "zod", "pg"].map((n) => [n, lock[`node_modules/${n}`].version]));
+  const deps = Object.fromEntries(require(process.argv[1] + "/metrics-app/runtime-dependencies.json").map((n) => [n, lock[`node_modules/${n}`].version]));
   require("fs").writeFileSync(process.argv[2] + "/package.json", JSON.stringify({ private: true, dependencies: deps }, null, 2));
 ' "${repo_root}" "${app}"
 (cd "${app}" && timeout 300 npm install --omit=dev --no-audit --no-fund --no-package-lock --silent >/dev/null)

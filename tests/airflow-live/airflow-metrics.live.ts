@@ -9,9 +9,9 @@ import { execFile } from 'child_process';
 import { mkdirSync } from 'fs';
 import { join } from 'path';
 import { promisify } from 'util';
-import { toYaml } from '../../constructs/core/config-files';
-import { SERVICE_NAMES } from '../../constructs/core/endpoints';
-import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
+import { toYaml } from '../../content/yaml';
+import { SERVICE_NAMES } from '../../content/endpoints';
+import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
 import { airflowVenv, DAGS_DIR, LiveAirflow } from '../live/harness/airflow';
 import { getText, sampleSum } from '../live/harness/http';
 import { freePorts, freeUdpPort } from '../live/harness/ports';
@@ -23,6 +23,8 @@ import { makeTempDir, removeDir } from '../live/harness/workspace';
 import { AIRFLOW_SERIES_SELECTOR, mismatches, SeenFamily, seenFamilies, specDomains, waitingFor } from './live-families';
 import { airflowFamiliesUsedByMonitoring } from './monitoring-usage';
 import { formatReport } from './report';
+
+const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
 
 const run = promisify(execFile);
 

@@ -2,8 +2,8 @@
  * What a live Prometheus holds of Airflow's metrics, grouped into families,
  * and how that compares with what the monitoring reads.
  */
-import { METRIC_CATALOG, MetricFamily, seriesNames } from '../../constructs/metrics/catalog';
-import { PipelineSpec } from '../../constructs/pipeline/spec';
+import { METRIC_CATALOG, MetricFamily, seriesNames } from '../../content/metrics/catalog';
+import { PipelineSpec } from '../../content/pipeline/spec';
 import type { Sample } from '../live/harness/prometheus';
 import { FamilyUse } from './monitoring-usage';
 

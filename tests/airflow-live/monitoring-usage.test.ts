@@ -3,9 +3,11 @@
  * with what these functions read from the rules and dashboards; this keeps
  * that reading honest without starting Airflow.
  */
-import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
+import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
 import { mismatches, seenFamilies, specDomains } from './live-families';
 import { airflowFamiliesUsedByMonitoring, familiesUsed, selectorLabels } from './monitoring-usage';
+
+const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
 
 describe('GIVEN a PromQL expression', () => {
   test('WHEN it matches and groups by labels THEN each selector gets its matchers and the closest `by` labels', () => {

@@ -4,10 +4,11 @@
  * from the rules and dashboards the stack generates, never from a list.
  */
 import { parser } from '@prometheus-io/lezer-promql';
-import { METRIC_CATALOG, MetricFamily, MetricSource, seriesNames } from '../../constructs/metrics/catalog';
-import { PipelineSpec } from '../../constructs/pipeline/spec';
-import { pipewatchRuleFiles } from '../../constructs/rules/rule-set';
-import { allDashboards, DashboardJson } from '../../dashboards/index';
+import { METRIC_CATALOG, MetricFamily, MetricSource, seriesNames } from '../../content/metrics/catalog';
+import { PipelineSpec } from '../../content/pipeline/spec';
+import { pipewatchRuleFiles } from '../../content/rules/rule-set';
+import { allDashboards } from '../../dashboards/index';
+import { DashboardJson } from '../../content/grafana/dashboard-json';
 import { panelsOf } from '../../dashboards/panels';
 import { variableInnerQuery } from '../../dashboards/query-languages';
 import { substituteVariables } from '../../dashboards/template-variables';

@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { METRIC_CATALOG } from '../../constructs/metrics/catalog';
+import { METRIC_CATALOG } from '../../content/metrics/catalog';
 import { getText, sampleSum } from '../live/harness/http';
 import { freePorts, freeUdpPort } from '../live/harness/ports';
 import { LiveStatsdExporter } from '../live/harness/statsd-exporter';

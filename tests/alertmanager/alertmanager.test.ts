@@ -3,8 +3,10 @@ import { App, TerraformStack, Testing } from 'cdktf';
 import { parse } from 'yaml';
 import { Alertmanager } from '../../constructs/alertmanager/alertmanager';
 import { Platform } from '../../constructs/core/platform';
-import { lineageInhibitRules } from '../../constructs/pipeline/lineage';
-import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
+import { lineageInhibitRules } from '../../content/pipeline/lineage';
+import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
+
+const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
 
 function setup() {
   const stack = new TerraformStack(Testing.app() as App, 'Stack');

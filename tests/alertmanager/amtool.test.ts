@@ -1,10 +1,12 @@
 import { writeFileSync } from 'fs';
-import { toYaml } from '../../constructs/core/config-files';
-import { renderAlertmanagerConfig } from '../../constructs/alertmanager/routing';
-import { NOTIFICATION_TEMPLATES, TEMPLATE_FILE } from '../../constructs/alertmanager/templates';
-import { lineageInhibitRules } from '../../constructs/pipeline/lineage';
-import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
+import { toYaml } from '../../content/yaml';
+import { renderAlertmanagerConfig } from '../../content/alertmanager/routing';
+import { NOTIFICATION_TEMPLATES, TEMPLATE_FILE } from '../../content/alertmanager/templates';
+import { lineageInhibitRules } from '../../content/pipeline/lineage';
+import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
 import { amtoolPath, runTool, tempDirWith } from '../rules/tools';
+
+const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
 
 const dir = tempDirWith({ [TEMPLATE_FILE]: NOTIFICATION_TEMPLATES });
 const config = renderAlertmanagerConfig(

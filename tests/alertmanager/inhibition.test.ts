@@ -1,7 +1,9 @@
-import { InhibitRule } from '../../constructs/alertmanager/config';
-import { severityInhibitRules } from '../../constructs/alertmanager/inhibitions';
-import { lineageInhibitRules } from '../../constructs/pipeline/lineage';
-import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
+import { InhibitRule } from '../../content/alertmanager/config';
+import { severityInhibitRules } from '../../content/alertmanager/inhibitions';
+import { lineageInhibitRules } from '../../content/pipeline/lineage';
+import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
+
+const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
 
 type Labels = Readonly<Record<string, string>>;
 

@@ -1,5 +1,5 @@
-import { renderAlertmanagerConfig, NotificationTiming } from '../../constructs/alertmanager/routing';
-import { Duration } from '../../constructs/core/duration';
+import { renderAlertmanagerConfig, NotificationTiming } from '../../content/alertmanager/routing';
+import { Duration } from '../../content/duration';
 
 const model = { receivers: [{ kind: 'webhook' as const, name: 'dead-mans-switch' }], teamRoutes: [], inhibitRules: [], watchdogReceiver: 'dead-mans-switch', templatesDir: '/t' };
 

@@ -15,7 +15,7 @@
  *
  *   npx ts-node --transpile-only tests/bench/latency.ts [--runs=5] [--seed-runs=2] [--concurrency=2]
  */
-import { RuleGroup } from '../../constructs/rules/types';
+import { RuleGroup } from '../../content/rules/types';
 import { pipelineAlert } from '../live/harness/expectations';
 import { DEFAULT_INTERVALS, Intervals } from '../live/harness/live-configs';
 import { LiveStack } from '../live/harness/stack';

@@ -1,11 +1,14 @@
-import { DASHBOARD_UIDS } from '../../constructs/core/links';
-import { Duration } from '../../constructs/core/duration';
-import { datasourcesProvisioning } from '../../constructs/grafana/provisioning';
-import { PipelineSpec } from '../../constructs/pipeline/spec';
-import { ALERTMANAGER_DATASOURCE, LOKI_DATASOURCE, POSTGRES_DATASOURCE, PROMETHEUS_DATASOURCE } from '../../dashboards/common';
-import { allDashboards, DashboardJson } from '../../dashboards/index';
-import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
+import { DASHBOARD_UIDS } from '../../content/links';
+import { Duration } from '../../content/duration';
+import { datasourcesProvisioning } from '../../content/grafana/provisioning';
+import { PipelineSpec } from '../../content/pipeline/spec';
+import { ALERTMANAGER_DATASOURCE, LOKI_DATASOURCE, POSTGRES_DATASOURCE, PROMETHEUS_DATASOURCE } from '../../content/grafana/datasources';
+import { allDashboards } from '../../dashboards/index';
+import { DashboardJson } from '../../content/grafana/dashboard-json';
+import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
 import { EXAMPLE_DASHBOARDS, exampleDashboard, expressions, panels, panelTitled } from './fixtures';
+
+const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
 
 type Json = Record<string, any>;
 
@@ -53,6 +56,7 @@ describe('GIVEN the example pipelines', () => {
     const provisioned = (datasourcesProvisioning({
       prometheusUrl: 'http://prometheus:9090',
       lokiUrl: 'http://loki:3100',
+      scrapeIntervalSeconds: 15,
       alertmanagerUrl: 'http://alertmanager:9093',
       postgres: { hostPort: 'postgres:5432', database: 'history', user: 'reader', passwordFile: '/run/secrets/x' },
     }) as { datasources: Json[] }).datasources.map((d) => `${d.type}/${d.uid}`);

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { dashboardChangesMarkdown } from '../../dashboards/diff-cli';
-import { DashboardJson } from '../../dashboards/index';
+import { DashboardJson } from '../../content/grafana/dashboard-json';
 import { stableJson } from '../../dashboards/serialize';
 import { exampleDashboard, panelTitled } from './fixtures';
 

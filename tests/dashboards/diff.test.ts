@@ -1,5 +1,5 @@
 import { codeSpan, DashboardSet, diffDashboards, diffToMarkdown } from '../../dashboards/diff';
-import { DashboardJson } from '../../dashboards/index';
+import { DashboardJson } from '../../content/grafana/dashboard-json';
 import { exampleDashboard, panels as nonRowPanels, panelTitled } from './fixtures';
 
 type Json = Record<string, any>;

@@ -1,6 +1,9 @@
-import { DashboardKey } from '../../constructs/core/links';
-import { allDashboards, DashboardJson, RenderedDashboard } from '../../dashboards/index';
-import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
+import { DashboardKey } from '../../content/links';
+import { allDashboards, RenderedDashboard } from '../../dashboards/index';
+import { DashboardJson } from '../../content/grafana/dashboard-json';
+import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
+
+const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
 
 /** The dashboards as committed: rendered from the example pipelines with default options. */
 export const EXAMPLE_DASHBOARDS: readonly RenderedDashboard[] = allDashboards(EXAMPLE_PIPELINES);

@@ -1,7 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { GENERATED_PATH, generatedFiles, stableJson } from '../../dashboards/serialize';
-import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
+import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
+
+const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
 
 const HOW_TO_FIX = 'run `npm run dashboards:render` and commit dashboards/generated';
 

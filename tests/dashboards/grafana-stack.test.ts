@@ -1,12 +1,14 @@
 import { App, Testing } from 'cdktf';
 // Types of the matchers tests/setup.ts registers (toHaveResourceWithProperties…).
 import type {} from 'cdktf/lib/testing/adapters/jest';
-import { PipewatchValidationError } from '../../constructs/core/validation';
+import { PipewatchValidationError } from '../../content/validation';
 import { Dashboard, DataSource, Folder } from '../../constructs/grafana-provider';
-import { ALERTMANAGER_DATASOURCE, LOKI_DATASOURCE, PROMETHEUS_DATASOURCE } from '../../dashboards/common';
+import { ALERTMANAGER_DATASOURCE, LOKI_DATASOURCE, PROMETHEUS_DATASOURCE } from '../../content/grafana/datasources';
 import { generatedFiles } from '../../dashboards/serialize';
 import { GrafanaStack, GrafanaStackProps } from '../../stacks/grafana';
-import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
+import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
+
+const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
 
 type Json = Record<string, any>;
 

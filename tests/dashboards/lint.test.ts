@@ -1,6 +1,6 @@
-import { DashboardJson } from '../../dashboards/index';
+import { DashboardJson } from '../../content/grafana/dashboard-json';
 import { formatIssue, LintIssue, lintDashboard, lintDashboards, metricsUsedByDashboards } from '../../dashboards/lint';
-import { METRIC_CATALOG, seriesNames } from '../../constructs/metrics/catalog';
+import { METRIC_CATALOG, seriesNames } from '../../content/metrics/catalog';
 import { EXAMPLE_DASHBOARDS, exampleDashboard, panelTitled } from './fixtures';
 
 function rulesOf(issues: readonly LintIssue[]): string[] {
@@ -57,7 +57,7 @@ describe('GIVEN a dashboard with one deliberate mistake', () => {
       dashboard: 'Pipeline Overview',
       panel: 'Tasks queued',
       rule: 'unknown-metric',
-      message: 'query A uses metric "airflow_executor_queued_taskz", which no exporter in constructs/metrics/catalog.ts produces',
+      message: 'query A uses metric "airflow_executor_queued_taskz", which no exporter in content/metrics/catalog.ts produces',
     });
   });
 

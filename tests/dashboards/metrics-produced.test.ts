@@ -1,9 +1,11 @@
-import { METRIC_CATALOG, MetricSource, seriesNames } from '../../constructs/metrics/catalog';
+import { METRIC_CATALOG, MetricSource, seriesNames } from '../../content/metrics/catalog';
 import { allDashboards } from '../../dashboards/index';
 import { metricsUsedByDashboards } from '../../dashboards/lint';
-import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
+import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
 import { parseExposition } from '../metrics-app/support/exposition';
 import { populatedApp } from '../metrics-app/support/app';
+
+const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
 
 /** Families the simulator stands in for; the rest come from postgres_exporter, redis_exporter, cAdvisor and the monitoring services. */
 const SIMULATED: readonly MetricSource[] = ['airflow', 'pipeline', 'platform-data', 'simulator'];

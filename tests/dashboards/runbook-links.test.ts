@@ -1,7 +1,9 @@
-import { PipelineAlertBuilder } from '../../constructs/pipeline/alerts';
-import { parseSchedule } from '../../constructs/pipeline/schedule';
-import { PIPELINE_ALERTS } from '../../dashboards/runbooks';
-import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
+import { PipelineAlertBuilder } from '../../content/pipeline/alerts';
+import { parseSchedule } from '../../content/pipeline/schedule';
+import { PIPELINE_ALERTS } from '../../content/pipeline/alert-names';
+import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
+
+const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
 
 describe('GIVEN the alert rules built for the example pipelines', () => {
   const ruleNames = new Set(EXAMPLE_PIPELINES.flatMap((spec) => new PipelineAlertBuilder(spec, parseSchedule(spec.schedule)).drafts().map((d) => d.alert)));

@@ -1,5 +1,5 @@
-import { Duration } from '../../constructs/core/duration';
-import { PipelineSpec } from '../../constructs/pipeline/spec';
+import { Duration } from '../../content/duration';
+import { PipelineSpec } from '../../content/pipeline/spec';
 import { lastScheduledRunExpr } from '../../dashboards/schedule';
 import { constantVector, perPipeline } from '../../dashboards/spec-vectors';
 import { deadlinesWithoutFixedSchedule, errorBudgets, sloSummary, timeLeftBeforeDeadline } from '../../dashboards/targets';

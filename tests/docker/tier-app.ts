@@ -20,7 +20,9 @@ import { ImageMap } from '../../constructs/core/images';
 import { ServiceContainer } from '../../constructs/core/service-container';
 import { environmentName, hostPortOffset } from '../../stacks/environments';
 import { LocalDockerStack } from '../../stacks/local-docker';
-import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
+import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
+
+const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
 
 /**
  * Components whose images cannot be made here (no image registry, nothing to build them from); the

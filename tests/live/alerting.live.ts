@@ -1,4 +1,4 @@
-import { DOWNSTREAM_SYMPTOMS, UPSTREAM_CAUSES, ancestorsOf } from '../../constructs/pipeline/lineage';
+import { DOWNSTREAM_SYMPTOMS, UPSTREAM_CAUSES, ancestorsOf } from '../../content/pipeline/lineage';
 import { AlertmanagerAlert } from './harness/alertmanager';
 import { join } from 'path';
 import { expectedLinks, ownerReceiver, pipelineAlert, runbookHasSection } from './harness/expectations';

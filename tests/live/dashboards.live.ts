@@ -1,4 +1,4 @@
-import { MetricSource } from '../../constructs/metrics/catalog';
+import { MetricSource } from '../../content/metrics/catalog';
 import { generatedPanelQueries, PanelQuery, sourcesOf, substitute, valueCombinations } from './harness/dashboard-queries';
 import { LIVE_PIPELINES, liveTeams, NOT_RUN_LIVE } from './harness/live-configs';
 import { LiveStack } from './harness/stack';

@@ -1,5 +1,5 @@
-import { NotificationTiming } from '../../constructs/alertmanager/routing';
-import { Duration } from '../../constructs/core/duration';
+import { NotificationTiming } from '../../content/alertmanager/routing';
+import { Duration } from '../../content/duration';
 import { sampleSum } from './harness/http';
 import { pipelineAlert } from './harness/expectations';
 import { teamReceiverName, WATCHDOG_RECEIVER } from './harness/live-configs';

@@ -1,8 +1,9 @@
-import { standardScrapeJobs } from '../../constructs/prometheus/config';
-import { PipelineSpec } from '../../constructs/pipeline/spec';
+import { standardScrapeJobs } from '../../content/prometheus/config';
+import { PipelineSpec } from '../../content/pipeline/spec';
 import { chooseDeadlinePipeline } from './harness/deadline-window';
 import { expectedLinks, ownerReceiver, pipelineAlert, runbookHasSection } from './harness/expectations';
 import { EXCLUDED_JOBS, LIVE_PIPELINES, NOT_RUN_LIVE } from './harness/live-configs';
+import { CATALOG_PROBE_PIPELINE } from './harness/simulator';
 import { LiveStack } from './harness/stack';
 import { sleep, waitFor } from './harness/wait';
 
@@ -27,6 +28,11 @@ describe('GIVEN the live stack rendered from the stack functions with loopback e
     expect(targets.map((t) => t.job).sort()).toEqual(expected);
     expect(targets.filter((t) => t.health !== 'up')).toEqual([]);
     console.log(`scrape jobs not run live:\n${Object.entries(NOT_RUN_LIVE).map(([service, why]) => `  ${service}: ${why}`).join('\n')}`);
+  });
+
+  test('WHEN the simulator serves /metrics THEN it plays the catalog file rendered for it, with a pipeline pipelines.yaml lacks', async () => {
+    const dagIds = new Set([...(await stack.simulator.metrics()).matchAll(/dag_id="([^"]+)"/g)].map((m) => m[1]));
+    expect([...dagIds]).toEqual(expect.arrayContaining([...LIVE_PIPELINES.map((p) => p.dagId), CATALOG_PROBE_PIPELINE.dagId]));
   });
 
   test("WHEN Airflow-style StatsD lines reach statsd-exporter THEN Prometheus holds them under the stack mapping's names and labels", async () => {

@@ -1,3 +1,4 @@
+import { DEFAULT_PIPELINES_FILE } from '../../content/pipeline/catalog';
 import { ConfigError, loadConfig } from '../../metrics-app/src/config';
 import { createLogger } from '../../metrics-app/src/log';
 
@@ -6,14 +7,14 @@ const noFiles = (path: string): string => {
 };
 
 describe('loadConfig', () => {
-  test('GIVEN no variables WHEN loaded THEN the defaults run the example pipelines in real time on port 8000 with history in memory', () => {
+  test('GIVEN no variables WHEN loaded THEN the defaults run the pipelines of pipelines.yaml in real time on port 8000 with history in memory', () => {
     expect(loadConfig({}, noFiles)).toEqual({
       host: '0.0.0.0',
       port: 8000,
       timeScale: 1,
       seed: 'pipewatch',
       tickMs: 1000,
-      pipelines: 'examples',
+      pipelines: DEFAULT_PIPELINES_FILE,
       scenarios: [],
       postgres: undefined,
       historyBufferRows: 10_000,
@@ -57,12 +58,17 @@ describe('loadConfig', () => {
     });
   });
 
+  test('GIVEN SIM_PIPELINES_FILE WHEN loaded THEN the simulator plays that catalog', () => {
+    expect(loadConfig({ SIM_PIPELINES_FILE: '/etc/pipewatch/simulator-pipelines.yaml' }, noFiles).pipelines).toBe('/etc/pipewatch/simulator-pipelines.yaml');
+  });
+
   test.each([
     [{ SIM_TIME_SCALE: 'fast' }, /invalid SIM_TIME_SCALE="fast": use a number of pipeline seconds per real second, e.g. 60/],
     [{ SIM_TIME_SCALE: '0' }, /invalid SIM_TIME_SCALE="0"/],
     [{ PORT: '80.5' }, /invalid PORT="80.5": use a TCP port/],
     [{ PORT: '70000' }, /invalid PORT="70000"/],
-    [{ SIM_PIPELINES: 'many' }, /invalid SIM_PIPELINES="many": use "examples" for the stack's pipelines or a count/],
+    [{ SIM_PIPELINES: 'many' }, /invalid SIM_PIPELINES="many": use a count of synthetic pipelines, 1 to 100000/],
+    [{ SIM_PIPELINES: '10', SIM_PIPELINES_FILE: '/etc/p.yaml' }, /invalid SIM_PIPELINES="10": SIM_PIPELINES_FILE is set too/],
     [{ SIM_SCENARIOS: 'example_etl' }, /invalid SIM_SCENARIOS="example_etl": use comma-separated dag_id=kind pairs/],
     [{ SIM_SCENARIOS: 'example_etl=explode' }, /invalid SIM_SCENARIOS="example_etl=explode": kind: Invalid discriminator value/],
     [{ LOG_LEVEL: 'verbose' }, /invalid LOG_LEVEL="verbose": use one of debug, info, warn, error/],

@@ -1,4 +1,4 @@
-import { METRIC_CATALOG, metricFamily } from '../../constructs/metrics/catalog';
+import { METRIC_CATALOG, metricFamily } from '../../content/metrics/catalog';
 import { SIMULATED_FAMILIES, SIMULATED_SOURCES, SimulatorMetrics } from '../../metrics-app/src/metrics';
 import { parseExposition } from './support/exposition';
 import { populatedApp, testApp } from './support/app';
@@ -52,7 +52,7 @@ describe('simulator metrics registry', () => {
 
   test('GIVEN a name outside the simulated catalog or the wrong type WHEN looked up THEN the error says how to fix it', () => {
     const metrics = new SimulatorMetrics();
-    expect(() => metrics.counter('pg_up')).toThrow(/not simulated: add it to constructs\/metrics\/catalog.ts/);
+    expect(() => metrics.counter('pg_up')).toThrow(/not simulated: add it to content\/metrics\/catalog.ts/);
     expect(() => metrics.gauge('airflow_ti_finish')).toThrow(/is a counter in the catalog, not a gauge/);
   });
 });

@@ -1,10 +1,12 @@
-import { PipelineSpec } from '../../constructs/pipeline/spec';
+import { PipelineSpec } from '../../content/pipeline/spec';
 import { RunFinished, RunStarted, SimulationEvent, TaskFinished } from '../../metrics-app/src/model/events';
 import { Simulation } from '../../metrics-app/src/model/simulation';
 import { syntheticPipelines } from '../../metrics-app/src/model/synthetic';
 import { Scenario, ScenarioBook } from '../../metrics-app/src/scenarios';
-import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
+import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
 import { TEST_START_MS } from './support/app';
+
+const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
 
 const HOUR = 3_600_000;
 

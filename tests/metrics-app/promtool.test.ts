@@ -1,5 +1,5 @@
 import { spawnSync } from 'child_process';
-import { AIRFLOW_METRICS } from '../../constructs/metrics/catalog';
+import { AIRFLOW_METRICS } from '../../content/metrics/catalog';
 import { populatedApp } from './support/app';
 
 /**

@@ -1,5 +1,5 @@
-import { METRIC_CATALOG } from '../../constructs/metrics/catalog';
-import { statsdMapping } from '../../constructs/exporters/statsd-mapping';
+import { METRIC_CATALOG } from '../../content/metrics/catalog';
+import { statsdMapping } from '../../content/metrics/statsd-mapping';
 import { SIMULATED_FAMILIES } from '../../metrics-app/src/metrics';
 import { ExposedFamily, parseExposition } from './support/exposition';
 import { populatedApp } from './support/app';

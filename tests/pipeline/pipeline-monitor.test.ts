@@ -1,8 +1,10 @@
 import { Testing, TerraformStack } from 'cdktf';
-import { Duration } from '../../constructs/core/duration';
+import { Duration } from '../../content/duration';
 import { PipelineMonitor } from '../../constructs/pipeline/pipeline-monitor';
-import { isAlertingRule } from '../../constructs/rules/types';
-import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
+import { isAlertingRule } from '../../content/rules/types';
+import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
+
+const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
 
 const stack = () => new TerraformStack(Testing.app(), 'Stack');
 const etl = EXAMPLE_PIPELINES.find((s) => s.dagId === 'example_etl')!;

@@ -1,4 +1,4 @@
-import { parseSchedule, ScheduleSyntaxError } from '../../constructs/pipeline/schedule';
+import { parseSchedule, ScheduleSyntaxError } from '../../content/pipeline/schedule';
 
 describe('parseSchedule', () => {
   it.each([

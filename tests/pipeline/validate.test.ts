@@ -1,8 +1,10 @@
-import { Duration } from '../../constructs/core/duration';
-import { PipewatchValidationError } from '../../constructs/core/validation';
-import { PipelineSpec } from '../../constructs/pipeline/spec';
-import { findLineageCycle, validatePipelineCatalog, validatePipelineSpec } from '../../constructs/pipeline/validate';
-import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
+import { Duration } from '../../content/duration';
+import { PipewatchValidationError } from '../../content/validation';
+import { PipelineSpec } from '../../content/pipeline/spec';
+import { findLineageCycle, validatePipelineCatalog, validatePipelineSpec } from '../../content/pipeline/validate';
+import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
+
+const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
 
 const base: PipelineSpec = {
   dagId: 'orders',

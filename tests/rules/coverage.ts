@@ -1,4 +1,4 @@
-import { AlertingRule, isAlertingRule, RuleGroup } from '../../constructs/rules/types';
+import { AlertingRule, isAlertingRule, RuleGroup } from '../../content/rules/types';
 import { PromtoolTestCase } from './promtool-model';
 
 /** Alerts that fire by design at all times: they have no silent case. */

@@ -1,4 +1,4 @@
-import { RuleGroup } from '../../constructs/rules/types';
+import { RuleGroup } from '../../content/rules/types';
 import { expectAlert, findAlert, PromtoolTestCase, segments, seriesOf, STATSD_TARGET } from './promtool-model';
 
 /** Hand-written pipeline cases for the situations the generated ones do not reach. */

@@ -1,7 +1,7 @@
-import { scheduleOf } from '../../constructs/pipeline/validate';
-import { PipelineSpec } from '../../constructs/pipeline/spec';
-import { RuleGroup } from '../../constructs/rules/types';
-import { Duration } from '../../constructs/core/duration';
+import { scheduleOf } from '../../content/pipeline/validate';
+import { PipelineSpec } from '../../content/pipeline/spec';
+import { RuleGroup } from '../../content/rules/types';
+import { Duration } from '../../content/duration';
 import { at, expectAlert, findAlert, PromtoolTestCase, segments, seriesOf, STATSD_TARGET } from './promtool-model';
 
 /** Sample and evaluation step of the cases for hourly (or faster) pipelines. */

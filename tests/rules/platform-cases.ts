@@ -1,4 +1,4 @@
-import { RuleGroup } from '../../constructs/rules/types';
+import { RuleGroup } from '../../content/rules/types';
 import { at, expectAlert, findAlert, InputSeries, PromtoolTestCase, segments, seriesOf } from './promtool-model';
 
 interface Scenario {

@@ -1,5 +1,5 @@
-import { Duration } from '../../constructs/core/duration';
-import { AlertingRule, RuleGroup, isAlertingRule } from '../../constructs/rules/types';
+import { Duration } from '../../content/duration';
+import { AlertingRule, RuleGroup, isAlertingRule } from '../../content/rules/types';
 import { expandTemplate } from './template';
 
 /** promtool test-file shapes (Prometheus 2.42). */

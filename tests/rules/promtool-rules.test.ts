@@ -1,14 +1,16 @@
 import { stringify } from 'yaml';
-import { renderRuleFile } from '../../constructs/rules/render';
-import { RuleFile } from '../../constructs/rules/types';
-import { PIPELINE_RULE_FILE, PLATFORM_RULE_FILE, pipewatchRuleFiles } from '../../constructs/rules/rule-set';
-import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
+import { renderRuleFile } from '../../content/rules/render';
+import { RuleFile } from '../../content/rules/types';
+import { PIPELINE_RULE_FILE, PLATFORM_RULE_FILE, pipewatchRuleFiles } from '../../content/rules/rule-set';
+import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
 import { alertCoverage } from './coverage';
 import { pipelineEdgeCases } from './edge-cases';
 import { LONG_STEP_SECONDS, pipelineCases, SHORT_STEP_SECONDS } from './pipeline-cases';
 import { platformCases, platformDailyCases } from './platform-cases';
 import { at, PromtoolTestCase } from './promtool-model';
 import { promtoolPath, runTool, runToolAsync, tempDirWith, ToolResult } from './tools';
+
+const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
 
 // The rule files exactly as the stack synthesizes them for the example pipelines.
 const [pipelineFile, platformFile] = pipewatchRuleFiles(EXAMPLE_PIPELINES);

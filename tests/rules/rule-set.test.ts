@@ -1,9 +1,11 @@
-import { isAlertingRule, isRecordingRule, RuleGroup } from '../../constructs/rules/types';
-import { assertValidPromQL, PromQLSyntaxError, selectedMetricNames } from '../../constructs/rules/promql';
-import { pipelineRuleGroups, pipewatchRuleFiles, platformRuleGroups } from '../../constructs/rules/rule-set';
-import { assertRuleGroupsValid } from '../../constructs/rules/validate-rules';
-import { burnTiersFor } from '../../constructs/pipeline/burn-rate';
-import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
+import { isAlertingRule, isRecordingRule, RuleGroup } from '../../content/rules/types';
+import { assertValidPromQL, PromQLSyntaxError, selectedMetricNames } from '../../content/rules/promql';
+import { pipelineRuleGroups, pipewatchRuleFiles, platformRuleGroups } from '../../content/rules/rule-set';
+import { assertRuleGroupsValid } from '../../content/rules/validate-rules';
+import { burnTiersFor } from '../../content/pipeline/burn-rate';
+import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
+
+const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
 
 const alerts = pipewatchRuleFiles(EXAMPLE_PIPELINES).flatMap((f) => f.groups.flatMap((g) => g.rules.filter(isAlertingRule)));
 
@@ -52,7 +54,7 @@ describe('PromQL checks', () => {
 
   it('GIVEN a rule reading a metric outside the catalog WHEN the set is validated THEN the error names the rule and the catalog', () => {
     const group = { name: 'g', rules: [{ record: 'job:typo_metric:rate5m', expr: 'rate(airflow_dagrun_duraton_count[5m])' }] };
-    expect(() => assertRuleGroupsValid([group], 'pipelines.yml')).toThrow(/pipelines\.yml: group g, record job:typo_metric:rate5m: reads "airflow_dagrun_duraton_count", which is neither in constructs\/metrics\/catalog\.ts/);
+    expect(() => assertRuleGroupsValid([group], 'pipelines.yml')).toThrow(/pipelines\.yml: group g, record job:typo_metric:rate5m: reads "airflow_dagrun_duraton_count", which is neither in content\/metrics\/catalog\.ts/);
   });
 
   it('GIVEN a selector by __name__ WHEN checked THEN it is refused because its metric cannot be verified', () => {

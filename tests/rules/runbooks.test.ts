@@ -1,8 +1,10 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { pipewatchRuleFiles } from '../../constructs/rules/rule-set';
-import { isAlertingRule } from '../../constructs/rules/types';
-import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
+import { pipewatchRuleFiles } from '../../content/rules/rule-set';
+import { isAlertingRule } from '../../content/rules/types';
+import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
+
+const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
 
 const sections = readFileSync(join(__dirname, '..', '..', 'docs', 'runbooks.md'), 'utf8')
   .split('\n')

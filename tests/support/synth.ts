@@ -1,6 +1,8 @@
 import { App, Testing } from 'cdktf';
 import { LocalDockerStack, LocalDockerStackProps } from '../../stacks/local-docker';
-import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
+import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
+
+const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
 
 export interface TerraformJson {
   resource: Record<string, Record<string, Record<string, any>>>;

@@ -1,11 +1,13 @@
 import { Testing } from 'cdktf';
-import { Duration } from '../../constructs/core/duration';
+import { Duration } from '../../content/duration';
 import { parse } from 'yaml';
-import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
+import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
 import { LocalDockerStack } from '../../stacks/local-docker';
 import { RemoteDockerStack } from '../../stacks/remote-docker';
 import { container, uploaded } from '../support/synth';
 import { join } from 'path';
+
+const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
 
 describe('GIVEN a stack whose Prometheus gets a scrape target and a rule file after construction', () => {
   const stack = new LocalDockerStack(Testing.app(), 'test', { environment: 'dev', pipelines: EXAMPLE_PIPELINES });

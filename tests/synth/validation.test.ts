@@ -1,9 +1,11 @@
 import { AnnotationMetadataEntryType, App, Testing } from 'cdktf';
 import { Platform } from '../../constructs/core/platform';
-import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
+import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
 import { LocalDockerStack } from '../../stacks/local-docker';
 import { environmentName, hostPortOffset } from '../../stacks/environments';
 import { synthLocal } from '../support/synth';
+
+const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
 
 const build = (props: Record<string, unknown>) => () =>
   new LocalDockerStack(Testing.app(), 'test', { environment: 'dev', pipelines: EXAMPLE_PIPELINES, ...props });
@@ -26,8 +28,18 @@ describe('GIVEN bad input to the stack', () => {
   });
 
   test('WHEN the host port offset would overflow THEN synth fails with the allowed range', () => {
-    expect(build({ hostPortOffset: 60000 })).toThrow(/invalid hostPortOffset 60000\. Use a whole number from 0 to 56000/);
+    expect(build({ hostPortOffset: 60000 })).toThrow(/invalid hostPortOffset 60000\. Use a whole number from 0 to 56442 \(the highest published port is 9093\)/);
     expect(() => hostPortOffset({ PIPEWATCH_PORT_OFFSET: 'ten' })).toThrow('PIPEWATCH_PORT_OFFSET: invalid value "ten"');
+  });
+
+  test('WHEN the offset puts the highest published port (Alertmanager 9093) exactly at 65535 THEN synth passes, one more fails', () => {
+    expect(build({ hostPortOffset: 65535 - 9093 })).not.toThrow();
+    expect(build({ hostPortOffset: 65535 - 9093 + 1 })).toThrow('invalid hostPortOffset 56443');
+  });
+
+  test('WHEN an existing Airflow makes StatsD (9125) the highest published port THEN the offset limit follows it', () => {
+    expect(build({ airflow: false, hostPortOffset: 65535 - 9125 })).not.toThrow();
+    expect(build({ airflow: false, hostPortOffset: 65535 - 9125 + 1 })).toThrow(/invalid hostPortOffset 56411\. Use a whole number from 0 to 56410 \(the highest published port is 9125\)/);
   });
 
   test('WHEN PIPEWATCH_ENV is not a DNS label THEN the app refuses it', () => {

@@ -1,4 +1,4 @@
-import { Duration } from '../../constructs/core/duration';
+import { Duration } from '../../content/duration';
 
 describe('Duration', () => {
   test('GIVEN minutes and hours THEN it renders the shortest Prometheus duration', () => {

@@ -1,4 +1,4 @@
-import { PipelineSpec, TaskSpec } from '../../../constructs/pipeline/spec';
+import { DEFAULT_SLO, PipelineSpec, TaskSpec } from '../../../content/pipeline/spec';
 import { Random } from '../random';
 import { ActiveScenario, DEFAULT_SLOW_FACTOR } from '../scenarios';
 import { CronSchedule } from './cron';
@@ -13,8 +13,6 @@ const TRANSIENT_FAILURE_PROBABILITY = 0.03;
 /** Airflow task defaults used by most DAGs: 2 retries, 5 minutes apart. */
 const RETRIES = 2;
 const RETRY_DELAY_MS = 5 * 60_000;
-/** The spec's default SLO; healthy pipelines spend half their error budget. */
-const DEFAULT_SUCCESS_RATIO = 0.99;
 const SCHEDULE_DELAY_MEDIAN_SECONDS = 2;
 const DEPENDENCY_CHECK_MEDIAN_SECONDS = 0.05;
 const WAREHOUSE_QUERY_MEDIAN_SECONDS = 0.4;
@@ -75,7 +73,8 @@ export class PipelineSimulation {
       throw new Error(`pipeline "${spec.dagId}": ${(error as Error).message}`);
     }
     this.rowsMedian = Math.round(random.lognormal(ROWS_PER_RUN_MEDIAN, 1));
-    this.runFailureProbability = (1 - (spec.slo?.successRatio ?? DEFAULT_SUCCESS_RATIO)) / 2;
+    // Healthy pipelines spend half their error budget.
+    this.runFailureProbability = (1 - (spec.slo?.successRatio ?? DEFAULT_SLO.successRatio)) / 2;
     this.nextFireMs = this.schedule.nextAfter(startMs);
     this.freeSinceMs = startMs;
     // As if Airflow had been running before: the last run that would have finished by now succeeded.

@@ -1,4 +1,4 @@
-import { PipelineSpec } from '../../../constructs/pipeline/spec';
+import { PipelineSpec } from '../../../content/pipeline/spec';
 import { Random } from '../random';
 import { AirflowPlatformSimulation, AirflowPlatformSnapshot } from './airflow-platform';
 import { DataPlatformSimulation, DataPlatformSnapshot } from './data-platform';

@@ -1,5 +1,5 @@
-import { Duration } from '../../../constructs/core/duration';
-import { DataQualityCheck, PipelineSpec, TaskSpec } from '../../../constructs/pipeline/spec';
+import { Duration } from '../../../content/duration';
+import { DataQualityCheck, PipelineSpec, TaskSpec } from '../../../content/pipeline/spec';
 import { Random } from '../random';
 
 const TEAMS = ['data-platform', 'analytics', 'ml', 'finance'];

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { NotificationTiming } from '../../../constructs/alertmanager/routing';
-import { NOTIFICATION_TEMPLATES, TEMPLATE_FILE } from '../../../constructs/alertmanager/templates';
+import { NotificationTiming } from '../../../content/alertmanager/routing';
+import { NOTIFICATION_TEMPLATES, TEMPLATE_FILE } from '../../../content/alertmanager/templates';
 import { getJson, getText, isOk, sendJson } from './http';
 import { LiveAlertmanagerFiles, liveAlertmanagerFiles } from './live-configs';
 import { ManagedProcess } from './processes';

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
-import { METRIC_CATALOG, MetricSource, seriesNames } from '../../../constructs/metrics/catalog';
-import type { DashboardJson } from '../../../dashboards/index';
+import { METRIC_CATALOG, MetricSource, seriesNames } from '../../../content/metrics/catalog';
+import type { DashboardJson } from '../../../content/grafana/dashboard-json';
 import { panelsOf } from '../../../dashboards/panels';
 import { parseQuery, QueryLanguage } from '../../../dashboards/query-languages';
 import { REPO_ROOT } from './tools';

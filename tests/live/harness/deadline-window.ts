@@ -1,6 +1,6 @@
-import { ancestorsOf } from '../../../constructs/pipeline/lineage';
-import { parseSchedule } from '../../../constructs/pipeline/schedule';
-import { PipelineSpec } from '../../../constructs/pipeline/spec';
+import { ancestorsOf } from '../../../content/pipeline/lineage';
+import { parseSchedule } from '../../../content/pipeline/schedule';
+import { PipelineSpec } from '../../../content/pipeline/spec';
 
 /**
  * PipelineDeadlineMissed computes the due time from the wall clock

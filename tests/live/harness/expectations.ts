@@ -1,7 +1,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { DashboardKey, dashboardUrl, runbookUrl } from '../../../constructs/core/links';
-import { PipelineSpec } from '../../../constructs/pipeline/spec';
+import { DashboardKey, dashboardUrl, runbookUrl } from '../../../content/links';
+import { PipelineSpec } from '../../../content/pipeline/spec';
 import { LIVE_LINKS, LIVE_PIPELINES, teamReceiverName } from './live-configs';
 import { REPO_ROOT } from './tools';
 import { AlertPredicate, alertMatching } from './webhook-receiver';

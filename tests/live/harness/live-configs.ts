@@ -4,24 +4,24 @@
  * loopback endpoints, the intervals chosen for the tier, file locations in
  * temp directories and webhook receivers pointing at the test's receiver.
  */
-import { NotificationTiming, renderAlertmanagerConfig } from '../../../constructs/alertmanager/routing';
-import { AlertmanagerConfig } from '../../../constructs/alertmanager/config';
-import { ALERTMANAGER_SECRETS_DIR, Receiver, receiverSecrets } from '../../../constructs/alertmanager/receivers';
-import { toYaml } from '../../../constructs/core/config-files';
-import { Endpoints, SERVICE_NAMES } from '../../../constructs/core/endpoints';
+import { NotificationTiming, renderAlertmanagerConfig } from '../../../content/alertmanager/routing';
+import { AlertmanagerConfig } from '../../../content/alertmanager/config';
+import { ALERTMANAGER_SECRETS_DIR, Receiver, receiverSecrets } from '../../../content/alertmanager/receivers';
+import { toYaml } from '../../../content/yaml';
+import { Endpoints, SERVICE_NAMES } from '../../../content/endpoints';
 import { DEFAULT_HOST_PORTS } from '../../../constructs/monitoring-stack';
-import { lineageInhibitRules } from '../../../constructs/pipeline/lineage';
-import { PipelineSpec } from '../../../constructs/pipeline/spec';
-import { renderPrometheusConfig, standardScrapeJobs } from '../../../constructs/prometheus/config';
-import { AlertLinkOptions } from '../../../constructs/rules/alert-links';
-import { PLATFORM_TEAM } from '../../../constructs/rules/platform-rules';
-import { renderRuleFile } from '../../../constructs/rules/render';
-import { PIPELINE_RULE_FILE, PLATFORM_RULE_FILE, pipelineRuleGroups, platformRuleGroups } from '../../../constructs/rules/rule-set';
-import { RuleGroup } from '../../../constructs/rules/types';
-import { EXAMPLE_PIPELINES } from '../../../stacks/pipelines';
+import { lineageInhibitRules } from '../../../content/pipeline/lineage';
+import { PipelineSpec } from '../../../content/pipeline/spec';
+import { renderPrometheusConfig, standardScrapeJobs } from '../../../content/prometheus/config';
+import { AlertLinkOptions } from '../../../content/rules/alert-links';
+import { PLATFORM_TEAM } from '../../../content/rules/platform-rules';
+import { renderRuleFile } from '../../../content/rules/render';
+import { PIPELINE_RULE_FILE, PLATFORM_RULE_FILE, pipelineRuleGroups, platformRuleGroups } from '../../../content/rules/rule-set';
+import { RuleGroup } from '../../../content/rules/types';
+import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../../content/pipeline/catalog';
 
-/** The pipelines the stack monitors and the simulator simulates (SIM_PIPELINES=examples). */
-export const LIVE_PIPELINES: readonly PipelineSpec[] = EXAMPLE_PIPELINES;
+/** The pipelines the stack monitors, from pipelines.yaml; the simulator reads them from a rendered file (harness/simulator.ts). */
+export const LIVE_PIPELINES: readonly PipelineSpec[] = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
 
 /**
  * Services of the stack the live tier does not run, and why. Their scrape

@@ -1,7 +1,7 @@
 import { randomBytes } from 'crypto';
-import { AlertmanagerConfig } from '../../../constructs/alertmanager/config';
-import { Receiver, receiverConfig, receiverSecrets } from '../../../constructs/alertmanager/receivers';
-import { toYaml } from '../../../constructs/core/config-files';
+import { AlertmanagerConfig } from '../../../content/alertmanager/config';
+import { Receiver, receiverConfig, receiverSecrets } from '../../../content/alertmanager/receivers';
+import { toYaml } from '../../../content/yaml';
 import { alertmanagerProcess } from './alertmanager';
 import { sendJson } from './http';
 import { HttpSink, JsonPost } from './http-sink';

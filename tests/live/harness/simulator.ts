@@ -1,4 +1,8 @@
+import { writeFileSync } from 'fs';
 import { join } from 'path';
+import { Duration } from '../../../content/duration';
+import { renderPipelineCatalog } from '../../../content/pipeline/catalog';
+import { PipelineSpec } from '../../../content/pipeline/spec';
 import { getJson, getText, isOk, sampleSum, sendJson } from './http';
 import { LiveLogin } from './postgres';
 import { ManagedProcess } from './processes';
@@ -15,12 +19,27 @@ export interface SimulatorOptions {
   readonly seed: string;
   /** SIM_TIME_SCALE. */
   readonly timeScale: number;
+  /** The pipelines the stack monitors; rendered into the catalog file the simulator reads, as MetricsApp does. */
+  readonly pipelines: readonly PipelineSpec[];
 }
 
 /**
+ * A pipeline only the simulator's rendered catalog holds (pipelines.yaml does
+ * not): on /metrics it shows the simulator plays the file it is given.
+ */
+export const CATALOG_PROBE_PIPELINE: PipelineSpec = {
+  dagId: 'live_catalog_probe',
+  schedule: '@hourly',
+  ownerTeam: 'live',
+  expectedDuration: Duration.minutes(2),
+  tasks: [{ taskId: 'probe', expectedDuration: Duration.minutes(2) }],
+};
+
+/**
  * The pipeline simulator as `npm run simulator` starts it, configured
- * through its environment like the MetricsApp container, with its run
- * history in PostgreSQL; and a client for its scenario API.
+ * through its environment like the MetricsApp container (its pipelines from a
+ * rendered catalog file in SIM_PIPELINES_FILE), with its run history in
+ * PostgreSQL; and a client for its scenario API.
  */
 export class LiveSimulator {
   readonly url: string;
@@ -28,6 +47,8 @@ export class LiveSimulator {
 
   private constructor(options: SimulatorOptions) {
     this.url = `http://127.0.0.1:${options.port}`;
+    const pipelinesFile = join(options.dir, 'simulator-pipelines.yaml');
+    writeFileSync(pipelinesFile, renderPipelineCatalog([...options.pipelines, CATALOG_PROBE_PIPELINE]));
     this.process = new ManagedProcess({
       name: 'simulator',
       command: join(REPO_ROOT, 'node_modules/.bin/ts-node'),
@@ -38,6 +59,7 @@ export class LiveSimulator {
         PORT: String(options.port),
         SIM_SEED: options.seed,
         SIM_TIME_SCALE: String(options.timeScale),
+        SIM_PIPELINES_FILE: pipelinesFile,
         PGHOST: '127.0.0.1',
         PGPORT: String(options.postgresPort),
         PGUSER: options.login.user,

@@ -1,11 +1,11 @@
 import { mkdirSync } from 'fs';
 import { join } from 'path';
-import { Endpoints, loopbackEndpoints } from '../../../constructs/core/endpoints';
-import { NotificationTiming } from '../../../constructs/alertmanager/routing';
-import { RuleGroup } from '../../../constructs/rules/types';
+import { NotificationTiming } from '../../../content/alertmanager/routing';
+import { Endpoints, loopbackEndpoints } from '../../../content/endpoints';
+import { RuleGroup } from '../../../content/rules/types';
 import { LiveAlertmanager } from './alertmanager';
 import { postgresExporter, redisExporter } from './exporters';
-import { Intervals, LIVE_INTERVALS, liveRuleFiles, livePrometheusConfig, WATCHDOG_RECEIVER } from './live-configs';
+import { Intervals, LIVE_INTERVALS, LIVE_PIPELINES, liveRuleFiles, livePrometheusConfig, WATCHDOG_RECEIVER } from './live-configs';
 import { freePorts, freeUdpPort } from './ports';
 import { LivePostgres } from './postgres';
 import { ManagedProcess } from './processes';
@@ -122,7 +122,7 @@ export class LiveStack {
       ];
       exporters.forEach((e) => track(e, (v) => v.stop()));
       const [simulator] = await all<[LiveSimulator, ...void[]]>([
-        LiveSimulator.start({ dir, port: metricsAppPort, postgresPort: postgres.port, login: postgres.history, seed: options.seed ?? LIVE_SEED, timeScale: options.timeScale ?? 1 }).then((s) =>
+        LiveSimulator.start({ dir, port: metricsAppPort, postgresPort: postgres.port, login: postgres.history, seed: options.seed ?? LIVE_SEED, timeScale: options.timeScale ?? 1, pipelines: LIVE_PIPELINES }).then((s) =>
           track(s, (v) => v.process.stop()),
         ),
         ...exporters.map((e) => e.start()),

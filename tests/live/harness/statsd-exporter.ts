@@ -1,7 +1,7 @@
 import { writeFileSync } from 'fs';
 import { join } from 'path';
-import { toYaml } from '../../../constructs/core/config-files';
-import { statsdMapping } from '../../../constructs/exporters/statsd-mapping';
+import { toYaml } from '../../../content/yaml';
+import { statsdMapping } from '../../../content/metrics/statsd-mapping';
 import { sendStatsdLines } from '../../support/statsd-udp';
 import { isOk } from './http';
 import { ManagedProcess } from './processes';

@@ -1,4 +1,5 @@
 import { AddressInfo } from 'net';
+import { DEFAULT_PIPELINES_FILE } from '../../../content/pipeline/catalog';
 import { App, AppConfig, AppDependencies, createApp } from '../../../metrics-app/src/app';
 import { ManualClock } from '../../../metrics-app/src/clock';
 import { createLogger, Logger } from '../../../metrics-app/src/log';
@@ -13,7 +14,7 @@ export const TEST_CONFIG: AppConfig = {
   seed: 'test-seed',
   // Tests step the model themselves; the timer's steps see an unmoved clock and change nothing.
   tickMs: 60_000,
-  pipelines: 'examples',
+  pipelines: DEFAULT_PIPELINES_FILE,
   scenarios: [],
   historyBufferRows: 1000,
   historyMemoryRows: 1000,

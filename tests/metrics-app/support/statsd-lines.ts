@@ -1,4 +1,4 @@
-import { MetricFamily } from '../../../constructs/metrics/catalog';
+import { MetricFamily } from '../../../content/metrics/catalog';
 
 /** The StatsD metric type Airflow sends for each family type (timers become summaries in statsd_exporter). */
 const STATSD_SUFFIX: Readonly<Record<string, string>> = { counter: '1|c', gauge: '1|g', summary: '1500|ms' };

@@ -171,12 +171,21 @@ export const METRIC_CATALOG: readonly MetricFamily[] = [
   ...SIMULATOR_METRICS,
 ];
 
+/** The series runs and freshness are read from, by alerts, recording rules and dashboards alike. */
+export const RUN_SERIES = {
+  /** Successful runs: the `_count` of Airflow's run-duration summary. */
+  succeeded: 'airflow_dagrun_duration_count',
+  succeededSecondsSum: 'airflow_dagrun_duration_sum',
+  failed: 'airflow_dagrun_failed_count',
+  lastSuccess: 'pipewatch_pipeline_last_success_timestamp_seconds',
+} as const;
+
 const byName = new Map(METRIC_CATALOG.map((f) => [f.name, f]));
 
 /** Looks a family up by name; throws with the list of known names so typos surface at synth. */
 export function metricFamily(name: string): MetricFamily {
   const found = byName.get(name);
-  if (!found) throw new Error(`unknown metric family "${name}": add it to constructs/metrics/catalog.ts with the exporter that produces it`);
+  if (!found) throw new Error(`unknown metric family "${name}": add it to content/metrics/catalog.ts with the exporter that produces it`);
   return found;
 }
 

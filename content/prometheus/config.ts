@@ -1,4 +1,4 @@
-import { Endpoints, SERVICE_NAMES } from '../core/endpoints';
+import { Endpoints, SERVICE_NAMES } from '../endpoints';
 
 /** One scrape job of prometheus.yml. */
 export interface ScrapeJob {
@@ -44,9 +44,14 @@ export function renderPrometheusConfig(model: PrometheusConfigModel): object {
   };
 }
 
+/** The scrape job of one of the stack's services: its service name as `job`, its endpoint as target. */
+export function scrapeJob(key: keyof Endpoints, endpoints: Endpoints): ScrapeJob {
+  return { job: SERVICE_NAMES[key], targets: [endpoints[key]] };
+}
+
 /** The stack's own scrape jobs: every exporter, the simulator and the monitoring services themselves. */
 export function standardScrapeJobs(endpoints: Endpoints): ScrapeJob[] {
-  const job = (key: keyof Endpoints): ScrapeJob => ({ job: SERVICE_NAMES[key], targets: [endpoints[key]] });
+  const job = (key: keyof Endpoints): ScrapeJob => scrapeJob(key, endpoints);
   return [
     job('prometheus'),
     job('alertmanager'),

@@ -1,12 +1,11 @@
-import { ALERTMANAGER_DATASOURCE, LOKI_DATASOURCE, PipewatchDatasource, POSTGRES_DATASOURCE, PROMETHEUS_DATASOURCE } from '../../dashboards/common';
-
-/** Name, uid and type exactly as the dashboards refer to them, so panels never lose their source. */
-const identity = (d: PipewatchDatasource) => ({ name: d.name, uid: d.uid, type: d.type });
+import { ALERTMANAGER_DATASOURCE, ALERTMANAGER_SETTINGS, identity, LOKI_DATASOURCE, POSTGRES_DATASOURCE, PROMETHEUS_DATASOURCE, prometheusSettings } from './datasources';
 
 export interface DatasourceTargets {
   readonly prometheusUrl: string;
   readonly lokiUrl?: string;
   readonly alertmanagerUrl: string;
+  /** Prometheus' scrape interval: Grafana never steps queries finer than it. */
+  readonly scrapeIntervalSeconds: number;
   /** `host:port`, database, user, and the file the password is read from. */
   readonly postgres: { readonly hostPort: string; readonly database: string; readonly user: string; readonly passwordFile: string };
 }
@@ -18,10 +17,10 @@ export function datasourcesProvisioning(t: DatasourceTargets): object {
     prune: true,
     datasources: [
       { ...identity(PROMETHEUS_DATASOURCE), access: 'proxy', url: t.prometheusUrl, isDefault: true, editable: false,
-        jsonData: { timeInterval: '15s', httpMethod: 'POST' } },
+        jsonData: prometheusSettings(t.scrapeIntervalSeconds) },
       ...(t.lokiUrl ? [{ ...identity(LOKI_DATASOURCE), access: 'proxy', url: t.lokiUrl, editable: false }] : []),
       { ...identity(ALERTMANAGER_DATASOURCE), access: 'proxy', url: t.alertmanagerUrl, editable: false,
-        jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false } },
+        jsonData: { ...ALERTMANAGER_SETTINGS } },
       { ...identity(POSTGRES_DATASOURCE), url: t.postgres.hostPort, user: t.postgres.user, editable: false,
         jsonData: { database: t.postgres.database, sslmode: 'disable', postgresVersion: 1500 },
         secureJsonData: { password: `$__file{${t.postgres.passwordFile}}` } },

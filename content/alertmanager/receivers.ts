@@ -1,4 +1,4 @@
-import { invalid, requireHttpUrl } from '../core/validation';
+import { invalid, requireHttpUrl } from '../validation';
 import { ReceiverConfig } from './config';
 
 /** Where the Alertmanager container reads credentials: one file per secret, never a value in the config. */

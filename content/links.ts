@@ -1,5 +1,4 @@
-import { IConstruct } from 'constructs';
-import { requireHttpUrl } from './validation';
+import { requireHttpUrl, Where } from './validation';
 
 /** Stable Grafana dashboard UIDs: alerts, panels and docs link to these, so they never change. */
 export const DASHBOARD_UIDS = {
@@ -31,6 +30,6 @@ export function dashboardUrl(grafanaUrl: string, dashboard: DashboardKey, dagId?
 }
 
 /** The URL a published web UI is opened at: the one given (checked), else localhost on its host port. */
-export function webExternalUrl(scope: IConstruct, given: string | undefined, hostPort: number, property = 'externalUrl'): string {
+export function webExternalUrl(scope: Where, given: string | undefined, hostPort: number, property = 'externalUrl'): string {
   return given === undefined ? `http://localhost:${hostPort}` : requireHttpUrl(scope, property, given, '"https://monitoring.example.com"');
 }

@@ -1,4 +1,4 @@
-import { METRIC_CATALOG, MetricFamily } from '../metrics/catalog';
+import { METRIC_CATALOG, MetricFamily } from './catalog';
 
 /** One statsd_exporter mapping rule, shaped like its YAML. */
 export interface StatsdMappingRule {

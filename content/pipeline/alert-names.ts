@@ -1,7 +1,6 @@
 /**
- * The pipeline alerts by the names the alert rules give them
- * (constructs/pipeline/alerts.ts). Panels that show what an alert watches link
- * to its runbook section (runbookUrl), so this list must follow the rules.
+ * The names of the pipeline alerts: the rules (alerts.ts) are named from
+ * here, and dashboard panels link to the runbook section of the alert they watch.
  */
 export const PIPELINE_ALERTS = {
   runFailed: 'PipelineRunFailed',

@@ -1,5 +1,5 @@
 import { FAILURE_RATIO_WINDOWS, FailureRatioWindow } from '../rules/pipeline-recording';
-import { Duration } from '../core/duration';
+import { Duration } from '../duration';
 
 export type BurnSpeed = 'fast' | 'slow';
 

@@ -1,3 +1,4 @@
+import { RUN_SERIES } from '../metrics/catalog';
 import { RuleGroup, RecordingRule } from './types';
 
 /** Windows the run-failure ratio is recorded over: the multi-window burn-rate alerts pick from these. */
@@ -16,8 +17,8 @@ export const succeededRunsRecord = (w: FailureRatioWindow) => `dag_id:pipewatch_
 export const failureRatioRecord = (w: FailureRatioWindow) => `dag_id:pipewatch_run_failure_ratio:ratio_rate${w}`;
 export const runDurationRecord = (w: RunDurationWindow) => `dag_id:pipewatch_run_duration_seconds:avg${w}`;
 
-const SUCCEEDED = 'airflow_dagrun_duration_count';
-const FAILED = 'airflow_dagrun_failed_count';
+const SUCCEEDED = RUN_SERIES.succeeded;
+const FAILED = RUN_SERIES.failed;
 
 /**
  * Runs per outcome, zero-filled from the other outcome: a DAG that never
@@ -41,7 +42,7 @@ function outcomeRules(w: FailureRatioWindow): RecordingRule[] {
 function durationRule(w: RunDurationWindow): RecordingRule {
   return {
     record: runDurationRecord(w),
-    expr: `sum by (dag_id) (increase(airflow_dagrun_duration_sum[${w}])) / (sum by (dag_id) (increase(${SUCCEEDED}[${w}])) > 0)`,
+    expr: `sum by (dag_id) (increase(${RUN_SERIES.succeededSecondsSum}[${w}])) / (sum by (dag_id) (increase(${SUCCEEDED}[${w}])) > 0)`,
   };
 }
 

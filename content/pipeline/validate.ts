@@ -1,5 +1,5 @@
-import { Duration } from '../core/duration';
-import { invalid } from '../core/validation';
+import { Duration } from '../duration';
+import { invalid } from '../validation';
 import { ScheduleSyntaxError, Schedule, parseSchedule } from './schedule';
 import { PipelineSpec } from './spec';
 

@@ -1,6 +1,6 @@
 import { Severity } from '../pipeline/spec';
-import { Duration } from '../core/duration';
-import { invalid } from '../core/validation';
+import { Duration } from '../duration';
+import { invalid } from '../validation';
 import { AlertmanagerConfig, anyOf, InhibitRule, matcher, RouteConfig } from './config';
 import { severityInhibitRules } from './inhibitions';
 import { NULL_RECEIVER, Receiver, receiverConfig, validateReceiver } from './receivers';

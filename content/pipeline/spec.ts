@@ -1,4 +1,7 @@
-import { Duration } from '../core/duration';
+import { Duration } from '../duration';
+
+/** The SLO of a pipeline whose spec sets none. */
+export const DEFAULT_SLO = { successRatio: 0.99, window: Duration.days(28) } as const;
 
 export type Severity = 'critical' | 'warning' | 'info';
 
@@ -59,7 +62,7 @@ export interface PipelineSpec {
   readonly upstream?: readonly string[];
   /** Tasks in run order. */
   readonly tasks: readonly TaskSpec[];
-  /** Target share of successful runs. @default 0.99 over 28 days */
+  /** Target share of successful runs. @default DEFAULT_SLO: 0.99 over 28 days */
   readonly slo?: { readonly successRatio: number; readonly window?: Duration };
   /** Free-form description shown in dashboards and alert text. */
   readonly description?: string;

@@ -1,9 +1,11 @@
-import { Duration } from '../core/duration';
+import { Duration } from '../duration';
+import { RUN_SERIES } from '../metrics/catalog';
+import { PIPELINE_ALERTS } from './alert-names';
 import { AlertDraft } from '../rules/alert-links';
 import { failureRatioRecord, runDurationRecord, RunDurationWindow } from '../rules/pipeline-recording';
 import { BurnSpeed, burnThreshold, burnTiersFor } from './burn-rate';
 import { Schedule } from './schedule';
-import { PipelineSpec, Severity } from './spec';
+import { DEFAULT_SLO, PipelineSpec, Severity } from './spec';
 
 /** Failure events (failed runs, failed checks) keep their alert firing this long. */
 export const EVENT_WINDOW = '1h';
@@ -11,8 +13,6 @@ export const EVENT_WINDOW = '1h';
 export const DURATION_REGRESSION_FACTOR = 1.5;
 /** A task is long-running past this multiple of its expected duration. */
 export const TASK_LONG_RUNNING_FACTOR = 2;
-export const DEFAULT_SUCCESS_RATIO = 0.99;
-export const DEFAULT_SLO_WINDOW = Duration.days(28);
 
 const DEFAULT_SEVERITY: Readonly<Record<keyof NonNullable<PipelineSpec['severity']>, Severity>> = {
   runFailed: 'critical',
@@ -25,9 +25,7 @@ const DEFAULT_SEVERITY: Readonly<Record<keyof NonNullable<PipelineSpec['severity
   metricsAbsent: 'warning',
 };
 
-const SUCCEEDED = 'airflow_dagrun_duration_count';
-const FAILED = 'airflow_dagrun_failed_count';
-const LAST_SUCCESS = 'pipewatch_pipeline_last_success_timestamp_seconds';
+const { succeeded: SUCCEEDED, failed: FAILED, lastSuccess: LAST_SUCCESS } = RUN_SERIES;
 
 /** Selector with equality matchers; the values are validated label-safe names. */
 function selector(metric: string, labels: Readonly<Record<string, string>>): string {
@@ -77,7 +75,7 @@ export class PipelineAlertBuilder {
 
   private runFailed(): AlertDraft {
     return {
-      alert: 'PipelineRunFailed',
+      alert: PIPELINE_ALERTS.runFailed,
       expr: eventsIn(selector(FAILED, this.dag), EVENT_WINDOW, 'dag_id'),
       labels: this.labels('runFailed'),
       summary: 'Pipeline {{ $labels.dag_id }} has a failed run',
@@ -100,7 +98,7 @@ export class PipelineAlertBuilder {
     const sinceDue = offsetSeconds === 0 ? `time() % ${periodSeconds}` : `(time() - ${offsetSeconds}) % ${periodSeconds}`;
     return [
       {
-        alert: 'PipelineDeadlineMissed',
+        alert: PIPELINE_ALERTS.deadlineMissed,
         expr: `(max by (dag_id) (${selector(LAST_SUCCESS, this.dag)}) < time() - ${sinceDue}) and on () (vector(${sinceDue}) > ${deadline.toSeconds()})`,
         labels: this.labels('deadlineMissed'),
         summary: 'Pipeline {{ $labels.dag_id }} missed its deadline',
@@ -115,7 +113,7 @@ export class PipelineAlertBuilder {
     if (maxStaleness === undefined) return [];
     return [
       {
-        alert: 'PipelineDataStale',
+        alert: PIPELINE_ALERTS.dataStale,
         expr: `time() - max by (dag_id) (${selector(LAST_SUCCESS, this.dag)}) > ${maxStaleness.toSeconds()}`,
         labels: this.labels('dataStale'),
         summary: 'Data of pipeline {{ $labels.dag_id }} is stale',
@@ -129,7 +127,7 @@ export class PipelineAlertBuilder {
     if ((this.spec.dataQualityChecks ?? []).length === 0) return [];
     return [
       {
-        alert: 'PipelineDataQualityCheckFailed',
+        alert: PIPELINE_ALERTS.dataQualityCheckFailed,
         // Every check of the DAG, declared or not: a new check must not fail silently.
         expr: eventsIn(selector('pipewatch_dq_checks_failed_total', this.dag), EVENT_WINDOW, 'dag_id, check'),
         labels: this.labels('dataQuality'),
@@ -148,7 +146,7 @@ export class PipelineAlertBuilder {
       minimumByDataset.set(check.dataset, Math.max(check.minCompleteness, minimumByDataset.get(check.dataset) ?? 0));
     }
     return [...minimumByDataset].map(([dataset, minimum]) => ({
-      alert: 'PipelineDataCompletenessLow',
+      alert: PIPELINE_ALERTS.dataCompletenessLow,
       expr: `min by (dag_id, dataset) (${selector('pipewatch_dq_completeness_ratio', { ...this.dag, dataset })}) < ${minimum}`,
       labels: this.labels('dataQuality', { dataset }),
       summary: 'Dataset {{ $labels.dataset }} of {{ $labels.dag_id }} is incomplete',
@@ -162,7 +160,7 @@ export class PipelineAlertBuilder {
     const recent = this.recentWindow();
     const recentAvg = selector(runDurationRecord(recent), this.dag);
     return {
-      alert: 'PipelineDurationRegression',
+      alert: PIPELINE_ALERTS.durationRegression,
       expr: `${recentAvg} > ${DURATION_REGRESSION_FACTOR} * ${selector(runDurationRecord('7d'), this.dag)} and ${recentAvg} > ${this.spec.expectedDuration.toSeconds()}`,
       labels: this.labels('durationRegression'),
       summary: 'Pipeline {{ $labels.dag_id }} runs slower than usual',
@@ -182,7 +180,7 @@ export class PipelineAlertBuilder {
       const runs = (metric: string) => `sum by (dag_id, task_id) (increase(${selector(metric, labels)}[${EVENT_WINDOW}]))`;
       const limit = TASK_LONG_RUNNING_FACTOR * task.expectedDuration.toSeconds();
       return {
-        alert: 'PipelineTaskLongRunning',
+        alert: PIPELINE_ALERTS.taskLongRunning,
         expr: `${runs('airflow_task_duration_sum')} / (${runs('airflow_task_duration_count')} > 0) > ${limit}`,
         labels: this.labels('durationRegression', { task_id: task.taskId }),
         summary: 'Task {{ $labels.task_id }} of {{ $labels.dag_id }} ran long',
@@ -204,7 +202,7 @@ export class PipelineAlertBuilder {
     const window = Duration.seconds(seconds).toPromDuration();
     return [
       {
-        alert: 'PipelineMetricsAbsent',
+        alert: PIPELINE_ALERTS.metricsAbsent,
         // statsd-exporter keeps a series once created, so absence means none since it (re)started; `for` waits out restarts.
         expr: `absent(${selector(SUCCEEDED, this.dag)}) and absent(${selector(FAILED, this.dag)})`,
         for: window,
@@ -217,7 +215,7 @@ export class PipelineAlertBuilder {
   }
 
   private errorBudgetBurn(speed: BurnSpeed): AlertDraft[] {
-    const successRatio = this.spec.slo?.successRatio ?? DEFAULT_SUCCESS_RATIO;
+    const successRatio = this.spec.slo?.successRatio ?? DEFAULT_SLO.successRatio;
     const budget = Number((1 - successRatio).toPrecision(10));
     const period = this.schedule.kind === 'periodic' ? this.schedule.periodSeconds : undefined;
     const tiers = burnTiersFor(period, budget).filter((t) => t.speed === speed);
@@ -228,8 +226,8 @@ export class PipelineAlertBuilder {
       return `(${ratio(t.longWindow)} > ${threshold} and ${ratio(t.shortWindow)} > ${threshold})`;
     });
     const windows = tiers.map((t) => `${t.factor}x over ${t.longWindow}/${t.shortWindow}`).join(', ');
-    const sloWindow = this.spec.slo?.window ?? DEFAULT_SLO_WINDOW;
-    const name = speed === 'fast' ? 'PipelineErrorBudgetBurnFast' : 'PipelineErrorBudgetBurnSlow';
+    const sloWindow = this.spec.slo?.window ?? DEFAULT_SLO.window;
+    const name = speed === 'fast' ? PIPELINE_ALERTS.errorBudgetBurnFast : PIPELINE_ALERTS.errorBudgetBurnSlow;
     return [
       {
         alert: name,

@@ -35,7 +35,7 @@ export function selectedMetricNames(expr: string, where: string): string[] {
       const selector = expr.slice(cursor.from, cursor.to);
       const name = /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(selector)?.[0];
       if (name === undefined || /__name__/.test(selector)) {
-        throw new Error(`${where}: the selector ${selector} has no plain metric name. Write the metric name before the braces so it can be checked against constructs/metrics/catalog.ts.`);
+        throw new Error(`${where}: the selector ${selector} has no plain metric name. Write the metric name before the braces so it can be checked against content/metrics/catalog.ts.`);
       }
       names.add(name);
     }

@@ -19,7 +19,12 @@ export const PLATFORM_RULE_FILE = 'platform.yml';
  */
 export function pipelineRuleGroups(specs: readonly PipelineSpec[], options: RuleSetOptions = {}, whereOf: (i: number) => string = (i) => `pipelines[${i}]`): RuleGroup[] {
   validatePipelineCatalog(specs, whereOf);
-  const groups = [...pipelineRecordingGroups(), ...specs.map((s, i) => pipelineAlertGroup(s, options, whereOf(i)))];
+  return pipelineRuleFile(specs.map((s, i) => pipelineAlertGroup(s, options, whereOf(i))));
+}
+
+/** The pipelines rule file's groups: the recording rules the alerts read, then the alert groups, validated as a set. */
+export function pipelineRuleFile(alertGroups: readonly RuleGroup[]): RuleGroup[] {
+  const groups = [...pipelineRecordingGroups(), ...alertGroups];
   assertRuleGroupsValid(groups, PIPELINE_RULE_FILE);
   return groups;
 }

@@ -1,4 +1,4 @@
-import { DashboardKey, dashboardUrl, DEFAULT_RUNBOOK_BASE_URL, runbookUrl } from '../core/links';
+import { DashboardKey, dashboardUrl, DEFAULT_RUNBOOK_BASE_URL, runbookUrl } from '../links';
 import { AlertingRule, AlertLabels } from './types';
 
 /** Where alert links point. */

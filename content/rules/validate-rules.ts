@@ -1,5 +1,5 @@
 import { METRIC_CATALOG, seriesNames } from '../metrics/catalog';
-import { Duration } from '../core/duration';
+import { Duration } from '../duration';
 import { selectedMetricNames } from './promql';
 import { isAlertingRule, RuleGroup } from './types';
 
@@ -35,7 +35,7 @@ export function assertRuleGroupsValid(groups: readonly RuleGroup[], file: string
       }
       for (const metric of selectedMetricNames(rule.expr, where)) {
         if (!catalogSeries.has(metric) && !recorded.has(metric) && !BUILTIN_SERIES.includes(metric)) {
-          throw new Error(`${where}: reads "${metric}", which is neither in constructs/metrics/catalog.ts nor recorded by this rule set. Use a catalog metric, or add the family with the exporter that produces it.`);
+          throw new Error(`${where}: reads "${metric}", which is neither in content/metrics/catalog.ts nor recorded by this rule set. Use a catalog metric, or add the family with the exporter that produces it.`);
         }
       }
     }
