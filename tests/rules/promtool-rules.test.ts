@@ -6,14 +6,16 @@ import { EXAMPLE_PIPELINES } from '../../stacks/pipelines';
 import { alertCoverage } from './coverage';
 import { pipelineEdgeCases } from './edge-cases';
 import { LONG_STEP_SECONDS, pipelineCases, SHORT_STEP_SECONDS } from './pipeline-cases';
+import { EXAMPLE_PIPELINE_ALERTS } from './pipeline-expectations';
 import { platformCases, platformDailyCases } from './platform-cases';
 import { at, PromtoolTestCase } from './promtool-model';
 import { promtoolPath, runTool, runToolAsync, tempDirWith, ToolResult } from './tools';
 
 // The rule files exactly as the stack synthesizes them for the example pipelines.
 const [pipelineFile, platformFile] = pipewatchRuleFiles(EXAMPLE_PIPELINES);
-const generated = pipelineCases(EXAMPLE_PIPELINES, pipelineFile.groups);
-const edge = pipelineEdgeCases(pipelineFile.groups, 'datalake_ingest');
+// Expected labels and annotations are written in the cases; building them throws when an expected alert is gone from the rules.
+const generated = pipelineCases(EXAMPLE_PIPELINES, pipelineFile.groups, EXAMPLE_PIPELINE_ALERTS);
+const edge = pipelineEdgeCases(pipelineFile.groups);
 const platform = platformCases(platformFile.groups);
 const platformDaily = platformDailyCases(platformFile.groups);
 
