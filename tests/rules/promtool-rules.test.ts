@@ -67,6 +67,5 @@ describe('the synthesized rule files under promtool 2.42', () => {
     const coverage = alertCoverage([...pipelineFile.groups, ...platformFile.groups], [...generated.short, ...generated.long, ...edge, ...platform, ...platformDaily]);
     console.log(`alerts with tests / alerts: ${coverage.covered} / ${coverage.total}`);
     expect(coverage.missing).toEqual([]);
-    expect(coverage.covered).toBe(coverage.total);
   });
 });
