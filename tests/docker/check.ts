@@ -47,7 +47,7 @@ async function targets(options: Options): Promise<string> {
   ).catch(() => {
     throw new Error(`not within ${seconds(options, 120) / 1000}s: ${problems.join(', ')}`);
   });
-  return `up: ${up.join(' ')}; down as expected (not deployed): ${leftOut.join(' ')}`;
+  return `up: ${up.join(' ')}${leftOut.length > 0 ? `; down as expected (not deployed): ${leftOut.join(' ')}` : '; every scraped host deployed'}`;
 }
 
 /** Waits until the recorder (a JSON array of the alert names it got) lists `alert`; returns the distinct names. */
