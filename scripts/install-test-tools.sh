@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Installs the servers and checkers the static and integration tiers use, from Debian's packages:
-# promtool (prometheus), amtool (prometheus-alertmanager), PostgreSQL 15.
-# Idempotent: a second run with everything present does nothing.
+# Installs the tools `npm test` runs, before jest starts (jest only looks them up):
+#   Debian:  promtool (prometheus), amtool (prometheus-alertmanager), PostgreSQL 15
+#   Go:      amtool v0.27.0 and statsd_exporter v0.28.0, built once into ~/.cache/pipewatch
+# and records their paths in ~/.cache/pipewatch/tools.env (`name=path` lines, read by tests/support/tools.ts).
+# Idempotent: a second run with everything present installs nothing and only rewrites tools.env.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 need=()
 command -v promtool >/dev/null || need+=(prometheus)
@@ -10,7 +13,7 @@ command -v amtool >/dev/null || need+=(prometheus-alertmanager)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 
 if [ ${#need[@]} -gt 0 ]; then
-  echo "installing: ${need[*]}"
+  echo "installing: ${need[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   # --no-install-recommends keeps it small; policy-rc.d stops the packages from starting services here.
@@ -18,5 +21,21 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
   rm -f /usr/sbin/policy-rc.d
 fi
+
+# Debian's amtool is 0.25, which rejects receiver fields the stack's Alertmanager 0.27 accepts.
+amtool="$(bash scripts/install-amtool.sh)"
+statsd_exporter="$(bash scripts/install-statsd-exporter.sh)"
+
+tools_env="${HOME}/.cache/pipewatch/tools.env"
+mkdir -p "$(dirname "${tools_env}")"
+{
+  echo "promtool=$(command -v promtool)"
+  echo "amtool=${amtool}"
+  echo "statsd_exporter=${statsd_exporter}"
+} > "${tools_env}.tmp"
+mv "${tools_env}.tmp" "${tools_env}"
+
 promtool --version 2>&1 | head -n 1
-amtool --version 2>&1 | head -n 1
+"${amtool}" --version 2>&1 | head -n 1
+"${statsd_exporter}" --version 2>&1 | head -n 1
+echo "tool paths: ${tools_env}"

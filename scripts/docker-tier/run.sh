@@ -8,6 +8,8 @@
 #      untouched and nothing of the first behind (containers, networks, volumes)
 #   -> destroy the second.
 # Components without an image here are left out (tests/docker/tier-app.ts says which and why).
+# This script drives the engine, Terraform and docker; the checks against the deployed services
+# (Prometheus targets and samples, alerts at the webhook, the plan's changes) are tests/docker/check.ts.
 # Prints PASS/FAIL lines and timings; exits non-zero on the first failure. Everything it starts
 # (engine, containers, temp dirs) is removed on exit.
 #
@@ -120,37 +122,18 @@ all_healthy() {
   pass "$1: $(awk '$3 == "healthy"' <<<"${list}" | wc -l) containers healthy, $(awk '$3 == "completed"' <<<"${list}" | wc -l) jobs completed ($(awk '{print $1}' <<<"${list}" | tr '\n' ' '))"
 }
 
-# Components left out of the tier (tests/docker/tier-app.ts LEFT_OUT): their scrape jobs must be down,
-# every other job up. A job counts as left out when no container of the environment has its host name.
-# targets_up ENV PROM_PORT: every deployed scrape target up, within 120s.
+# check NAME OPTIONS...: one of the checks of tests/docker/check.ts against the deployed environment,
+# bounded by the tier's time left; prints what it found, or why it failed (then exits non-zero).
+check() { timeout "$(left)" npx --no-install ts-node --transpile-only tests/docker/check.ts "$@"; }
+
+# targets_up ENV PROM_PORT: every deployed scrape target up, and the jobs of components left out of the
+# tier (tests/docker/tier-app.ts LEFT_OUT, no container with their host name) down, within 120s.
 targets_up() {
-  local env="$1" port="$2" out expected_down
-  expected_down="$(docker ps --filter "label=pipewatch.environment=${env}" --format '{{.Label "pipewatch.service"}}' | node -e '
-    const deployed = new Set(require("fs").readFileSync(0, "utf8").split("\n").filter(Boolean));
-    const jobs = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).resource.docker_container;
-    // Host names Prometheus scrapes, from the rendered prometheus.yml upload.
-    const prom = Object.values(jobs).find((c) => c.name.endsWith("-prometheus"));
-    const yml = prom.upload.find((u) => u.file.endsWith("prometheus.yml")).content;
-    const hosts = [...yml.matchAll(/- ([a-z0-9-]+):\d+/g)].map((m) => m[1]);
-    console.log([...new Set(hosts.filter((h) => !deployed.has(h)))].join(" "));
-  ' "${work}/${env}/cdk.tf.json")"
-  for _ in $(seq 1 24); do
-    out="$(curl -fsS -m 5 "http://127.0.0.1:${port}/api/v1/targets" | node -e '
-      const down = new Set(process.argv[1].split(" ").filter(Boolean));
-      const t = JSON.parse(require("fs").readFileSync(0, "utf8")).data.activeTargets;
-      const host = (x) => x.labels.instance.split(":")[0];
-      const problems = t.filter((x) => (x.health === "up") === down.has(host(x)))
-        .map((x) => `${x.labels.job}=${x.health}${x.lastError ? " (" + x.lastError + ")" : ""}`);
-      const up = t.filter((x) => x.health === "up").map((x) => x.labels.job);
-      console.log(problems.length ? `WAIT ${problems.join(", ")}` : `OK up: ${up.join(" ")}; down as expected (not deployed): ${[...down].join(" ")}`);
-    ' "${expected_down}" 2>&1)" || out="WAIT prometheus not answering"
-    if [[ "${out}" == OK* ]]; then
-      pass "${env}: prometheus targets ${out#OK }"
-      return 0
-    fi
-    sleep 5
-  done
-  fail "${env}: prometheus targets: ${out#WAIT }"
+  local env="$1" port="$2" deployed out
+  deployed="$(docker ps --filter "label=pipewatch.environment=${env}" --format '{{.Label "pipewatch.service"}}' | tr '\n' ' ')"
+  out="$(check targets --prometheus "http://127.0.0.1:${port}" --config "${work}/${env}/cdk.tf.json" --deployed "${deployed}" --timeout-s 120)" ||
+    fail "${env}: prometheus targets: ${out}"
+  pass "${env}: prometheus targets ${out}"
 }
 
 # --- first environment ------------------------------------------------------------------------------
@@ -171,29 +154,16 @@ targets_up "${env_a}" "${prom_a}"
 
 # Prometheus evaluates the stack's rules and Alertmanager routes to the webhook receiver: the always-firing
 # Watchdog must reach the recorder (tier-app.ts) within two minutes.
+sink_a="http://127.0.0.1:$((5080 + offset_a))/"
 t0=$(date +%s)
-received=""
-for _ in $(seq 1 24); do
-  received="$(curl -fsS -m 5 "http://127.0.0.1:$((5080 + offset_a))/" || true)"
-  [[ "${received}" == *'"Watchdog"'* ]] && break
-  sleep 5
-done
-[[ "${received}" == *'"Watchdog"'* ]] || fail "${env_a}: no Watchdog alert reached the webhook receiver within 120s (received: ${received:-nothing})"
-pass "${env_a}: alerts delivered through Alertmanager to the webhook in $(($(date +%s) - t0))s: $(node -pe '[...new Set(JSON.parse(process.argv[1]))].join(" ")' "${received}")"
+out="$(check alert --sink "${sink_a}" --alert Watchdog --timeout-s 120)" || fail "${env_a}: no Watchdog alert reached the webhook receiver: ${out}"
+pass "${env_a}: alerts delivered through Alertmanager to the webhook in $(($(date +%s) - t0))s: ${out}"
 
 # A simulator scenario makes a pipeline fail: its PipelineRunFailed must reach the webhook (the simulator
 # runs example_etl once a real minute at its default time scale; the rule has no `for`, group_wait is 30s).
-t0=$(date +%s)
-curl -fsS -m 5 -XPOST -H 'content-type: application/json' -d '{"dagId":"example_etl","kind":"fail"}' \
-  "http://127.0.0.1:$((8000 + offset_a))/scenarios" >/dev/null || fail "${env_a}: the simulator refused the fail scenario"
-for _ in $(seq 1 48); do
-  received="$(curl -fsS -m 5 "http://127.0.0.1:$((5080 + offset_a))/" || true)"
-  [[ "${received}" == *'"PipelineRunFailed"'* ]] && break
-  sleep 5
-done
-[[ "${received}" == *'"PipelineRunFailed"'* ]] || fail "${env_a}: PipelineRunFailed did not reach the webhook within 240s of the fail scenario (received: ${received:-nothing})"
-pass "${env_a}: fail scenario -> PipelineRunFailed at the webhook in $(($(date +%s) - t0))s"
-curl -fsS -m 5 -XDELETE "http://127.0.0.1:$((8000 + offset_a))/scenarios/example_etl" >/dev/null || true
+out="$(check scenario --simulator "http://127.0.0.1:$((8000 + offset_a))" --sink "${sink_a}" --dag example_etl --kind fail \
+  --alert PipelineRunFailed --timeout-s 240)" || fail "${env_a}: fail scenario: ${out}"
+pass "${env_a}: fail scenario -> ${out}"
 
 # --- a second deploy changes nothing ----------------------------------------------------------------
 t0=$(date +%s)
@@ -213,19 +183,15 @@ esac
 # A sample Prometheus holds before the change must still be there after it (the TSDB volume is kept).
 before_ts=$(date +%s)
 sleep 16 # one scrape interval, so the sample at before_ts exists
-sample_before="$(curl -fsS -m 5 "http://127.0.0.1:${prom_a}/api/v1/query?query=up%7Bjob%3D%22prometheus%22%7D&time=${before_ts}" | node -pe 'JSON.parse(require("fs").readFileSync(0,"utf8")).data.result.length')"
-[ "${sample_before}" = "1" ] || fail "${env_a}: no Prometheus sample at ${before_ts} before the change"
+out="$(check sample --prometheus "http://127.0.0.1:${prom_a}" --at "${before_ts}")" || fail "${env_a}: before the change: ${out}"
 ids_before="$(containers "${env_a}")"
 
 synth "${env_a}" "${offset_a}" 7
 run "${work}/change-plan-a.log" "${tf}" -chdir="${work}/${env_a}" plan -input=false -no-color -out=change.plan || fail "${env_a}: plan of the config change"
-changed="$("${tf}" -chdir="${work}/${env_a}" show -json change.plan | node -e '
-  const plan = JSON.parse(require("fs").readFileSync(0, "utf8"));
-  console.log(plan.resource_changes.filter((c) => !c.change.actions.every((a) => a === "no-op" || a === "read"))
-    .map((c) => `${c.address}:${c.change.actions.join("+")}`).join(" "));')"
-[[ "${changed}" =~ ^docker_container\.Monitoring_Prometheus_[A-Z0-9]+:(delete\+create|create\+delete)$ ]] ||
-  fail "${env_a}: the retention change should replace the Prometheus container only, plan changes: ${changed:-nothing}"
-pass "${env_a}: retention change plans exactly: ${changed}"
+"${tf}" -chdir="${work}/${env_a}" show -json change.plan >"${work}/change-plan-a.json" || fail "${env_a}: show the config change's plan"
+out="$(check replaces --plan "${work}/change-plan-a.json" --address '^docker_container\.Monitoring_Prometheus_[A-Z0-9]+$')" ||
+  fail "${env_a}: the retention change: ${out}"
+pass "${env_a}: retention change plans exactly: ${out}"
 t0=$(date +%s)
 run "${work}/change-apply-a.log" "${tf}" -chdir="${work}/${env_a}" apply -auto-approve -input=false -no-color change.plan || fail "${env_a}: apply of the config change"
 pass "${env_a}: config change applied in $(($(date +%s) - t0))s"
@@ -235,8 +201,8 @@ ids_after="$(containers "${env_a}")"
 replaced="$( (diff <(awk '{print $1, $2}' <<<"${ids_before}") <(awk '{print $1, $2}' <<<"${ids_after}") || true) | awk '/^>/ {print $2}' | tr '\n' ' ')"
 [ "${replaced}" = "${env_a}-prometheus " ] || fail "${env_a}: containers replaced by the change: ${replaced:-none}; expected ${env_a}-prometheus only"
 pass "${env_a}: only ${replaced}was replaced; every other container kept its id"
-sample_after="$(curl -fsS -m 5 "http://127.0.0.1:${prom_a}/api/v1/query?query=up%7Bjob%3D%22prometheus%22%7D&time=${before_ts}" | node -pe 'JSON.parse(require("fs").readFileSync(0,"utf8")).data.result.length')"
-[ "${sample_after}" = "1" ] || fail "${env_a}: the Prometheus sample at ${before_ts} is gone after the change (data volume not kept)"
+out="$(check sample --prometheus "http://127.0.0.1:${prom_a}" --at "${before_ts}")" ||
+  fail "${env_a}: the Prometheus sample at ${before_ts} is gone after the change (data volume not kept): ${out}"
 pass "${env_a}: Prometheus kept its data across the replacement (sample at ${before_ts} still answered)"
 targets_up "${env_a}" "${prom_a}"
 

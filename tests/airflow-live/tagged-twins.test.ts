@@ -15,8 +15,8 @@ import { freePorts, freeUdpPort } from '../live/harness/ports';
 import { LiveStatsdExporter } from '../live/harness/statsd-exporter';
 import { waitFor } from '../live/harness/wait';
 import { parseExposition } from '../metrics-app/support/exposition';
-import { installStatsdExporter } from '../metrics-app/support/statsd-exporter';
 import { statsdLineFor } from '../metrics-app/support/statsd-lines';
+import { testTool } from '../support/tools';
 
 const STATSD_SUFFIX: Readonly<Record<string, string>> = { counter: '1|c', gauge: '1|g', summary: '1500|ms' };
 
@@ -26,11 +26,11 @@ describe('GIVEN statsd_exporter v0.28.0 with the stack mapping', () => {
   let exporter: LiveStatsdExporter | undefined;
 
   beforeAll(async () => {
-    const binary = await installStatsdExporter();
+    const binary = testTool('statsd_exporter');
     dir = mkdtempSync(join(tmpdir(), 'pipewatch-twins-'));
     const [webPort] = await freePorts(1);
     exporter = await LiveStatsdExporter.start(binary, dir, await freeUdpPort(), webPort);
-  }, 300_000);
+  });
 
   afterAll(async () => {
     await exporter?.process.stop();

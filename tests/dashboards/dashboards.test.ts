@@ -38,11 +38,19 @@ const newPipeline: PipelineSpec = {
 
 describe('GIVEN the example pipelines', () => {
   test('WHEN all dashboards are built THEN there is one per registered uid, in registry order, titled', () => {
-    expect(EXAMPLE_DASHBOARDS.map((d) => [d.key, d.uid])).toEqual(Object.entries(DASHBOARD_UIDS));
-    for (const d of EXAMPLE_DASHBOARDS) {
-      expect(d.json.uid).toBe(d.uid);
-      expect(d.title).toBe(d.json.title);
-    }
+    const expected = [
+      ['pipelineOverview', 'pipewatch-pipeline-overview', 'Pipeline Overview'],
+      ['pipelineDetail', 'pipewatch-pipeline-detail', 'Pipeline Detail'],
+      ['slaFreshness', 'pipewatch-sla-freshness', 'SLA & Freshness'],
+      ['dataQuality', 'pipewatch-data-quality', 'Data Quality'],
+      ['performance', 'pipewatch-performance', 'Performance'],
+      ['dataLakeWarehouse', 'pipewatch-datalake-warehouse', 'Data Lake & Warehouse'],
+      ['platformHealth', 'pipewatch-platform-health', 'Platform Health'],
+      ['logs', 'pipewatch-logs', 'Logs'],
+      ['alerts', 'pipewatch-alerts', 'Alerts'],
+    ];
+    expect(EXAMPLE_DASHBOARDS.map((d) => [d.key, d.json.uid, d.json.title])).toEqual(expected);
+    expect(Object.entries(DASHBOARD_UIDS)).toEqual(expected.map(([key, uid]) => [key, uid]));
   });
 
   test('WHEN looking at every datasource reference THEN each uses one of the fixed pipewatch datasources', () => {

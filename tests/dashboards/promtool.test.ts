@@ -13,7 +13,7 @@ import { panelsOf } from '../../dashboards/panels';
 import { runs } from '../../dashboards/queries';
 import { stalenessBudgetUsed, timeLeftBeforeDeadline } from '../../dashboards/targets';
 import { substituteVariables } from '../../dashboards/template-variables';
-import { requireTool, run } from '../support/tools';
+import { run, testTool } from '../support/tools';
 import { EXAMPLE_DASHBOARDS } from './fixtures';
 
 let workdir: string;
@@ -25,7 +25,7 @@ afterAll(() => fs.rmSync(workdir, { recursive: true, force: true }));
 function promtool(args: string[], file: string, content: unknown): string {
   const target = path.join(workdir, file);
   fs.writeFileSync(target, stringify(content));
-  return run(requireTool('promtool'), [...args, target], workdir);
+  return run(testTool('promtool'), [...args, target], workdir);
 }
 
 describe('GIVEN every PromQL query of every dashboard', () => {

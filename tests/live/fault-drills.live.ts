@@ -37,7 +37,7 @@ const RESEND_DELAY_SECONDS = 15;
 const ms = (d: Duration) => d.toSeconds() * SECOND;
 /** Room for a scrape, an evaluation and a busy two-core machine on top of a timer. */
 const SLACK_MS = 45 * SECOND;
-/** AlertmanagerNotificationsFailing's `for` (constructs/rules/platform-rules.ts). */
+/** AlertmanagerNotificationsFailing's `for` (content/rules/platform-rules.ts). */
 const NOTIFICATIONS_FAILING_FOR_MS = 5 * MINUTE;
 
 let stack: LiveStack;

@@ -1,5 +1,6 @@
 import { spawnSync } from 'child_process';
 import { AIRFLOW_METRICS } from '../../content/metrics/catalog';
+import { testTool } from '../support/tools';
 import { populatedApp } from './support/app';
 
 /**
@@ -15,8 +16,8 @@ interface PromtoolCheck {
 }
 
 function promtoolCheckMetrics(exposition: string): PromtoolCheck {
-  const result = spawnSync('promtool', ['check', 'metrics'], { input: exposition, encoding: 'utf8' });
-  if (result.error) throw new Error(`promtool could not run (${result.error.message}); install it with scripts/install-test-tools.sh`);
+  const result = spawnSync(testTool('promtool'), ['check', 'metrics'], { input: exposition, encoding: 'utf8' });
+  if (result.error) throw new Error(`promtool could not run: ${result.error.message}`);
   const problems = `${result.stdout}${result.stderr}`.split('\n').filter((line) => line.trim() !== '');
   return { exitCode: result.status, problems };
 }

@@ -4,7 +4,8 @@ import { SIMULATED_FAMILIES } from '../../metrics-app/src/metrics';
 import { ExposedFamily, parseExposition } from './support/exposition';
 import { populatedApp } from './support/app';
 import { arrivesThroughStatsd, statsdLineFor } from './support/statsd-lines';
-import { installStatsdExporter, StatsdExporter } from './support/statsd-exporter';
+import { testTool } from '../support/tools';
+import { StatsdExporter } from './support/statsd-exporter';
 
 /**
  * The simulator claims to look like Airflow behind statsd_exporter. This runs
@@ -20,15 +21,15 @@ describe('simulator versus statsd_exporter v0.28.0 with the stack mapping', () =
   let fromSimulator: Map<string, ExposedFamily>;
 
   beforeAll(async () => {
-    // No try/catch: a failed build fails every test here with the script's output.
-    const binary = await installStatsdExporter();
+    // A missing binary fails every test here, naming scripts/install-test-tools.sh.
+    const binary = testTool('statsd_exporter');
     exporter = await StatsdExporter.start(binary, statsdMapping());
     await exporter.send(statsdFamilies.map(statsdLineFor));
     exporterText = await exporter.scrape();
     simulatorText = await populatedApp().app.metrics.render();
     fromExporter = parseExposition(exporterText);
     fromSimulator = parseExposition(simulatorText);
-  }, 300_000);
+  });
 
   afterAll(async () => {
     await exporter?.stop();

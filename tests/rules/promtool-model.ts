@@ -1,6 +1,5 @@
 import { Duration } from '../../content/duration';
 import { AlertingRule, RuleGroup, isAlertingRule } from '../../content/rules/types';
-import { expandTemplate } from './template';
 
 /** promtool test-file shapes (Prometheus 2.42). */
 export interface ExpectedAlert {
@@ -53,18 +52,38 @@ export function segments(start: number, parts: readonly (readonly [step: number,
   return out.join(' ');
 }
 
-/** The alert the rule produces for a result series with `resultLabels` and `value`: labels merged, templates expanded. */
-export function expectAlert(rule: AlertingRule, resultLabels: Readonly<Record<string, string>>, value: number): ExpectedAlert {
-  const labels = { ...resultLabels, ...rule.labels };
-  const annotations = Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, expandTemplate(v, labels, value)]));
-  return { exp_labels: labels, exp_annotations: annotations };
+/** The stack's default link targets, as a reader of a notification sees them. */
+export const RUNBOOKS = 'https://github.com/pipewatch/pipewatch/blob/main/docs/runbooks.md';
+export const GRAFANA = 'http://localhost:3000';
+
+/** An alert as its test author expects it: every label and annotation written out in the case. */
+export interface Expected {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly summary: string;
+  readonly description: string;
+  /** UID of the Grafana dashboard the alert links to (filtered to its dag_id when it has one). */
+  readonly dashboard: string;
 }
 
-/** The alerting rule named `alert` whose static labels include `labels`; throws when the set has none. */
+/** promtool's form of an expected alert; the runbook anchor is the alert's section heading, lower-cased. */
+export function expectedAlert(alertname: string, expected: Expected): ExpectedAlert {
+  const dagFilter = expected.labels.dag_id === undefined ? '' : `?var-dag_id=${expected.labels.dag_id}`;
+  return {
+    exp_labels: expected.labels,
+    exp_annotations: {
+      summary: expected.summary,
+      description: expected.description,
+      runbook_url: `${RUNBOOKS}#${alertname.toLowerCase()}`,
+      dashboard_url: `${GRAFANA}/d/${expected.dashboard}${dagFilter}`,
+    },
+  };
+}
+
+/** The alerting rule named `alert` whose static labels include `labels`; throws, naming it, when the rule set has none. */
 export function findAlert(groups: readonly RuleGroup[], alert: string, labels: Readonly<Record<string, string>> = {}): AlertingRule {
   const found = groups
     .flatMap((g) => g.rules.filter(isAlertingRule))
     .find((r) => r.alert === alert && Object.entries(labels).every(([k, v]) => r.labels[k] === v));
-  if (!found) throw new Error(`no alert ${alert} with labels ${JSON.stringify(labels)} in the rule set`);
+  if (!found) throw new Error(`no alert ${alert} with labels ${JSON.stringify(labels)} in the rule set: a case expects it, so the rules lost it`);
   return found;
 }

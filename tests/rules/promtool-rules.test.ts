@@ -6,6 +6,7 @@ import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipel
 import { alertCoverage } from './coverage';
 import { pipelineEdgeCases } from './edge-cases';
 import { LONG_STEP_SECONDS, pipelineCases, SHORT_STEP_SECONDS } from './pipeline-cases';
+import { EXAMPLE_PIPELINE_ALERTS } from './pipeline-expectations';
 import { platformCases, platformDailyCases } from './platform-cases';
 import { at, PromtoolTestCase } from './promtool-model';
 import { promtoolPath, runTool, runToolAsync, tempDirWith, ToolResult } from './tools';
@@ -14,8 +15,9 @@ const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
 
 // The rule files exactly as the stack synthesizes them for the example pipelines.
 const [pipelineFile, platformFile] = pipewatchRuleFiles(EXAMPLE_PIPELINES);
-const generated = pipelineCases(EXAMPLE_PIPELINES, pipelineFile.groups);
-const edge = pipelineEdgeCases(pipelineFile.groups, 'datalake_ingest');
+// Expected labels and annotations are written in the cases; building them throws when an expected alert is gone from the rules.
+const generated = pipelineCases(EXAMPLE_PIPELINES, pipelineFile.groups, EXAMPLE_PIPELINE_ALERTS);
+const edge = pipelineEdgeCases(pipelineFile.groups);
 const platform = platformCases(platformFile.groups);
 const platformDaily = platformDailyCases(platformFile.groups);
 
@@ -67,6 +69,5 @@ describe('the synthesized rule files under promtool 2.42', () => {
     const coverage = alertCoverage([...pipelineFile.groups, ...platformFile.groups], [...generated.short, ...generated.long, ...edge, ...platform, ...platformDaily]);
     console.log(`alerts with tests / alerts: ${coverage.covered} / ${coverage.total}`);
     expect(coverage.missing).toEqual([]);
-    expect(coverage.covered).toBe(coverage.total);
   });
 });

@@ -1,29 +1,14 @@
-import { execFile, execFileSync, spawnSync } from 'child_process';
+import { execFile, spawnSync } from 'child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { testTool } from '../support/tools';
 
-const REPO = join(__dirname, '..', '..');
+/** promtool from Debian's prometheus package (2.42), recorded by scripts/install-test-tools.sh. */
+export const promtoolPath = () => testTool('promtool');
 
-function onPath(binary: string): string | undefined {
-  const found = spawnSync('bash', ['-c', `command -v ${binary}`], { encoding: 'utf8' });
-  return found.status === 0 ? found.stdout.trim() : undefined;
-}
-
-/** promtool from Debian's prometheus package, installed by scripts/install-test-tools.sh when missing. */
-export function promtoolPath(): string {
-  const existing = onPath('promtool');
-  if (existing) return existing;
-  execFileSync('bash', [join(REPO, 'scripts', 'install-test-tools.sh')], { stdio: 'inherit' });
-  const installed = onPath('promtool');
-  if (!installed) throw new Error('promtool is still missing after scripts/install-test-tools.sh');
-  return installed;
-}
-
-/** amtool v0.27.0 (the stack's Alertmanager version), built and cached by scripts/install-amtool.sh. */
-export function amtoolPath(): string {
-  return execFileSync('bash', [join(REPO, 'scripts', 'install-amtool.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
-}
+/** amtool v0.27.0 (the stack's Alertmanager version; Debian's 0.25 rejects its receivers), recorded by scripts/install-test-tools.sh. */
+export const amtoolPath = () => testTool('amtool');
 
 export interface ToolResult {
   readonly status: number;

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join } from 'path';
 import { container, synthLocal } from '../support/synth';
-import { requireTool, run } from '../support/tools';
+import { run, testTool } from '../support/tools';
 
 /** Writes every file uploaded into a container under `root`, as Terraform would upload it. */
 function materialize(c: Record<string, any>, root: string, under: string): void {
@@ -16,7 +16,7 @@ function materialize(c: Record<string, any>, root: string, under: string): void 
 
 describe('GIVEN the prometheus.yml and rule files the local stack synthesizes', () => {
   test('THEN promtool check config accepts them, rule files included', () => {
-    const promtool = requireTool('promtool');
+    const promtool = testTool('promtool');
     const root = mkdtempSync(join(tmpdir(), 'pipewatch-prom-'));
     try {
       materialize(container(synthLocal().json, 'dev-prometheus'), root, '/etc/prometheus/');

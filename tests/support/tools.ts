@@ -1,26 +1,37 @@
 import { execFileSync } from 'child_process';
+import { accessSync, constants, readFileSync } from 'fs';
+import { homedir } from 'os';
 import { join } from 'path';
 
-const REPO = join(__dirname, '../..');
+/** Written by scripts/install-test-tools.sh: one `name=path` line per tool. */
+export const TOOLS_ENV = join(homedir(), '.cache', 'pipewatch', 'tools.env');
+const INSTALL = 'bash scripts/install-test-tools.sh';
+
+/** The tools `npm test` runs; jest never installs them, it only finds them. */
+export type TestTool = 'promtool' | 'amtool' | 'statsd_exporter';
+
+function recordedPaths(): Record<string, string> {
+  let text: string;
+  try {
+    text = readFileSync(TOOLS_ENV, 'utf8');
+  } catch {
+    return {};
+  }
+  return Object.fromEntries(text.split('\n').filter((line) => line.includes('=')).map((line) => line.split('=', 2) as [string, string]));
+}
 
 /**
- * Path of a checker the static tier needs. Installs it with the repo's script
- * when missing, and fails loudly (never skips) when it still cannot be found.
+ * Path of a test tool recorded by scripts/install-test-tools.sh. Fails loudly
+ * (never skips), naming the script, when it was not run or the binary is gone.
  */
-export function requireTool(name: string, installScript = 'scripts/install-test-tools.sh'): string {
-  const find = () => {
-    try {
-      return execFileSync('bash', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim();
-    } catch {
-      return '';
-    }
-  };
-  let path = find();
-  if (!path) {
-    execFileSync('bash', [join(REPO, installScript)], { stdio: 'inherit' });
-    path = find();
+export function testTool(name: TestTool): string {
+  const path = recordedPaths()[name];
+  if (!path) throw new Error(`${name} is not installed for the tests (no ${name}= line in ${TOOLS_ENV}): run \`${INSTALL}\` before npm test`);
+  try {
+    accessSync(path, constants.X_OK);
+  } catch {
+    throw new Error(`${name} at ${path} (recorded in ${TOOLS_ENV}) is missing or not executable: run \`${INSTALL}\` again`);
   }
-  if (!path) throw new Error(`${name} is not installed and ${installScript} did not install it`);
   return path;
 }
 

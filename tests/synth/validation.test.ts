@@ -1,4 +1,4 @@
-import { AnnotationMetadataEntryType, App, Testing } from 'cdktf';
+import { AnnotationMetadataEntryType, Testing } from 'cdktf';
 import { Platform } from '../../constructs/core/platform';
 import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
 import { LocalDockerStack } from '../../stacks/local-docker';
@@ -58,8 +58,12 @@ describe('GIVEN an image override without a tag', () => {
 
 describe('GIVEN a platform', () => {
   test('WHEN two containers use the same image THEN one docker_image resource serves both', () => {
-    const stack = Testing.stubVersion(new App()) as App;
-    const platform = new Platform(stack, 'P', { environment: 'dev' });
-    expect(platform.imageResource('airflow')).toBe(platform.imageResource('airflow'));
+    const synthesized = Testing.synthScope((scope) => {
+      const platform = new Platform(scope, 'P', { environment: 'dev' });
+      platform.imageResource('airflow');
+      platform.imageResource('airflow');
+    });
+    const images = Object.values(JSON.parse(synthesized).resource.docker_image) as { name: string }[];
+    expect(images.map((i) => i.name)).toEqual(['apache/airflow:3.1.8-python3.11']);
   });
 });

@@ -28,6 +28,28 @@ export interface PrometheusAlert {
   readonly activeAt: string;
 }
 
+/** An active scrape target and its health. */
+export interface ScrapeTarget {
+  readonly job: string;
+  readonly instance: string;
+  readonly health: string;
+  readonly lastError: string;
+}
+
+/** Instant query against the Prometheus at `baseUrl` (a live server or a deployed one); `atSeconds` defaults to now. */
+export async function instantQuery(baseUrl: string, expr: string, atSeconds?: number): Promise<Sample[]> {
+  const params = new URLSearchParams({ query: expr, ...(atSeconds !== undefined ? { time: String(atSeconds) } : {}) });
+  const body = await getJson(`${baseUrl}/api/v1/query?${params}`);
+  if (body.data.resultType === 'scalar') return [{ metric: {}, value: Number(body.data.result[1]) }];
+  return (body.data.result as { metric: Record<string, string>; value: [number, string] }[]).map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
+}
+
+/** Active scrape targets of the Prometheus at `baseUrl`. */
+export async function activeTargets(baseUrl: string): Promise<ScrapeTarget[]> {
+  const body = await getJson(`${baseUrl}/api/v1/targets?state=active`);
+  return body.data.activeTargets.map((t: any) => ({ job: t.labels.job, instance: t.labels.instance, health: t.health, lastError: t.lastError }));
+}
+
 /** Prometheus with its TSDB in `dir/data`, which survives restarts. */
 export class LivePrometheus {
   readonly url: string;
@@ -65,11 +87,8 @@ export class LivePrometheus {
   }
 
   /** Instant query; `atSeconds` defaults to now. */
-  async query(expr: string, atSeconds?: number): Promise<Sample[]> {
-    const params = new URLSearchParams({ query: expr, ...(atSeconds !== undefined ? { time: String(atSeconds) } : {}) });
-    const body = await getJson(`${this.url}/api/v1/query?${params}`);
-    if (body.data.resultType === 'scalar') return [{ metric: {}, value: Number(body.data.result[1]) }];
-    return (body.data.result as { metric: Record<string, string>; value: [number, string] }[]).map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
+  query(expr: string, atSeconds?: number): Promise<Sample[]> {
+    return instantQuery(this.url, expr, atSeconds);
   }
 
   /** Values of `label` on the series `match` selects, as a Grafana `label_values()` variable lists them. */
@@ -82,9 +101,8 @@ export class LivePrometheus {
   }
 
   /** Active scrape targets by job with their health. */
-  async targets(): Promise<{ job: string; health: string; lastError: string }[]> {
-    const body = await getJson(`${this.url}/api/v1/targets?state=active`);
-    return body.data.activeTargets.map((t: any) => ({ job: t.labels.job, health: t.health, lastError: t.lastError }));
+  targets(): Promise<ScrapeTarget[]> {
+    return activeTargets(this.url);
   }
 
   /**

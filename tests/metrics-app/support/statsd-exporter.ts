@@ -1,27 +1,10 @@
-import { ChildProcess, execFile, spawn } from 'child_process';
+import { ChildProcess, spawn } from 'child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { join, resolve } from 'path';
-import { promisify } from 'util';
+import { join } from 'path';
 import { stringify } from 'yaml';
 import { freePort } from '../../support/ports';
 import { sendStatsdLines } from '../../support/statsd-udp';
-
-const REPO_ROOT = resolve(__dirname, '../../..');
-
-/**
- * Builds (or finds in the cache) statsd_exporter through scripts/install-statsd-exporter.sh.
- * Rejects with the script's output when the build fails: the comparison must not be skipped.
- */
-export async function installStatsdExporter(): Promise<string> {
-  try {
-    const { stdout } = await promisify(execFile)('bash', [join(REPO_ROOT, 'scripts/install-statsd-exporter.sh')], { timeout: 300_000 });
-    return stdout.trim().split('\n').pop()!;
-  } catch (error) {
-    const { stderr, message } = error as { stderr?: string; message: string };
-    throw new Error(`scripts/install-statsd-exporter.sh failed: ${message}\n${stderr ?? ''}`);
-  }
-}
 
 /** A statsd_exporter on loopback ports with the given mapping. */
 export class StatsdExporter {

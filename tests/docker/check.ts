@@ -1,0 +1,118 @@
+/**
+ * The docker tier's checks against a deployed environment, run by scripts/docker-tier/run.sh:
+ *   npx ts-node --transpile-only tests/docker/check.ts <check> [--option value ...]
+ * Prints one line saying what it found; exits 1 with the reason when the check fails.
+ *
+ *   targets   --prometheus URL --config cdk.tf.json --deployed "service ..." [--timeout-s 120]
+ *             every deployed scrape target up, every left-out one down
+ *   alert     --sink URL --alert NAME [--timeout-s 120]
+ *             the webhook recorder of tests/docker/tier-app.ts received NAME
+ *   scenario  --simulator URL --sink URL --dag DAG_ID --kind KIND --alert NAME [--timeout-s 240]
+ *             a simulator scenario makes NAME reach the recorder; the scenario is removed afterwards
+ *   sample    --prometheus URL --at UNIX_SECONDS
+ *             Prometheus answers its own `up` sample at that time (its TSDB holds it)
+ *   replaces  --plan plan.json --address REGEX
+ *             the plan (`terraform show -json`) replaces exactly the resource matching REGEX
+ */
+import { readFileSync } from 'fs';
+import { parseArgs } from 'util';
+import { getJson, sendJson } from '../live/harness/http';
+import { activeTargets, instantQuery } from '../live/harness/prometheus';
+import { waitFor } from '../live/harness/wait';
+import { notDeployed, plannedChanges, replacesOnly, targetProblems } from './tier-checks';
+
+type Options = Readonly<Record<string, string | undefined>>;
+
+function required(options: Options, name: string): string {
+  const value = options[name];
+  if (value === undefined) throw new Error(`--${name} is required`);
+  return value;
+}
+
+const seconds = (options: Options, fallback: number) => 1000 * Number(options['timeout-s'] ?? fallback);
+const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
+
+async function targets(options: Options): Promise<string> {
+  const prometheus = required(options, 'prometheus');
+  const leftOut = notDeployed(readJson(required(options, 'config')), required(options, 'deployed').split(' ').filter(Boolean));
+  let problems: string[] = ['Prometheus did not answer'];
+  const up = await waitFor(
+    'every deployed scrape target is up and every left-out one down',
+    async () => {
+      const all = await activeTargets(prometheus);
+      problems = targetProblems(all, leftOut);
+      return problems.length === 0 && all.filter((t) => t.health === 'up').map((t) => t.job);
+    },
+    { timeoutMs: seconds(options, 120), intervalMs: 5000 },
+  ).catch(() => {
+    throw new Error(`not within ${seconds(options, 120) / 1000}s: ${problems.join(', ')}`);
+  });
+  return `up: ${up.join(' ')}${leftOut.length > 0 ? `; down as expected (not deployed): ${leftOut.join(' ')}` : '; every scraped host deployed'}`;
+}
+
+/** Waits until the recorder (a JSON array of the alert names it got) lists `alert`; returns the distinct names. */
+async function received(sink: string, alert: string, timeoutMs: number): Promise<string[]> {
+  let names: string[] = [];
+  await waitFor(
+    `${alert} reaches the webhook recorder`,
+    async () => {
+      names = await getJson<string[]>(sink);
+      return names.includes(alert);
+    },
+    { timeoutMs, intervalMs: 5000 },
+  ).catch((error: Error) => {
+    throw new Error(`${error.message} (received: ${names.length ? [...new Set(names)].join(' ') : 'nothing'})`);
+  });
+  return [...new Set(names)];
+}
+
+async function alert(options: Options): Promise<string> {
+  return (await received(required(options, 'sink'), required(options, 'alert'), seconds(options, 120))).join(' ');
+}
+
+async function scenario(options: Options): Promise<string> {
+  const simulator = required(options, 'simulator');
+  const dagId = required(options, 'dag');
+  const name = required(options, 'alert');
+  const started = Date.now();
+  await sendJson('POST', `${simulator}/scenarios`, { dagId, kind: required(options, 'kind') });
+  try {
+    await received(required(options, 'sink'), name, seconds(options, 240));
+  } finally {
+    await sendJson('DELETE', `${simulator}/scenarios/${dagId}`).catch(() => undefined);
+  }
+  return `${name} at the webhook ${Math.round((Date.now() - started) / 1000)}s after the scenario`;
+}
+
+async function sample(options: Options): Promise<string> {
+  const at = Number(required(options, 'at'));
+  const samples = await instantQuery(required(options, 'prometheus'), 'up{job="prometheus"}', at);
+  if (samples.length !== 1) throw new Error(`expected Prometheus's own up sample at ${at}, got ${samples.length} samples`);
+  return `Prometheus answers its up sample at ${at}`;
+}
+
+async function replaces(options: Options): Promise<string> {
+  const changes = plannedChanges(readJson(required(options, 'plan')));
+  const address = new RegExp(required(options, 'address'));
+  if (!replacesOnly(changes, address)) throw new Error(`the plan should replace ${address} only; it changes: ${changes.join(' ') || 'nothing'}`);
+  return changes.join(' ');
+}
+
+const CHECKS: Readonly<Record<string, (options: Options) => Promise<string>>> = { targets, alert, scenario, sample, replaces };
+
+async function main(): Promise<void> {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: Object.fromEntries(
+      ['prometheus', 'config', 'deployed', 'timeout-s', 'sink', 'alert', 'simulator', 'dag', 'kind', 'at', 'plan', 'address'].map((o) => [o, { type: 'string' as const }]),
+    ),
+  });
+  const check = CHECKS[positionals[0] ?? ''];
+  if (!check) throw new Error(`unknown check "${positionals[0] ?? ''}"; one of: ${Object.keys(CHECKS).join(', ')}`);
+  console.log(await check(values as Options));
+}
+
+main().catch((error: Error) => {
+  console.log(error.message);
+  process.exit(1);
+});
