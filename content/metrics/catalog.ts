@@ -18,6 +18,8 @@ export type MetricSource =
   | 'prometheus'
   | 'alertmanager'
   | 'loki'
+  /** pipewatch's read-only exporter over Airflow's metadata database (airflow-exporter/): durable run state. */
+  | 'airflow-exporter'
   | 'simulator';
 
 export interface StatsdMatch {
@@ -157,6 +159,23 @@ export const EXPORTER_METRICS: readonly MetricFamily[] = [
   family('loki', 'loki_distributor_lines_received_total', 'counter', 'Log lines received by Loki', ['tenant']),
 ];
 
+/**
+ * Run state read from Airflow's metadata database at every scrape, so an
+ * exporter restart or a scrape gap changes none of it (docs/airflow-exporter.md).
+ * Timestamps are the run's data interval end (its scheduled time), not when it finished.
+ */
+export const AIRFLOW_STATE_METRICS: readonly MetricFamily[] = [
+  family('airflow-exporter', 'pipewatch_dag_last_success_interval_end_seconds', 'gauge', 'Data interval end of the most recent successful run, Unix seconds', ['dag_id']),
+  family('airflow-exporter', 'pipewatch_dag_last_finished_interval_end_seconds', 'gauge', 'Data interval end of the most recent finished run, Unix seconds', ['dag_id']),
+  family('airflow-exporter', 'pipewatch_dag_last_run_failed', 'gauge', '1 when the most recent finished run failed, 0 otherwise', ['dag_id']),
+  family('airflow-exporter', 'pipewatch_dag_runs_finished_total', 'counter', 'Finished runs by final state, counted in the metadata database', ['dag_id', 'state']),
+  family('airflow-exporter', 'pipewatch_dag_runs_active', 'gauge', 'Runs queued or running now', ['dag_id', 'state']),
+  family('airflow-exporter', 'pipewatch_dag_paused', 'gauge', '1 when the DAG is paused', ['dag_id']),
+  family('airflow-exporter', 'pipewatch_task_running_since_seconds', 'gauge', 'Start time of the earliest running try of a task, Unix seconds', ['dag_id', 'task_id']),
+  family('airflow-exporter', 'pipewatch_airflow_db_up', 'gauge', '1 when the last query of the metadata database succeeded'),
+  family('airflow-exporter', 'pipewatch_airflow_db_query_duration_seconds', 'gauge', 'Duration of the last query of the metadata database'),
+];
+
 export const SIMULATOR_METRICS: readonly MetricFamily[] = [
   family('simulator', 'pipewatch_simulator_history_write_errors_total', 'counter', 'Run-history writes to PostgreSQL that failed and were kept for retry'),
   family('simulator', 'pipewatch_simulator_history_buffered_rows', 'gauge', 'Run-history rows waiting to be written to PostgreSQL'),
@@ -168,6 +187,7 @@ export const METRIC_CATALOG: readonly MetricFamily[] = [
   ...PIPELINE_METRICS,
   ...PLATFORM_DATA_METRICS,
   ...EXPORTER_METRICS,
+  ...AIRFLOW_STATE_METRICS,
   ...SIMULATOR_METRICS,
 ];
 
