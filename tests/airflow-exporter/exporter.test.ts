@@ -168,7 +168,6 @@ describe('GIVEN the Airflow exporter reading Airflow 3.1.8 metadata through its 
   });
 
   test('WHEN the database goes away THEN /metrics still answers with db_up 0 and no DAG families, /readyz is 503, /healthz 200; WHEN it is back THEN all return', async () => {
-    await db.owner.end();
     await db.postgres.pause();
     try {
       const text = await metrics();
@@ -197,6 +196,23 @@ describe('GIVEN the Airflow exporter reading Airflow 3.1.8 metadata through its 
     } finally {
       await database.close();
     }
+  });
+
+  // Documented limit (docs/airflow-exporter.md): the counts are the runs in each state now, so an operator
+  // clearing a finished run takes it out of its count; Prometheus reads the decrease as a counter reset.
+  test('WHEN an operator clears a failed run THEN it leaves the failed count until it finishes again', async () => {
+    await db.addDag('cleared_dag');
+    await db.addRun({ dagId: 'cleared_dag', runId: 'scheduled__00', state: 'success', runAfter: T['01:00'], logicalDate: T['00:00'], interval: [T['00:00'], T['01:00']], endDate: '2026-01-01T01:05:00Z' });
+    await db.addRun({ dagId: 'cleared_dag', runId: 'scheduled__01', state: 'failed', runAfter: T['02:00'], logicalDate: T['01:00'], interval: [T['01:00'], T['02:00']], endDate: '2026-01-01T02:05:00Z' });
+    let text = await metrics();
+    expect(valueOf(text, 'pipewatch_dag_runs_finished_total', { dag_id: 'cleared_dag', state: 'failed' })).toBe(1);
+    expect(valueOf(text, 'pipewatch_dag_last_run_failed', { dag_id: 'cleared_dag' })).toBe(1);
+
+    await db.setRunState('cleared_dag', 'scheduled__01', 'queued');
+    text = await metrics();
+    expect(valueOf(text, 'pipewatch_dag_runs_finished_total', { dag_id: 'cleared_dag', state: 'failed' })).toBe(0);
+    expect(valueOf(text, 'pipewatch_dag_last_run_failed', { dag_id: 'cleared_dag' })).toBe(0); // the last finished run is the 01:00 success again
+    expect(valueOf(text, 'pipewatch_dag_runs_active', { dag_id: 'cleared_dag', state: 'queued' })).toBe(1);
   });
 
   test('THEN no log line carries the password', () => {

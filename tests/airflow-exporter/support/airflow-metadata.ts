@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs
 import { homedir, tmpdir } from 'os';
 import { join } from 'path';
 import { promisify } from 'util';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { ThrowawayPostgres } from '../../metrics-app/support/postgres';
 
 const run = promisify(execFile);
@@ -28,8 +28,8 @@ const EXPORTER_GRANTS = [
 export class AirflowMetadataDb {
   private constructor(
     readonly postgres: ThrowawayPostgres,
-    /** Connected as the schema owner, to write scenario rows. */
-    readonly owner: Client,
+    /** Connections as the schema owner, to write scenario rows; reconnects after the server was paused. */
+    readonly owner: Pool,
     private readonly secretsDir: string,
     readonly exporterPassword: string,
     readonly migrateSeconds: number,
@@ -57,8 +57,9 @@ export class AirflowMetadataDb {
       const started = Date.now();
       await migrate(airflow, secretsDir, `postgresql+psycopg2://airflow:${ownerPassword}@127.0.0.1:${postgres.port}/airflow`);
       const migrateSeconds = (Date.now() - started) / 1000;
-      const owner = new Client({ host: '127.0.0.1', port: postgres.port, user: 'airflow', database: 'airflow', password: ownerPassword });
-      await owner.connect();
+      const owner = new Pool({ host: '127.0.0.1', port: postgres.port, user: 'airflow', database: 'airflow', password: ownerPassword, max: 1 });
+      // The idle connection breaks when a test pauses the server; the pool opens a new one.
+      owner.on('error', () => undefined);
       for (const grant of EXPORTER_GRANTS) await owner.query(grant);
       await owner.query("INSERT INTO dag_bundle (name, active) VALUES ('dags-folder', true)");
       return new AirflowMetadataDb(postgres, owner, secretsDir, exporterPassword, migrateSeconds);
