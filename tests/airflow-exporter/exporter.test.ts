@@ -55,7 +55,7 @@ describe('GIVEN the Airflow exporter reading Airflow 3.1.8 metadata through its 
     await db.addRun({ dagId: 'example_etl', runId: 'scheduled__02', state: 'running', runAfter: T['03:00'], logicalDate: T['02:00'], interval: [T['02:00'], T['03:00']] });
     await db.addRun({ dagId: 'example_etl', runId: 'scheduled__03', state: 'queued', runAfter: T['04:00'], logicalDate: T['03:00'], interval: [T['03:00'], T['04:00']] });
     await db.addTask({ dagId: 'example_etl', runId: 'scheduled__02', taskId: 'extract', state: 'success', startDate: '2026-01-01T03:00:10Z' });
-    await db.addTask({ dagId: 'example_etl', runId: 'scheduled__02', taskId: 'transform', state: 'running', startDate: '2026-01-01T03:01:30Z' });
+    await db.addTask({ dagId: 'example_etl', runId: 'scheduled__02', taskId: 'staging.transform', state: 'running', startDate: '2026-01-01T03:01:30Z' });
     // A mapped task: two instances running, the earliest start counts.
     await db.addTask({ dagId: 'example_etl', runId: 'scheduled__02', taskId: 'load', state: 'running', startDate: '2026-01-01T03:02:00Z', mapIndex: 0 });
     await db.addTask({ dagId: 'example_etl', runId: 'scheduled__02', taskId: 'load', state: 'running', startDate: '2026-01-01T03:01:45Z', mapIndex: 1 });
@@ -105,11 +105,11 @@ describe('GIVEN the Airflow exporter reading Airflow 3.1.8 metadata through its 
     expect(valueOf(text, 'pipewatch_dag_last_success_interval_end_seconds', { dag_id: 'manual_only' })).toBe(1767348000); // 2026-01-02T10:00:00Z, not the end date
   });
 
-  test('WHEN a task runs THEN its earliest start per (dag_id, task_id) is published, mapped instances collapsed, other states left out', async () => {
+  test('WHEN tasks run THEN the earliest start per (dag_id, task_id) is published, mapped instances collapsed, a TaskGroup task id whole, other states left out', async () => {
     const text = await metrics();
     expect(seriesLines(text, 'pipewatch_task_running_since_seconds')).toEqual([
       'pipewatch_task_running_since_seconds{dag_id="example_etl",task_id="load"} 1767236505', // 03:01:45
-      'pipewatch_task_running_since_seconds{dag_id="example_etl",task_id="transform"} 1767236490', // 03:01:30
+      'pipewatch_task_running_since_seconds{dag_id="example_etl",task_id="staging.transform"} 1767236490', // 03:01:30, a task inside a TaskGroup
     ]);
   });
 

@@ -51,6 +51,7 @@ export class AirflowMetadataDb {
         await admin.query(`CREATE ROLE airflow LOGIN PASSWORD '${ownerPassword}'`);
         await admin.query('CREATE DATABASE airflow OWNER airflow');
         await admin.query(`CREATE ROLE ${EXPORTER_ROLE} LOGIN PASSWORD '${exporterPassword}'`);
+        await admin.query(`ALTER ROLE ${EXPORTER_ROLE} SET default_transaction_read_only = on`);
       } finally {
         await admin.end();
       }
