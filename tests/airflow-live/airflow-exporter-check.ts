@@ -71,8 +71,8 @@ async function apiRuns(airflow: LiveAirflow, token: string, dagId: string): Prom
 export interface DagComparison {
   readonly dagId: string;
   /** From the REST API: the latest successful run's data interval end (else logical date, else run_after), Unix seconds. */
-  readonly api: { readonly lastSuccess?: number; readonly success: number; readonly failed: number };
-  readonly exporter: { readonly lastSuccess?: number; readonly success?: number; readonly failed?: number };
+  readonly api: { readonly lastSuccess?: number; readonly lastRunFailed: number; readonly success: number; readonly failed: number };
+  readonly exporter: { readonly lastSuccess?: number; readonly lastRunFailed?: number; readonly success?: number; readonly failed?: number };
 }
 
 const seconds = (iso: string) => Date.parse(iso) / 1000;
@@ -83,12 +83,20 @@ export async function compareWithApi(airflow: LiveAirflow, exporterUrl: string, 
   const api = await Promise.all(dagIds.map((dagId) => apiRuns(airflow, token, dagId)));
   const exposition = await getText(`${exporterUrl}/metrics`);
   return dagIds.map((dagId, i) => {
-    const successes = api[i].filter((r) => r.state === 'success').map((r) => seconds(r.data_interval_end ?? r.logical_date ?? r.run_after));
+    const place = (r: ApiRun) => seconds(r.data_interval_end ?? r.logical_date ?? r.run_after);
+    const successes = api[i].filter((r) => r.state === 'success').map(place);
+    const latestFinished = api[i].filter((r) => r.state === 'success' || r.state === 'failed').sort((a, b) => place(b) - place(a))[0];
     return {
       dagId,
-      api: { ...(successes.length ? { lastSuccess: Math.max(...successes) } : {}), success: successes.length, failed: api[i].filter((r) => r.state === 'failed').length },
+      api: {
+        ...(successes.length ? { lastSuccess: Math.max(...successes) } : {}),
+        lastRunFailed: latestFinished?.state === 'failed' ? 1 : 0,
+        success: successes.length,
+        failed: api[i].filter((r) => r.state === 'failed').length,
+      },
       exporter: {
         ...optional('lastSuccess', sample(exposition, 'pipewatch_dag_last_success_interval_end_seconds', `dag_id="${dagId}"`)),
+        ...optional('lastRunFailed', sample(exposition, 'pipewatch_dag_last_run_failed', `dag_id="${dagId}"`)),
         ...optional('success', sample(exposition, 'pipewatch_dag_runs_finished_total', `dag_id="${dagId}",state="success"`)),
         ...optional('failed', sample(exposition, 'pipewatch_dag_runs_finished_total', `dag_id="${dagId}",state="failed"`)),
       },

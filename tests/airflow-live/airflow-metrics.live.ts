@@ -112,7 +112,7 @@ describe('GIVEN Airflow 3.1.8 running the example DAGs with StatsD into statsd_e
     expect(problems).toEqual([]);
   });
 
-  test("WHEN the airflow exporter reads Airflow's metadata database THEN each example DAG's last success interval end and finished-run counts equal what the REST API reports", async () => {
+  test("WHEN the airflow exporter reads Airflow's metadata database THEN each example DAG's last success interval end, last-run-failed flag and finished-run counts equal what the REST API reports", async () => {
     const exporter = await startAirflowExporter(airflow!, dir);
     airflowExporter = exporter.process;
     const dagIds = EXAMPLE_PIPELINES.map((p) => p.dagId);
