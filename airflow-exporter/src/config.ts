@@ -8,7 +8,16 @@ export interface DatabaseSettings {
   readonly database: string;
   /** Read from PGPASSWORD_FILE; absent when the server trusts the connection. */
   readonly password?: string;
+  /** From PGSSLMODE: false (disable), true (require, verifying the certificate) or TLS without verification. */
+  readonly ssl: boolean | { readonly rejectUnauthorized: false };
 }
+
+const SSL_MODES: Readonly<Record<string, DatabaseSettings['ssl']>> = {
+  disable: false,
+  require: true,
+  'verify-full': true,
+  'no-verify': { rejectUnauthorized: false },
+};
 
 export interface Config {
   readonly bindAddress: string;
@@ -74,7 +83,18 @@ function database(env: Env, readFile: (path: string) => string): DatabaseSetting
     user: env.PGUSER?.trim() || 'pipewatch_exporter',
     database: env.PGDATABASE?.trim() || 'airflow',
     ...(passwordFile ? { password: readSecret(passwordFile, readFile) } : {}),
+    ssl: sslMode(env),
   };
+}
+
+/** Validated here because node-postgres would read an unknown PGSSLMODE silently as "no TLS". */
+function sslMode(env: Env): DatabaseSettings['ssl'] {
+  const raw = env.PGSSLMODE?.trim();
+  if (!raw) return false;
+  if (!(raw in SSL_MODES)) {
+    throw new ConfigError('PGSSLMODE', env.PGSSLMODE, `use one of ${Object.keys(SSL_MODES).join(', ')} (require and verify-full verify the server certificate; no-verify encrypts without verifying)`);
+  }
+  return SSL_MODES[raw];
 }
 
 function readSecret(path: string, readFile: (path: string) => string): string {

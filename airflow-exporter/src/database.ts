@@ -37,6 +37,7 @@ export class AirflowDatabase {
       user: settings.user,
       database: settings.database,
       password: settings.password,
+      ssl: settings.ssl,
       application_name: 'pipewatch-airflow-exporter',
       // One connection is all a single in-flight collection needs.
       max: 1,
