@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-test-tools.sh   # what npm test runs: promtool, amtool, statsd_exporter, PostgreSQL (jest installs nothing)
+bash scripts/install-airflow.sh >/dev/null     # tests/airflow-exporter creates Airflow's real schema with it
 npm test                      # unit, synth, static (promtool/amtool), simulator, dashboards
 bash airflow/run-tests.sh     # the DAGs, with Airflow 3.1.8
 npm run test:airflow          # a running Airflow's StatsD metrics against what alerts and dashboards use

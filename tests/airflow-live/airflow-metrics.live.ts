@@ -14,12 +14,14 @@ import { SERVICE_NAMES } from '../../content/endpoints';
 import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
 import { airflowVenv, DAGS_DIR, LiveAirflow } from '../live/harness/airflow';
 import { getText, sampleSum } from '../live/harness/http';
+import { ManagedProcess } from '../live/harness/processes';
 import { freePorts, freeUdpPort } from '../live/harness/ports';
 import { LivePrometheus } from '../live/harness/prometheus';
 import { LiveStatsdExporter } from '../live/harness/statsd-exporter';
 import { liveTools } from '../live/harness/tools';
 import { sleep } from '../live/harness/wait';
 import { makeTempDir, removeDir } from '../live/harness/workspace';
+import { compareWithApi, DagComparison, startAirflowExporter } from './airflow-exporter-check';
 import { AIRFLOW_SERIES_SELECTOR, mismatches, SeenFamily, seenFamilies, specDomains, waitingFor } from './live-families';
 import { airflowFamiliesUsedByMonitoring } from './monitoring-usage';
 import { formatReport } from './report';
@@ -41,6 +43,7 @@ describe('GIVEN Airflow 3.1.8 running the example DAGs with StatsD into statsd_e
   let statsd: LiveStatsdExporter | undefined;
   let prometheus: LivePrometheus | undefined;
   let airflow: LiveAirflow | undefined;
+  let airflowExporter: ManagedProcess | undefined;
   const started = Date.now();
   const elapsed = () => `${Math.round((Date.now() - started) / 1000)}s`;
 
@@ -73,6 +76,7 @@ describe('GIVEN Airflow 3.1.8 running the example DAGs with StatsD into statsd_e
   }, 6 * 60_000);
 
   afterAll(async () => {
+    await airflowExporter?.stop();
     await airflow?.stop();
     await prometheus?.process.stop();
     await statsd?.process.stop();
@@ -108,6 +112,23 @@ describe('GIVEN Airflow 3.1.8 running the example DAGs with StatsD into statsd_e
     if (problems.length > 0) say(airflow!.logTails(15));
     expect(await scrapeErrors()).toEqual([]);
     expect(problems).toEqual([]);
+  });
+
+  test("WHEN the airflow exporter reads Airflow's metadata database THEN each example DAG's last success interval end, last-run-failed flag and finished-run counts equal what the REST API reports", async () => {
+    const exporter = await startAirflowExporter(airflow!, dir);
+    airflowExporter = exporter.process;
+    const dagIds = EXAMPLE_PIPELINES.map((p) => p.dagId);
+    // Runs may still change state between the two reads: compare until they agree or a minute has passed.
+    const deadline = Date.now() + 60_000;
+    let comparison: DagComparison[];
+    for (;;) {
+      comparison = await compareWithApi(airflow!, exporter.url, dagIds);
+      if (comparison.every((c) => JSON.stringify(c.api) === JSON.stringify(c.exporter)) || Date.now() > deadline) break;
+      await sleep(2_000);
+    }
+    say(`[${elapsed()}] airflow exporter vs REST API:\n${comparison.map((c) => `  ${c.dagId}: api ${JSON.stringify(c.api)} exporter ${JSON.stringify(c.exporter)}`).join('\n')}`);
+    expect(comparison.reduce((n, c) => n + c.api.success + c.api.failed, 0)).toBeGreaterThan(0);
+    expect(comparison.map((c) => ({ dagId: c.dagId, ...c.exporter }))).toEqual(comparison.map((c) => ({ dagId: c.dagId, ...c.api })));
   });
 
   test('THEN statsd_exporter saw no two Airflow lines claim one metric name with different types', async () => {
