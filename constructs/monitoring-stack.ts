@@ -14,6 +14,7 @@ import { Airflow, DagsSource } from './airflow/airflow';
 import { Alertmanager } from './alertmanager/alertmanager';
 import { ImageMap } from './core/images';
 import { Platform } from './core/platform';
+import { AirflowExporter } from './exporters/airflow-exporter';
 import { Cadvisor } from './exporters/cadvisor';
 import { PostgresExporter } from './exporters/postgres-exporter';
 import { RedisExporter } from './exporters/redis-exporter';
@@ -126,6 +127,8 @@ function publishedHostPorts(runs: RunningParts): (keyof typeof DEFAULT_HOST_PORT
 /** The PostgreSQL logins of the stack's clients. */
 interface Databases {
   readonly airflow: DatabaseLogin;
+  /** Read-only, for the Airflow state exporter; only with the bundled Airflow. */
+  readonly airflowReader?: DatabaseLogin;
   readonly history: DatabaseLogin;
   readonly historyReader: DatabaseLogin;
   readonly exporter: DatabaseLogin;
@@ -166,7 +169,7 @@ export class MonitoringStack extends Construct {
     this.scraped('prometheus', this.prometheus);
     this.alertmanager = this.scraped('alertmanager', this.addAlertmanager(props));
     this.postgres = new Postgres(this, 'Postgres', { platform });
-    const databases = this.addDatabases();
+    const databases = this.addDatabases(runs);
     this.redis = new Redis(this, 'Redis', { platform });
     this.statsdExporter = this.addExporters(runs, databases.exporter);
 
@@ -175,7 +178,10 @@ export class MonitoringStack extends Construct {
     this.addRuleFiles();
 
     if (runs.logs) this.loki = this.scraped('loki', new Loki(this, 'Loki', { platform, retentionDays: props.lokiRetentionDays }));
-    if (runs.airflow) this.airflow = this.addAirflow(props, databases.airflow);
+    if (runs.airflow) {
+      this.airflow = this.addAirflow(props, databases.airflow);
+      this.scraped('airflowExporter', new AirflowExporter(this, 'AirflowExporter', { platform, login: databases.airflowReader! }));
+    }
     if (this.loki) {
       this.scraped('alloy', new Alloy(this, 'Alloy', { platform, lokiPushUrl: this.loki.pushUrl, airflowLogs: this.airflow?.logs, dockerSocket: props.dockerSocket }));
     }
@@ -199,11 +205,13 @@ export class MonitoringStack extends Construct {
   }
 
   /** Every login, created in one place and order so the postgres-setup job stays the same between synths. */
-  private addDatabases(): Databases {
+  private addDatabases(runs: RunningParts): Databases {
     const airflow = this.postgres.addDatabase('airflow');
     const history = this.postgres.addDatabase('pipeline_history');
     const historyReader = this.postgres.addReader('grafana_reader', history.database);
-    return { airflow, history, historyReader, exporter: this.postgres.addMonitor('postgres_exporter') };
+    const exporter = this.postgres.addMonitor('postgres_exporter');
+    const airflowReader = runs.airflow ? this.postgres.addReader('airflow_exporter', airflow.database) : undefined;
+    return { airflow, history, historyReader, exporter, airflowReader };
   }
 
   private addPrometheus(props: MonitoringStackProps): Prometheus {

@@ -14,6 +14,7 @@ export interface Endpoints {
   readonly alloy: string;
   readonly grafana: string;
   readonly metricsApp: string;
+  readonly airflowExporter: string;
 }
 
 /** Ports the services listen on inside their containers. */
@@ -29,6 +30,7 @@ export const SERVICE_PORTS = {
   alloy: 12345,
   grafana: 3000,
   metricsApp: 8000,
+  airflowExporter: 9112,
   postgres: 5432,
   redis: 6379,
   airflowApi: 8080,
@@ -46,6 +48,7 @@ export const SERVICE_NAMES = {
   alloy: 'alloy',
   grafana: 'grafana',
   metricsApp: 'metrics-app',
+  airflowExporter: 'airflow-exporter',
 } as const satisfies Record<keyof Endpoints, string>;
 
 /** Builds the endpoint of every service from its key. */

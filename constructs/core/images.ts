@@ -17,6 +17,7 @@ export const DEFAULT_IMAGES = {
   alloy: 'grafana/alloy:v1.5.1',
   grafana: 'grafana/grafana:11.4.0',
   metricsApp: 'pipewatch/metrics-app:local',
+  airflowExporter: 'pipewatch/airflow-exporter:local',
 } as const;
 
 export type ImageKey = keyof typeof DEFAULT_IMAGES;

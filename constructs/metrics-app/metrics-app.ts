@@ -1,14 +1,10 @@
-import { createHash } from 'crypto';
-import { readdirSync, readFileSync, statSync } from 'fs';
-import { join, relative, resolve } from 'path';
 import { Construct } from 'constructs';
 import { renderPipelineCatalog } from '../../content/pipeline/catalog';
 import { PipelineSpec } from '../../content/pipeline/spec';
 import { lazyText } from '../core/config-files';
 import { SECRETS_DIR } from '../core/secrets';
 import { SERVICE_NAMES, SERVICE_PORTS } from '../../content/endpoints';
-import { healthcheck } from '../core/healthchecks';
-import { DEFAULT_IMAGES } from '../core/images';
+import { LocalImage, localBuild, nodeHealthz, rebuildOnSourceChange } from '../core/local-image';
 import { Platform } from '../core/platform';
 import { ServiceContainer } from '../core/service-container';
 import { requirePositive } from '../../content/validation';
@@ -28,9 +24,8 @@ export interface MetricsAppProps {
   readonly hostPort?: number;
 }
 
-const REPO_ROOT = resolve(__dirname, '../..');
-/** What the simulator image is built from: its own code and the content it shares with the stack. */
-const IMAGE_SOURCES = ['metrics-app', 'content', 'package.json', 'package-lock.json'];
+/** The simulator image is built from its own code and the content it shares with the stack. */
+const SIMULATOR_IMAGE: LocalImage = { key: 'metricsApp', dockerfile: 'metrics-app/Dockerfile', sources: ['metrics-app', 'content', 'package.json', 'package-lock.json'] };
 /** The pipeline catalog the stack renders for the simulator; the pipelines it monitors, nothing else. */
 export const SIMULATOR_PIPELINES_FILE = '/etc/pipewatch/simulator-pipelines.yaml';
 
@@ -44,12 +39,12 @@ export class MetricsApp extends Construct {
   constructor(scope: Construct, id: string, props: MetricsAppProps) {
     super(scope, id);
     const { platform, history } = props;
-    const buildsLocally = platform.image('metricsApp') === DEFAULT_IMAGES.metricsApp;
+    const build = localBuild(platform, SIMULATOR_IMAGE);
     this.service = new ServiceContainer(this, 'Resource', {
       platform,
       service: SERVICE_NAMES.metricsApp,
       image: 'metricsApp',
-      build: buildsLocally ? { context: REPO_ROOT, dockerfile: 'metrics-app/Dockerfile' } : undefined,
+      build,
       env: {
         PORT: String(SERVICE_PORTS.metricsApp),
         SIM_SEED: String(props.seed ?? 1),
@@ -65,27 +60,8 @@ export class MetricsApp extends Construct {
       secretFiles: [history.password.asFile('history_password')],
       dependsOn: [history.provisionedBy],
       ports: [{ internal: SERVICE_PORTS.metricsApp, external: props.hostPort }],
-      healthcheck: healthcheck([
-        'CMD',
-        'node',
-        '-e',
-        `fetch('http://127.0.0.1:${SERVICE_PORTS.metricsApp}/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
-      ]),
+      healthcheck: nodeHealthz(SERVICE_PORTS.metricsApp),
     });
-    if (buildsLocally) this.service.image.triggers = { source_hash: sourceHash() };
+    if (build) rebuildOnSourceChange(this.service, SIMULATOR_IMAGE);
   }
-}
-
-/** Hash of the image's sources, so `cdktf deploy` rebuilds the image exactly when they change. */
-function sourceHash(): string {
-  const hash = createHash('sha256');
-  const visit = (path: string): void => {
-    if (statSync(path).isDirectory()) {
-      for (const entry of readdirSync(path).sort()) if (entry !== 'node_modules') visit(join(path, entry));
-    } else {
-      hash.update(relative(REPO_ROOT, path)).update(readFileSync(path));
-    }
-  };
-  IMAGE_SOURCES.map((p) => join(REPO_ROOT, p)).forEach(visit);
-  return hash.digest('hex').slice(0, 16);
 }

@@ -63,5 +63,6 @@ export function standardScrapeJobs(endpoints: Endpoints): ScrapeJob[] {
     job('alloy'),
     job('grafana'),
     job('metricsApp'),
+    job('airflowExporter'),
   ];
 }

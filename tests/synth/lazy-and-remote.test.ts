@@ -55,7 +55,7 @@ describe('GIVEN a stack that monitors an existing Airflow instead of the bundled
   const stack = new LocalDockerStack(Testing.app(), 'test', { environment: 'dev', pipelines: EXAMPLE_PIPELINES, airflow: false });
   const json = JSON.parse(Testing.synth(stack));
 
-  test('THEN no Airflow container is deployed and the StatsD port is published on loopback over UDP', () => {
+  test('THEN no Airflow container (nor the exporter of its database) is deployed and the StatsD port is published on loopback over UDP', () => {
     expect(Object.values(json.resource.docker_container).map((c: any) => c.name).filter((n: string) => n.includes('airflow'))).toEqual([]);
     expect(container(json, 'dev-statsd-exporter').ports).toEqual([{ internal: 9125, external: 9125, ip: '127.0.0.1', protocol: 'udp' }]);
   });
@@ -128,6 +128,6 @@ describe('GIVEN a stack with Grafana, logs and container metrics switched off', 
     const names = Object.values(json.resource.docker_container).map((c: any) => c.name);
     for (const off of ['dev-grafana', 'dev-loki', 'dev-alloy', 'dev-cadvisor']) expect(names).not.toContain(off);
     const jobs = parse(uploaded(container(json, 'dev-prometheus'), '/etc/prometheus/prometheus.yml')).scrape_configs.map((s: any) => s.job_name);
-    expect(jobs.sort()).toEqual(['alertmanager', 'metrics-app', 'postgres-exporter', 'prometheus', 'redis-exporter', 'statsd-exporter']);
+    expect(jobs.sort()).toEqual(['airflow-exporter', 'alertmanager', 'metrics-app', 'postgres-exporter', 'prometheus', 'redis-exporter', 'statsd-exporter']);
   });
 });

@@ -8,7 +8,7 @@ const SERVICES = [
   'postgres', 'redis',
   'airflow-init', 'airflow-api-server', 'airflow-scheduler', 'airflow-dag-processor', 'airflow-triggerer', 'airflow-worker',
   'statsd-exporter', 'postgres-exporter', 'redis-exporter', 'cadvisor',
-  'prometheus', 'loki', 'alloy', 'grafana', 'metrics-app',
+  'prometheus', 'loki', 'alloy', 'grafana', 'metrics-app', 'airflow-exporter',
 ];
 
 describe('GIVEN the local Docker stack for environment "dev"', () => {
@@ -105,8 +105,23 @@ describe('GIVEN the local Docker stack for environment "dev"', () => {
       prometheus: ['prometheus:9090'], alertmanager: ['alertmanager:9093'], 'statsd-exporter': ['statsd-exporter:9102'],
       'postgres-exporter': ['postgres-exporter:9187'], 'redis-exporter': ['redis-exporter:9121'], cadvisor: ['cadvisor:8080'],
       loki: ['loki:3100'], alloy: ['alloy:12345'], grafana: ['grafana:3000'], 'metrics-app': ['metrics-app:8000'],
+      'airflow-exporter': ['airflow-exporter:9112'],
     });
     expect(config.global.external_labels).toEqual({ environment: 'dev' });
+  });
+
+  test("THEN the Airflow state exporter reads Airflow's database as a read-only role whose password is a mounted file", () => {
+    const exporter = container(json, 'dev-airflow-exporter');
+    expect(exporter.env).toEqual(expect.arrayContaining([
+      'PGHOST=postgres', 'PGPORT=5432', 'PGDATABASE=airflow', 'PGUSER=airflow_exporter',
+      'PGPASSWORD_FILE=/run/secrets/airflow_exporter_password', 'PORT=9112',
+    ]));
+    expect(exporter.ports ?? []).toEqual([]);
+    expect(exporter.depends_on).toEqual([expect.stringMatching(/^docker_container\.Monitoring_Postgres_Setup_/)]);
+    const script = uploaded(container(json, 'dev-postgres-setup'), '/etc/pipewatch/postgres-setup.sh');
+    expect(script).toContain('GRANT SELECT ON ALL TABLES IN SCHEMA public TO airflow_exporter;');
+    expect(script).toContain('ALTER DEFAULT PRIVILEGES FOR ROLE airflow IN SCHEMA public GRANT SELECT ON TABLES TO airflow_exporter;');
+    expect(script).not.toMatch(/GRANT (ALL|INSERT|UPDATE|DELETE)[^;]*TO airflow_exporter/);
   });
 
   test('THEN the statsd-exporter gets the mapping rendered from the metric catalog', () => {

@@ -33,6 +33,7 @@ export const NOT_RUN_LIVE: Readonly<Partial<Record<keyof Endpoints, string>>> = 
   cadvisor: 'cAdvisor reports Docker containers; the live tier runs every server as a plain process, so there are no containers to measure',
   grafana: 'Grafana is AGPL-licensed and has no Debian package; pipewatch deploys its official image but never builds it, so every panel query runs against the live Prometheus instead (dashboards.live.ts)',
   loki: 'Loki is AGPL-licensed: pipewatch deploys its official image but never builds, vendors or links its code, and no allowed package source ships a binary, so log panels, log shipping and LokiDown are not checked live',
+  airflowExporter: "it reads Airflow's metadata database and the tier runs no Airflow: the simulator publishes the same run-state families (npm run test:airflow runs the exporter against a real Airflow)",
   alloy: "Grafana Alloy is served by no registry this project can use, and the stack's Alloy config finds its log sources through the Docker socket, which the tier does not have",
 };
 

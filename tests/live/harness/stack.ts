@@ -139,6 +139,7 @@ export class LiveStack {
         cadvisor: 0,
         alloy: 0,
         grafana: 0,
+        airflowExporter: 0,
       });
       const prometheus = track(
         await LivePrometheus.start({
