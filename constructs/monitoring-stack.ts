@@ -175,7 +175,7 @@ export class MonitoringStack extends Construct {
 
     this.pipelineScope = new Construct(this, 'Pipelines');
     props.pipelines.forEach((spec) => this.addPipeline(spec));
-    this.addRuleFiles();
+    this.addRuleFiles(runs);
 
     if (runs.logs) this.loki = this.scraped('loki', new Loki(this, 'Loki', { platform, retentionDays: props.lokiRetentionDays }));
     if (runs.airflow) {
@@ -252,9 +252,9 @@ export class MonitoringStack extends Construct {
   }
 
   /** Rendered at synth, so pipelines added with addPipeline() are included; each monitor brings its own alert group. */
-  private addRuleFiles(): void {
+  private addRuleFiles(runs: RunningParts): void {
     this.prometheus.addRuleFile(PIPELINE_RULE_FILE, () => renderRuleFile(pipelineRuleFile(this.monitors.map((m) => m.ruleGroup))));
-    this.prometheus.addRuleFile(PLATFORM_RULE_FILE, () => renderRuleFile(platformRuleGroups(this.links)));
+    this.prometheus.addRuleFile(PLATFORM_RULE_FILE, () => renderRuleFile(platformRuleGroups({ ...this.links, logs: runs.logs })));
   }
 
   private addAirflow(props: MonitoringStackProps, metadataDb: DatabaseLogin): Airflow {

@@ -8,7 +8,10 @@ import { airflowAlerts, containerAlerts, datastoreAlerts, monitoringAlerts } fro
 import { RuleFile, RuleGroup } from './types';
 import { assertRuleGroupsValid } from './validate-rules';
 
-export interface RuleSetOptions extends AlertLinkOptions, DataPlatformRuleOptions {}
+export interface RuleSetOptions extends AlertLinkOptions, DataPlatformRuleOptions {
+  /** The stack runs Loki; without it, LokiDown (which also fires on a missing Loki) would page forever. @default true */
+  readonly logs?: boolean;
+}
 
 export const PIPELINE_RULE_FILE = 'pipelines.yml';
 export const PLATFORM_RULE_FILE = 'platform.yml';
@@ -36,7 +39,7 @@ export function platformRuleGroups(options: RuleSetOptions = {}): RuleGroup[] {
     group('pipewatch-airflow', airflowAlerts()),
     group('pipewatch-datastores', datastoreAlerts()),
     group('pipewatch-containers', containerAlerts()),
-    group('pipewatch-monitoring', monitoringAlerts()),
+    group('pipewatch-monitoring', monitoringAlerts().filter((d) => options.logs !== false || d.alert !== 'LokiDown')),
     group('pipewatch-data-platform', dataPlatformAlerts(options)),
   ];
   assertRuleGroupsValid(groups, PLATFORM_RULE_FILE);

@@ -130,4 +130,10 @@ describe('GIVEN a stack with Grafana, logs and container metrics switched off', 
     const jobs = parse(uploaded(container(json, 'dev-prometheus'), '/etc/prometheus/prometheus.yml')).scrape_configs.map((s: any) => s.job_name);
     expect(jobs.sort()).toEqual(['airflow-exporter', 'alertmanager', 'metrics-app', 'postgres-exporter', 'prometheus', 'redis-exporter', 'statsd-exporter']);
   });
+
+  test('THEN no LokiDown rule pages about the Loki the stack does not run, and the other monitoring alerts stay', () => {
+    const alerts = (file: string) => parse(uploaded(container(json, 'dev-prometheus'), `/etc/prometheus/rules/${file}`)).groups.flatMap((g: any) => g.rules.map((r: any) => r.alert));
+    expect(alerts('platform.yml')).not.toContain('LokiDown');
+    expect(alerts('platform.yml')).toEqual(expect.arrayContaining(['TargetDown', 'Watchdog', 'AlertmanagerNotificationsFailing']));
+  });
 });
