@@ -31,7 +31,8 @@ export class SimulationRunner {
     for (const event of events) {
       this.recorder.record(event);
       if (event.kind === 'run_finished') {
-        this.history.record(toHistoryRow(this.simulationId, event.run));
+        const recordedAt = new Date(this.clock.publishedTimestampMs(event.run.finishedAtMs));
+        this.history.record(toHistoryRow(this.simulationId, event.run, recordedAt));
         this.log.debug('run finished', { dagId: event.run.dagId, runId: event.run.runId, state: event.run.state, durationSeconds: event.run.durationSeconds });
       }
     }

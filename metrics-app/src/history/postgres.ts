@@ -26,6 +26,7 @@ const COLUMNS = [
   'failed_task_id',
   'dq_checks_failed',
   'scenario',
+  'recorded_at',
 ] as const;
 
 /** Any constant works; it only has to be the same for every replica of the app. */
@@ -95,6 +96,7 @@ export class PostgresHistoryStore implements HistoryStore {
         row.failedTaskId,
         row.dqChecksFailed,
         row.scenario,
+        row.recordedAt,
       );
       return `(${COLUMNS.map((_, c) => `$${i * COLUMNS.length + c + 1}`).join(', ')})`;
     });
@@ -124,6 +126,7 @@ export class PostgresHistoryStore implements HistoryStore {
       failedTaskId: r.failed_task_id,
       dqChecksFailed: r.dq_checks_failed,
       scenario: r.scenario,
+      recordedAt: r.recorded_at,
     }));
   }
 

@@ -16,9 +16,15 @@ export interface HistoryRow {
   readonly failedTaskId: string | null;
   readonly dqChecksFailed: number;
   readonly scenario: string | null;
+  /**
+   * Wall-clock time the run finished (finished_at seen through the time scale and
+   * fast-forwards): `finished_at - recorded_at` is how far pipeline time ran
+   * ahead of the wall clock, which a restarted simulator resumes.
+   */
+  readonly recordedAt: Date;
 }
 
-export function toHistoryRow(simulationId: string, run: RunRecord): HistoryRow {
+export function toHistoryRow(simulationId: string, run: RunRecord, recordedAt: Date): HistoryRow {
   return {
     simulationId,
     dagId: run.dagId,
@@ -33,6 +39,7 @@ export function toHistoryRow(simulationId: string, run: RunRecord): HistoryRow {
     failedTaskId: run.failedTaskId ?? null,
     dqChecksFailed: run.dataQuality.filter((r) => !r.passed).length,
     scenario: run.scenario ?? null,
+    recordedAt,
   };
 }
 
