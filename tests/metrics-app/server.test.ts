@@ -55,7 +55,7 @@ describe('simulator HTTP API', () => {
 
   test('GIVEN an invalid kind WHEN rejected THEN the details list the allowed kinds', async () => {
     const reply = await sim.call('POST', '/scenarios', { dagId: 'example_etl', kind: 'explode' });
-    expect(reply.json.details.join(' ')).toMatch(/'fail' \| 'slow' \| 'stale' \| 'dq_drop'/);
+    expect(reply.json.details.join(' ')).toMatch(/'fail' \| 'slow' \| 'stale' \| 'dq_drop' \| 'hang'/);
   });
 
   test('GIVEN an unknown pipeline in the path WHEN DELETE /scenarios/:dagId THEN 404 listing the simulated pipelines', async () => {

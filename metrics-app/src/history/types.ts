@@ -1,4 +1,5 @@
 import { RunRecord } from '../model/events';
+import { FinishedRunsState } from '../model/run-state';
 
 /** One row of the pipeline_runs table; timestamps are pipeline time. */
 export interface HistoryRow {
@@ -57,4 +58,11 @@ export interface RunHistory {
   isReady(): boolean;
   /** Writes what it can within `timeoutMs`, then releases connections. */
   close(timeoutMs?: number): Promise<void>;
+}
+
+/** What the history says about the simulated DAGs' finished runs, and how far pipeline time had run ahead. */
+export interface RestoredRunState {
+  readonly dags: ReadonlyMap<string, FinishedRunsState>;
+  /** Largest `finished_at - recorded_at`: the lead of pipeline time over the wall clock to resume (0 when none). */
+  readonly clockLeadMs: number;
 }
