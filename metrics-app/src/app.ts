@@ -6,6 +6,7 @@ import { PipelineSpec } from '../../content/pipeline/spec';
 import { Clock, SimulationClock } from './clock';
 import { Config, ConfigError } from './config';
 import { BufferedRunHistory, BufferOptions } from './history/buffer';
+import { HistoryDbStatus } from './history/db-status';
 import { MemoryRunHistory } from './history/memory';
 import { PostgresHistoryStore } from './history/postgres';
 import { RunHistory } from './history/types';
@@ -19,6 +20,9 @@ import { ScenarioBook, ScenarioError } from './scenarios';
 import { createHttpServer } from './server';
 
 export type AppConfig = Pick<Config, 'host' | 'port' | 'timeScale' | 'seed' | 'tickMs' | 'pipelines' | 'scenarios' | 'postgres' | 'historyBufferRows' | 'historyMemoryRows'>;
+
+/** Most time the start-up restore may take before the simulator starts with empty run state. */
+const RESTORE_TIMEOUT_MS = 5_000;
 
 export interface AppDependencies {
   readonly wallClock: Clock;
@@ -34,7 +38,10 @@ export interface App {
   readonly history: RunHistory;
   readonly runner: SimulationRunner;
   readonly server: Server;
-  /** Starts the model, the history (migration) and the HTTP server; resolves with the bound address. */
+  /**
+   * Starts the HTTP server, restores the run state from PostgreSQL (bounded), then
+   * the history writer and the model; resolves with the bound address.
+   */
   start(): Promise<AddressInfo>;
   /** Stops the model, closes the server, flushes the history (bounded by `timeoutMs`) and closes the pool. */
   stop(timeoutMs?: number): Promise<void>;
@@ -64,12 +71,35 @@ export function createApp(config: AppConfig, deps: AppDependencies): App {
     }
   }
   const metrics = new SimulatorMetrics(deps.wallClock);
-  const history = config.postgres
-    ? new BufferedRunHistory(new PostgresHistoryStore(config.postgres, log), metrics, log, { capacity: config.historyBufferRows, ...deps.historyRetry })
+  const dbStatus = new HistoryDbStatus(metrics);
+  const store = config.postgres ? new PostgresHistoryStore(config.postgres, log) : undefined;
+  const history = store
+    ? new BufferedRunHistory(store, metrics, log, { capacity: config.historyBufferRows, ...deps.historyRetry, onAttempt: (ok) => dbStatus.writeDone(ok) })
     : new MemoryRunHistory(config.historyMemoryRows);
   const simulation = new Simulation({ pipelines, seed: config.seed, startMs: clock.nowMs(), scenarios });
   const runner = new SimulationRunner(simulation, clock, new MetricsRecorder(metrics, clock), history, randomUUID(), log);
   const server = createHttpServer({ metrics, scenarios, history, runner, log });
+
+  /** Reads the finished-run state of earlier lives; an unreachable database leaves it empty and says so. */
+  async function restoreRunState(postgres: PostgresHistoryStore): Promise<void> {
+    let queryStartedMs = performance.now();
+    try {
+      const restored = await withTimeout(
+        (async () => {
+          await postgres.migrate();
+          queryStartedMs = performance.now();
+          return postgres.restore(pipelines.map((p) => p.dagId));
+        })(),
+        RESTORE_TIMEOUT_MS,
+      );
+      dbStatus.restoreDone(true, (performance.now() - queryStartedMs) / 1000);
+      runner.restore(restored);
+      log.info('run state restored from the run history', { dags: restored.dags.size, clockLeadSeconds: restored.clockLeadMs / 1000 });
+    } catch (error) {
+      dbStatus.restoreDone(false, (performance.now() - queryStartedMs) / 1000);
+      log.warn('run history unreachable at start: run state starts empty, finished-run counters from 0, pipewatch_airflow_db_up 0 until restart', { error: error as Error });
+    }
+  }
 
   return {
     pipelines,
@@ -79,8 +109,7 @@ export function createApp(config: AppConfig, deps: AppDependencies): App {
     runner,
     server,
     async start() {
-      if (history instanceof BufferedRunHistory) history.start();
-      runner.start(config.tickMs);
+      // Listening first: /metrics and /healthz answer while the restore waits for the database.
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
@@ -88,6 +117,9 @@ export function createApp(config: AppConfig, deps: AppDependencies): App {
           resolve();
         });
       });
+      if (store) await restoreRunState(store);
+      if (history instanceof BufferedRunHistory) history.start();
+      runner.start(config.tickMs);
       const address = server.address() as AddressInfo;
       log.info('simulator started', {
         address: `${address.address}:${address.port}`,
@@ -108,4 +140,12 @@ export function createApp(config: AppConfig, deps: AppDependencies): App {
       log.info('simulator stopped');
     },
   };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

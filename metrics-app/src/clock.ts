@@ -37,6 +37,11 @@ export class SimulationClock {
     return this.startWallMs + (this.wall.nowMs() - this.startWallMs) * this.timeScale + this.fastForwardMs;
   }
 
+  /** How far pipeline time is ahead of the wall clock. */
+  leadMs(): number {
+    return this.nowMs() - this.wall.nowMs();
+  }
+
   fastForward(ms: number): void {
     this.fastForwardMs += ms;
   }

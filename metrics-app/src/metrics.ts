@@ -3,8 +3,11 @@ import { METRIC_CATALOG, MetricFamily, MetricSource, MetricType } from '../../co
 import { Clock, systemClock } from './clock';
 import { WindowedSummary } from './windowed-summary';
 
-/** The catalog sources whose families the simulator produces; the rest come from real exporters. */
-export const SIMULATED_SOURCES: readonly MetricSource[] = ['airflow', 'pipeline', 'platform-data', 'simulator'];
+/**
+ * The catalog sources whose families the simulator produces; the rest come from real exporters.
+ * `airflow-exporter`: the simulator stands in for Airflow's metadata database too.
+ */
+export const SIMULATED_SOURCES: readonly MetricSource[] = ['airflow', 'pipeline', 'platform-data', 'airflow-exporter', 'simulator'];
 
 export const SIMULATED_FAMILIES: readonly MetricFamily[] = METRIC_CATALOG.filter((f) => SIMULATED_SOURCES.includes(f.source));
 

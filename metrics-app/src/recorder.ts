@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram } from 'prom-client';
 import { SimulationClock } from './clock';
 import { DATALAKE_ZONES, WAREHOUSE } from './model/data-platform';
 import { RunFinished, RunStarted, SimulationEvent, TaskFinished } from './model/events';
+import { DagRunSnapshot } from './model/run-state';
 import { SimulationSnapshot } from './model/simulation';
 import { fixedLabelValues, SimulatorMetrics } from './metrics';
 import { WindowedSummary } from './windowed-summary';
@@ -48,6 +49,15 @@ export class MetricsRecorder {
   private readonly warehouseResponse: Histogram<string>;
   private readonly warehouseRecords: Counter<string>;
   private readonly businessKpi: Gauge<string>;
+  private readonly lastSuccessIntervalEnd: Gauge<string>;
+  private readonly lastFinishedIntervalEnd: Gauge<string>;
+  private readonly lastRunFailed: Gauge<string>;
+  private readonly runsFinished: Counter<string>;
+  private readonly runsActive: Gauge<string>;
+  private readonly paused: Gauge<string>;
+  private readonly taskRunningSince: Gauge<string>;
+  /** Finished runs already added to pipewatch_dag_runs_finished_total, per DAG: the model holds the totals. */
+  private readonly countedRuns = new Map<string, { succeeded: number; failed: number }>();
 
   constructor(
     metrics: SimulatorMetrics,
@@ -89,6 +99,13 @@ export class MetricsRecorder {
     this.warehouseResponse = metrics.histogram('pipewatch_warehouse_response_time_seconds');
     this.warehouseRecords = metrics.counter('pipewatch_warehouse_records_processed_total');
     this.businessKpi = metrics.gauge('pipewatch_business_kpi_value');
+    this.lastSuccessIntervalEnd = metrics.gauge('pipewatch_dag_last_success_interval_end_seconds');
+    this.lastFinishedIntervalEnd = metrics.gauge('pipewatch_dag_last_finished_interval_end_seconds');
+    this.lastRunFailed = metrics.gauge('pipewatch_dag_last_run_failed');
+    this.runsFinished = metrics.counter('pipewatch_dag_runs_finished_total');
+    this.runsActive = metrics.gauge('pipewatch_dag_runs_active');
+    this.paused = metrics.gauge('pipewatch_dag_paused');
+    this.taskRunningSince = metrics.gauge('pipewatch_task_running_since_seconds');
   }
 
   record(event: SimulationEvent): void {
@@ -108,9 +125,9 @@ export class MetricsRecorder {
 
   /** Sets every gauge from the model's current state. */
   publish(snapshot: SimulationSnapshot): void {
-    for (const { dagId, atMs } of snapshot.lastSuccessMs) {
-      this.lastSuccess.set({ dag_id: dagId }, this.clock.publishedTimestampMs(atMs) / 1000);
-    }
+    // Only running tasks have a series: a finished task's disappears.
+    this.taskRunningSince.reset();
+    for (const dag of snapshot.dags) this.publishDag(dag);
     const { airflow, data } = snapshot;
     this.poolOpen.set({ pool: airflow.pool.name }, airflow.pool.open);
     this.poolRunning.set({ pool: airflow.pool.name }, airflow.pool.running);
@@ -126,6 +143,27 @@ export class MetricsRecorder {
     for (const { dagFile, seconds } of airflow.dagFileSecondsAgo) this.dagFileLastRun.set({ dag_file: dagFile }, seconds);
     for (const { zone, bytes } of data.datalakeBytes) this.datalakeSpace.set({ zone }, bytes);
     for (const { kpi, value } of data.kpis) this.businessKpi.set({ kpi }, value);
+  }
+
+  /** The Airflow exporter's families for one DAG, timestamps in published pipeline time. */
+  private publishDag(dag: DagRunSnapshot): void {
+    const labels = { dag_id: dag.dagId };
+    const seconds = (simMs: number) => this.clock.publishedTimestampMs(simMs) / 1000;
+    if (dag.lastSuccess) {
+      this.lastSuccess.set(labels, seconds(dag.lastSuccess.finishedAtMs));
+      this.lastSuccessIntervalEnd.set(labels, seconds(dag.lastSuccess.scheduledAtMs));
+    }
+    if (dag.lastFinishedScheduledAtMs !== undefined) this.lastFinishedIntervalEnd.set(labels, seconds(dag.lastFinishedScheduledAtMs));
+    this.lastRunFailed.set(labels, dag.lastRunFailed ? 1 : 0);
+    const counted = this.countedRuns.get(dag.dagId) ?? { succeeded: 0, failed: 0 };
+    this.runsFinished.inc({ ...labels, state: 'success' }, dag.succeeded - counted.succeeded);
+    this.runsFinished.inc({ ...labels, state: 'failed' }, dag.failed - counted.failed);
+    this.countedRuns.set(dag.dagId, { succeeded: dag.succeeded, failed: dag.failed });
+    this.runsActive.set({ ...labels, state: 'running' }, dag.activeRun === 'running' ? 1 : 0);
+    this.runsActive.set({ ...labels, state: 'queued' }, dag.activeRun === 'queued' ? 1 : 0);
+    // The stale scenario stops runs without pausing the DAG (a forgotten DAG); nothing pauses one.
+    this.paused.set(labels, 0);
+    if (dag.runningTask) this.taskRunningSince.set({ ...labels, task_id: dag.runningTask.taskId }, seconds(dag.runningTask.sinceMs));
   }
 
   private runStarted(event: RunStarted): void {

@@ -1,5 +1,5 @@
 import { SimulationClock } from './clock';
-import { toHistoryRow, RunHistory } from './history/types';
+import { RestoredRunState, toHistoryRow, RunHistory } from './history/types';
 import { Logger } from './log';
 import { Simulation } from './model/simulation';
 import { MetricsRecorder } from './recorder';
@@ -31,13 +31,25 @@ export class SimulationRunner {
     for (const event of events) {
       this.recorder.record(event);
       if (event.kind === 'run_finished') {
-        this.history.record(toHistoryRow(this.simulationId, event.run));
+        const recordedAt = new Date(this.clock.publishedTimestampMs(event.run.finishedAtMs));
+        this.history.record(toHistoryRow(this.simulationId, event.run, recordedAt));
         this.log.debug('run finished', { dagId: event.run.dagId, runId: event.run.runId, state: event.run.state, durationSeconds: event.run.durationSeconds });
       }
     }
     this.recorder.publish(this.simulation.snapshot());
     this.steps++;
     return events.length;
+  }
+
+  /**
+   * Continues where the history left off: pipeline time resumes its lead over
+   * the wall clock (so published timestamps keep their values across a
+   * restart) and every DAG its finished-run state. Only before the first step.
+   */
+  restore(restored: RestoredRunState): void {
+    if (this.started) throw new Error('run state can only be restored before the first step');
+    this.clock.fastForward(Math.max(0, restored.clockLeadMs - this.clock.leadMs()));
+    this.simulation.restore(restored.dags, this.clock.nowMs());
   }
 
   /** Jumps pipeline time ahead and plays everything in between. */

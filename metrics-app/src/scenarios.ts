@@ -7,6 +7,7 @@ export const SCENARIO_KINDS = {
   slow: 'task durations are multiplied by `factor` (default 4): deadlines are missed, durations regress',
   stale: 'no new runs start (a paused or forgotten DAG): only freshness shows it',
   dq_drop: 'runs succeed but data-quality checks fail, completeness drops and schema violations rise',
+  hang: 'a task (the first, or `taskId`) of the next run stays running, so no later run starts; it finishes when recovered',
 } as const;
 
 export type ScenarioKind = keyof typeof SCENARIO_KINDS;
@@ -18,6 +19,8 @@ export interface Scenario {
   readonly kind: ScenarioKind;
   /** Duration multiplier; only for `slow`. */
   readonly factor?: number;
+  /** The task that hangs; only for `hang`, default the DAG's first task. */
+  readonly taskId?: string;
 }
 
 export interface ActiveScenario extends Scenario {
@@ -33,6 +36,7 @@ const scenarioRequestSchema = z.discriminatedUnion('kind', [
   z.object({ dagId, kind: z.literal('slow'), factor: z.number().min(1).max(100).optional() }).strict(),
   z.object({ dagId, kind: z.literal('stale') }).strict(),
   z.object({ dagId, kind: z.literal('dq_drop') }).strict(),
+  z.object({ dagId, kind: z.literal('hang'), taskId: z.string().min(1).optional() }).strict(),
 ]);
 
 /** A scenario request that is malformed (`invalid`) or names a pipeline that is not simulated (`unknown-dag`). */
@@ -84,6 +88,9 @@ export class ScenarioBook {
       throw new ScenarioError('invalid', `pipeline "${scenario.dagId}" has no dataQualityChecks, so dq_drop has nothing to drop`, [
         `pipelines with checks: ${withChecks.join(', ') || 'none'}`,
       ]);
+    }
+    if (scenario.taskId !== undefined && !spec.tasks.some((t) => t.taskId === scenario.taskId)) {
+      throw new ScenarioError('invalid', `pipeline "${scenario.dagId}" has no task "${scenario.taskId}"`, [`its tasks: ${spec.tasks.map((t) => t.taskId).join(', ')}`]);
     }
     const entry: ActiveScenario = { ...scenario, since: this.nowIso() };
     this.active.set(scenario.dagId, entry);

@@ -33,7 +33,7 @@ const fastForwardSchema = z.object({ seconds: z.number().positive().max(MAX_FAST
 /**
  * GET  /metrics, /healthz, /readyz
  * GET  /scenarios              scenarios in force and the kinds available
- * POST /scenarios              {"dagId","kind"[,"factor"]}: set (or replace) a pipeline's scenario
+ * POST /scenarios              {"dagId","kind"[,"factor"|"taskId"]}: set (or replace) a pipeline's scenario
  * DELETE /scenarios/:dagId     recover the pipeline
  * POST /clock/advance          {"seconds"}: fast-forward pipeline time
  * GET  /runs?dagId=&limit=     latest finished runs from the run history

@@ -50,6 +50,7 @@ const row = (n: number): HistoryRow => ({
   failedTaskId: null,
   dqChecksFailed: 0,
   scenario: null,
+  recordedAt: new Date(n * 1000 + 500),
 });
 
 function buffered(capacity = 100) {

@@ -3,7 +3,7 @@ import { SIMULATED_FAMILIES, SimulatorMetrics } from '../../metrics-app/src/metr
 import { parseExposition } from './support/exposition';
 import { populatedApp, testApp } from './support/app';
 
-/** The families the simulator serves, as Airflow behind the stack's statsd mapping and pipewatch's own exporters name them. */
+/** The families the simulator serves, as Airflow behind the stack's statsd mapping, the Airflow exporter and pipewatch's own exporters name them. */
 const SIMULATED: [name: string, type: string, labels: string[]][] = [
   ['airflow_dagrun_duration', 'summary', ['dag_id']],
   ['airflow_dagrun_failed', 'summary', ['dag_id']],
@@ -40,6 +40,15 @@ const SIMULATED: [name: string, type: string, labels: string[]][] = [
   ['pipewatch_warehouse_response_time_seconds', 'histogram', ['warehouse']],
   ['pipewatch_warehouse_records_processed_total', 'counter', ['warehouse', 'table']],
   ['pipewatch_business_kpi_value', 'gauge', ['kpi']],
+  ['pipewatch_dag_last_success_interval_end_seconds', 'gauge', ['dag_id']],
+  ['pipewatch_dag_last_finished_interval_end_seconds', 'gauge', ['dag_id']],
+  ['pipewatch_dag_last_run_failed', 'gauge', ['dag_id']],
+  ['pipewatch_dag_runs_finished_total', 'counter', ['dag_id', 'state']],
+  ['pipewatch_dag_runs_active', 'gauge', ['dag_id', 'state']],
+  ['pipewatch_dag_paused', 'gauge', ['dag_id']],
+  ['pipewatch_task_running_since_seconds', 'gauge', ['dag_id', 'task_id']],
+  ['pipewatch_airflow_db_up', 'gauge', []],
+  ['pipewatch_airflow_db_query_duration_seconds', 'gauge', []],
   ['pipewatch_simulator_history_write_errors_total', 'counter', []],
   ['pipewatch_simulator_history_buffered_rows', 'gauge', []],
   ['pipewatch_simulator_history_dropped_rows_total', 'counter', []],

@@ -38,6 +38,7 @@ const runsFinished = (events: SimulationEvent[], dagId: string) =>
   events.filter((e): e is RunFinished => e.kind === 'run_finished' && e.run.dagId === dagId).map((e) => e.run);
 const tasks = (events: SimulationEvent[], dagId: string, taskId?: string) =>
   events.filter((e): e is TaskFinished => e.kind === 'task_finished' && e.dagId === dagId && (taskId === undefined || e.taskId === taskId));
+const lastSuccessFinishedMs = (sim: Simulation, dagId: string) => sim.snapshot().dags.find((d) => d.dagId === dagId)!.lastSuccess!.finishedAtMs;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 describe('Simulation of the example pipelines', () => {
@@ -101,7 +102,7 @@ describe('Simulation of the example pipelines', () => {
   test('GIVEN the fail scenario WHEN the next run executes THEN its first task fails all three tries, the rest are upstream_failed and the run fails', () => {
     const { runFor, set, sim } = simulation();
     runFor(HOUR);
-    const lastSuccess = sim.snapshot().lastSuccessMs.find((p) => p.dagId === 'example_etl')!.atMs;
+    const lastSuccess = lastSuccessFinishedMs(sim, 'example_etl');
     set({ dagId: 'example_etl', kind: 'fail' });
     const events = runFor(HOUR);
     expect(tasks(events, 'example_etl').map((t) => [t.taskId, t.state, t.tryNumber])).toEqual([
@@ -112,7 +113,7 @@ describe('Simulation of the example pipelines', () => {
       ['load', 'upstream_failed', 1],
     ]);
     expect(runsFinished(events, 'example_etl')).toEqual([expect.objectContaining({ state: 'failed', failedTaskId: 'extract', taskRetries: 2, rowsProcessed: 0, scenario: 'fail' })]);
-    expect(sim.snapshot().lastSuccessMs.find((p) => p.dagId === 'example_etl')!.atMs).toBe(lastSuccess);
+    expect(lastSuccessFinishedMs(sim, 'example_etl')).toBe(lastSuccess);
   });
 
   test('GIVEN the slow scenario WHEN runs pass THEN they take about four times as long as healthy ones; WHEN recovered THEN durations return', () => {
@@ -141,9 +142,9 @@ describe('Simulation of the example pipelines', () => {
     runFor(HOUR);
     set({ dagId: 'datalake_ingest', kind: 'stale' });
     runFor(10 * 60_000); // let a run already in progress finish
-    const lastSuccess = sim.snapshot().lastSuccessMs.find((p) => p.dagId === 'datalake_ingest')!.atMs;
+    const lastSuccess = lastSuccessFinishedMs(sim, 'datalake_ingest');
     expect(runsStarted(runFor(5 * HOUR), 'datalake_ingest')).toHaveLength(0);
-    expect(sim.snapshot().lastSuccessMs.find((p) => p.dagId === 'datalake_ingest')!.atMs).toBe(lastSuccess);
+    expect(lastSuccessFinishedMs(sim, 'datalake_ingest')).toBe(lastSuccess);
     scenarios.clear('datalake_ingest');
     const resumed = runsStarted(runFor(HOUR), 'datalake_ingest');
     expect(resumed).toHaveLength(1);
@@ -191,7 +192,8 @@ describe('Simulation of the example pipelines', () => {
 
   test('GIVEN a simulation that has just started THEN every pipeline already has a last success from before the start, as if Airflow had been running', () => {
     const { sim } = simulation();
-    for (const { atMs } of sim.snapshot().lastSuccessMs) {
+    for (const { lastSuccess } of sim.snapshot().dags) {
+      const atMs = lastSuccess!.finishedAtMs;
       expect(atMs).toBeLessThanOrEqual(TEST_START_MS);
       expect(atMs).toBeGreaterThan(TEST_START_MS - 26 * HOUR);
     }

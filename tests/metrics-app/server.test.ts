@@ -37,6 +37,15 @@ describe('simulator HTTP API', () => {
     expect((await sim.call('GET', '/scenarios')).json.scenarios).toEqual([]);
   });
 
+  test('GIVEN a hang posted for datalake_ingest without a taskId WHEN two pipeline hours pass THEN its first task is running and one run is active; WHEN deleted THEN hang is recovered', async () => {
+    expect(await sim.call('POST', '/scenarios', { dagId: 'datalake_ingest', kind: 'hang' })).toMatchObject({ status: 201, json: { kind: 'hang' } });
+    await sim.call('POST', '/clock/advance', { seconds: 2 * 3600 });
+    const metrics = (await sim.call('GET', '/metrics')).text;
+    expect(metrics).toMatch(/^pipewatch_task_running_since_seconds\{dag_id="datalake_ingest",task_id="list_new_files"\} \d/m);
+    expect(metrics).toMatch(/^pipewatch_dag_runs_active\{dag_id="datalake_ingest",state="running"\} 1$/m);
+    expect(await sim.call('DELETE', '/scenarios/datalake_ingest')).toMatchObject({ status: 200, json: { dagId: 'datalake_ingest', recovered: 'hang' } });
+  });
+
   test.each([
     ['body that is not JSON', '{"dagId":', /not valid JSON/],
     ['unknown kind', { dagId: 'example_etl', kind: 'explode' }, /invalid scenario/],
@@ -45,6 +54,8 @@ describe('simulator HTTP API', () => {
     ['slow factor out of range', { dagId: 'example_etl', kind: 'slow', factor: 0.5 }, /invalid scenario/],
     ['unknown dagId', { dagId: 'nope', kind: 'fail' }, /unknown dagId "nope"/],
     ['dq_drop on a pipeline without checks', { dagId: 'example_etl', kind: 'dq_drop' }, /has no dataQualityChecks/],
+    ['hang naming a task the pipeline does not have', { dagId: 'example_etl', kind: 'hang', taskId: 'train' }, /has no task "train"/],
+    ['taskId on a kind other than hang', { dagId: 'example_etl', kind: 'fail', taskId: 'extract' }, /invalid scenario/],
   ])('GIVEN a POST /scenarios with %s WHEN sent THEN 400 with a JSON error saying what is wrong', async (_case, body, message) => {
     const reply = await sim.call('POST', '/scenarios', body);
     expect(reply.status).toBe(400);
@@ -55,7 +66,7 @@ describe('simulator HTTP API', () => {
 
   test('GIVEN an invalid kind WHEN rejected THEN the details list the allowed kinds', async () => {
     const reply = await sim.call('POST', '/scenarios', { dagId: 'example_etl', kind: 'explode' });
-    expect(reply.json.details.join(' ')).toMatch(/'fail' \| 'slow' \| 'stale' \| 'dq_drop'/);
+    expect(reply.json.details.join(' ')).toMatch(/'fail' \| 'slow' \| 'stale' \| 'dq_drop' \| 'hang'/);
   });
 
   test('GIVEN an unknown pipeline in the path WHEN DELETE /scenarios/:dagId THEN 404 listing the simulated pipelines', async () => {

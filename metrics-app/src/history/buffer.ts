@@ -15,6 +15,8 @@ export interface BufferOptions {
   readonly maxBackoffMs?: number;
   /** Gathers runs that finish together into one INSERT. @default 200 */
   readonly flushDelayMs?: number;
+  /** Told whether each write attempt reached the database. */
+  readonly onAttempt?: (succeeded: boolean) => void;
 }
 
 /** Exponential backoff after `failures` consecutive failed attempts (1 = first failure). */
@@ -138,7 +140,9 @@ export class BufferedRunHistory implements RunHistory {
       }
       if (this.failures > 0) this.log.info('run history written again', { failedAttempts: this.failures, droppedRows: this.takeUnreportedDrops() });
       this.failures = 0;
+      this.options.onAttempt?.(true);
     } catch (error) {
+      this.options.onAttempt?.(false);
       this.pending = [...this.inFlight, ...this.pending];
       this.inFlight = [];
       this.enforceCapacity();

@@ -1,8 +1,9 @@
 import { Pool } from 'pg';
 import { PostgresSettings } from '../config';
 import { Logger } from '../log';
+import { FinishedRunsState } from '../model/run-state';
 import { MIGRATIONS } from './migrations';
-import { HistoryRow, RecentRunsQuery } from './types';
+import { HistoryRow, RecentRunsQuery, RestoredRunState } from './types';
 
 /** What the buffer needs from a database; PostgreSQL in the app, a fake in unit tests. */
 export interface HistoryStore {
@@ -26,7 +27,49 @@ const COLUMNS = [
   'failed_task_id',
   'dq_checks_failed',
   'scenario',
+  'recorded_at',
 ] as const;
+
+/**
+ * One aggregate row per DAG with history, like the exporter's query of Airflow's
+ * dag_run: a run's place in time is its scheduled time (= data interval end).
+ * Two runs with the same scheduled time (pipeline time replayed) count as a success.
+ */
+const RESTORE_SQL = `
+SELECT dag_id,
+       count(*) FILTER (WHERE state = 'success') AS succeeded,
+       count(*) FILTER (WHERE state = 'failed') AS failed,
+       extract(epoch FROM max(scheduled_at) FILTER (WHERE state = 'success'))::float8 * 1000 AS last_success_scheduled_ms,
+       extract(epoch FROM max(finished_at) FILTER (WHERE state = 'success'))::float8 * 1000 AS last_success_finished_ms,
+       extract(epoch FROM max(scheduled_at) FILTER (WHERE state = 'failed'))::float8 * 1000 AS last_failed_scheduled_ms,
+       extract(epoch FROM max(scheduled_at))::float8 * 1000 AS last_finished_scheduled_ms,
+       extract(epoch FROM max(finished_at - recorded_at))::float8 * 1000 AS clock_lead_ms
+FROM pipeline_runs
+WHERE dag_id = ANY($1::text[])
+GROUP BY dag_id`;
+
+interface RestoreRow {
+  readonly dag_id: string;
+  /** count(*) arrives as a string (bigint). */
+  readonly succeeded: string;
+  readonly failed: string;
+  readonly last_success_scheduled_ms: number | null;
+  readonly last_success_finished_ms: number | null;
+  readonly last_failed_scheduled_ms: number | null;
+  readonly last_finished_scheduled_ms: number;
+  readonly clock_lead_ms: number;
+}
+
+function toFinishedRunsState(row: RestoreRow): FinishedRunsState {
+  const lastSuccessMs = row.last_success_scheduled_ms;
+  return {
+    succeeded: Number(row.succeeded),
+    failed: Number(row.failed),
+    ...(lastSuccessMs !== null ? { lastSuccess: { scheduledAtMs: lastSuccessMs, finishedAtMs: row.last_success_finished_ms! } } : {}),
+    lastFinishedScheduledAtMs: row.last_finished_scheduled_ms,
+    lastRunFailed: row.last_failed_scheduled_ms !== null && (lastSuccessMs === null || row.last_failed_scheduled_ms > lastSuccessMs),
+  };
+}
 
 /** Any constant works; it only has to be the same for every replica of the app. */
 const MIGRATION_LOCK_KEY = 7_311_002;
@@ -95,6 +138,7 @@ export class PostgresHistoryStore implements HistoryStore {
         row.failedTaskId,
         row.dqChecksFailed,
         row.scenario,
+        row.recordedAt,
       );
       return `(${COLUMNS.map((_, c) => `$${i * COLUMNS.length + c + 1}`).join(', ')})`;
     });
@@ -124,7 +168,17 @@ export class PostgresHistoryStore implements HistoryStore {
       failedTaskId: r.failed_task_id,
       dqChecksFailed: r.dq_checks_failed,
       scenario: r.scenario,
+      recordedAt: r.recorded_at,
     }));
+  }
+
+  /** The finished-run state of `dagIds` (DAGs without rows are left out), in one aggregate query. */
+  async restore(dagIds: readonly string[]): Promise<RestoredRunState> {
+    const { rows } = await this.pool.query<RestoreRow>(RESTORE_SQL, [dagIds]);
+    return {
+      dags: new Map(rows.map((row) => [row.dag_id, toFinishedRunsState(row)])),
+      clockLeadMs: rows.reduce((lead, row) => Math.max(lead, row.clock_lead_ms), 0),
+    };
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
 import { RunRecord } from '../model/events';
+import { FinishedRunsState } from '../model/run-state';
 
 /** One row of the pipeline_runs table; timestamps are pipeline time. */
 export interface HistoryRow {
@@ -16,9 +17,15 @@ export interface HistoryRow {
   readonly failedTaskId: string | null;
   readonly dqChecksFailed: number;
   readonly scenario: string | null;
+  /**
+   * Wall-clock time the run finished (finished_at seen through the time scale and
+   * fast-forwards): `finished_at - recorded_at` is how far pipeline time ran
+   * ahead of the wall clock, which a restarted simulator resumes.
+   */
+  readonly recordedAt: Date;
 }
 
-export function toHistoryRow(simulationId: string, run: RunRecord): HistoryRow {
+export function toHistoryRow(simulationId: string, run: RunRecord, recordedAt: Date): HistoryRow {
   return {
     simulationId,
     dagId: run.dagId,
@@ -33,6 +40,7 @@ export function toHistoryRow(simulationId: string, run: RunRecord): HistoryRow {
     failedTaskId: run.failedTaskId ?? null,
     dqChecksFailed: run.dataQuality.filter((r) => !r.passed).length,
     scenario: run.scenario ?? null,
+    recordedAt,
   };
 }
 
@@ -50,4 +58,11 @@ export interface RunHistory {
   isReady(): boolean;
   /** Writes what it can within `timeoutMs`, then releases connections. */
   close(timeoutMs?: number): Promise<void>;
+}
+
+/** What the history says about the simulated DAGs' finished runs, and how far pipeline time had run ahead. */
+export interface RestoredRunState {
+  readonly dags: ReadonlyMap<string, FinishedRunsState>;
+  /** Largest `finished_at - recorded_at`: the lead of pipeline time over the wall clock to resume (0 when none). */
+  readonly clockLeadMs: number;
 }

@@ -3,6 +3,7 @@ import { Random } from '../random';
 import { ActiveScenario, DEFAULT_SLOW_FACTOR } from '../scenarios';
 import { CronSchedule } from './cron';
 import { DataQualityResult, RunRecord, SimulationEvent, TaskState } from './events';
+import { DagRunSnapshot, FinishedRunsState } from './run-state';
 
 /** Spread of task durations around their expected value: p99 is about 2.3 times the median. */
 const TASK_DURATION_SIGMA = 0.35;
@@ -54,9 +55,11 @@ export class PipelineSimulation {
   private readonly schedule: CronSchedule;
   private readonly rowsMedian: number;
   private readonly runFailureProbability: number;
-  private nextFireMs: number;
-  private freeSinceMs: number;
-  private lastSuccessMs: number;
+  private nextFireMs = 0;
+  private freeSinceMs = 0;
+  /** Pipeline time played so far. */
+  private playedToMs = 0;
+  private finished: FinishedRunsState = { succeeded: 0, failed: 0, lastRunFailed: false };
   private run: ActiveRun | undefined;
 
   constructor(
@@ -75,15 +78,25 @@ export class PipelineSimulation {
     this.rowsMedian = Math.round(random.lognormal(ROWS_PER_RUN_MEDIAN, 1));
     // Healthy pipelines spend half their error budget.
     this.runFailureProbability = (1 - (spec.slo?.successRatio ?? DEFAULT_SLO.successRatio)) / 2;
-    this.nextFireMs = this.schedule.nextAfter(startMs);
-    this.freeSinceMs = startMs;
-    // As if Airflow had been running before: the last run that would have finished by now succeeded.
-    const expectedMs = spec.expectedDuration.toSeconds() * 1000;
-    this.lastSuccessMs = this.schedule.latestAtOrBefore(startMs - expectedMs) + expectedMs;
+    this.restore(undefined, startMs);
   }
 
-  get lastSuccessAtMs(): number {
-    return this.lastSuccessMs;
+  /**
+   * Starts the schedule at `startMs` with the finished runs the history holds.
+   * Without history, as if Airflow had been running before: the last run that
+   * would have finished by now succeeded (no run is counted for it). Only before the first step.
+   */
+  restore(history: FinishedRunsState | undefined, startMs: number): void {
+    this.nextFireMs = this.schedule.nextAfter(startMs);
+    this.freeSinceMs = startMs;
+    this.playedToMs = startMs;
+    if (history) {
+      this.finished = history;
+      return;
+    }
+    const expectedMs = this.spec.expectedDuration.toSeconds() * 1000;
+    const scheduledAtMs = this.schedule.latestAtOrBefore(startMs - expectedMs);
+    this.finished = { succeeded: 0, failed: 0, lastSuccess: { scheduledAtMs, finishedAtMs: scheduledAtMs + expectedMs }, lastFinishedScheduledAtMs: scheduledAtMs, lastRunFailed: false };
   }
 
   /** Whether a task try (not a retry wait) is in progress at `atMs`. */
@@ -91,10 +104,26 @@ export class PipelineSimulation {
     return this.run !== undefined && this.run.tryStartedAtMs <= atMs;
   }
 
+  snapshot(atMs: number): DagRunSnapshot {
+    const run = this.run;
+    return {
+      dagId: this.dagId,
+      ...this.finished,
+      ...(run ? { activeRun: run.startedAtMs <= atMs ? 'running' : 'queued' } : {}),
+      ...(run && run.tryStartedAtMs <= atMs ? { runningTask: { taskId: this.spec.tasks[run.taskIndex].taskId, sinceMs: run.tryStartedAtMs } } : {}),
+    };
+  }
+
   /** Plays every start, try and finish up to `toMs`, appending what happened to `out`. */
   advanceTo(toMs: number, out: SimulationEvent[]): void {
+    this.play(toMs, out);
+    this.playedToMs = Math.max(this.playedToMs, toMs);
+  }
+
+  private play(toMs: number, out: SimulationEvent[]): void {
     for (;;) {
       if (this.run) {
+        this.releaseIfRecovered(this.run);
         if (this.run.tryEndsAtMs > toMs) return;
         this.finishTry(this.run, out);
       } else {
@@ -141,6 +170,19 @@ export class PipelineSimulation {
     this.startTry(run, startedAtMs);
   }
 
+  /** The task the `hang` scenario holds, if it is in force. */
+  private hangsTask(taskIndex: number): boolean {
+    const scenario = this.scenarios.get(this.dagId);
+    return scenario?.kind === 'hang' && (scenario.taskId ?? this.spec.tasks[0].taskId) === this.spec.tasks[taskIndex].taskId;
+  }
+
+  /** A hung try ends where the model stood when the scenario was cleared, and the run goes on. */
+  private releaseIfRecovered(run: ActiveRun): void {
+    if (run.tryEndsAtMs !== Infinity || this.hangsTask(run.taskIndex)) return;
+    run.tryEndsAtMs = Math.max(run.tryStartedAtMs, this.playedToMs);
+    run.tryDurationSeconds = (run.tryEndsAtMs - run.tryStartedAtMs) / 1000;
+  }
+
   private startTry(run: ActiveRun, atMs: number): void {
     const task: TaskSpec = this.spec.tasks[run.taskIndex];
     const scenario = this.scenarios.get(this.dagId);
@@ -155,6 +197,11 @@ export class PipelineSimulation {
     run.tryQuerySeconds = this.random.lognormal(WAREHOUSE_QUERY_MEDIAN_SECONDS * slowFactor, 0.6);
     run.tryStartedAtMs = atMs;
     run.tryEndsAtMs = atMs + run.tryDurationSeconds * 1000;
+    if (this.hangsTask(run.taskIndex)) {
+      // Held until the scenario is cleared; then the try succeeds and the run goes on.
+      run.tryOutcome = 'success';
+      run.tryEndsAtMs = Infinity;
+    }
   }
 
   private finishTry(run: ActiveRun, out: SimulationEvent[]): void {
@@ -198,7 +245,13 @@ export class PipelineSimulation {
       dataQuality: succeeded ? this.checkDataQuality(scenario?.kind === 'dq_drop') : [],
       ...(scenario ? { scenario: scenario.kind } : {}),
     };
-    if (succeeded) this.lastSuccessMs = finishedAtMs;
+    this.finished = {
+      succeeded: this.finished.succeeded + (succeeded ? 1 : 0),
+      failed: this.finished.failed + (succeeded ? 0 : 1),
+      lastSuccess: succeeded ? { scheduledAtMs: run.scheduledAtMs, finishedAtMs } : this.finished.lastSuccess,
+      lastFinishedScheduledAtMs: run.scheduledAtMs,
+      lastRunFailed: !succeeded,
+    };
     this.freeSinceMs = finishedAtMs;
     this.run = undefined;
     out.push({ kind: 'run_finished', run: record });

@@ -4,6 +4,7 @@ import { AirflowPlatformSimulation, AirflowPlatformSnapshot } from './airflow-pl
 import { DataPlatformSimulation, DataPlatformSnapshot } from './data-platform';
 import { SimulationEvent } from './events';
 import { PipelineSimulation, ScenarioLookup } from './pipeline';
+import { DagRunSnapshot, FinishedRunsState } from './run-state';
 
 export interface SimulationOptions {
   readonly pipelines: readonly PipelineSpec[];
@@ -15,7 +16,7 @@ export interface SimulationOptions {
 
 export interface SimulationSnapshot {
   readonly nowMs: number;
-  readonly lastSuccessMs: ReadonlyArray<{ readonly dagId: string; readonly atMs: number }>;
+  readonly dags: readonly DagRunSnapshot[];
   readonly airflow: AirflowPlatformSnapshot;
   readonly data: DataPlatformSnapshot;
 }
@@ -44,6 +45,18 @@ export class Simulation {
     return this.currentMs;
   }
 
+  /**
+   * Starts again at `startMs` from the finished runs of the run history (by
+   * dag id). Only before the first step: the time skipped to reach `startMs`
+   * was not lived by this model, so it sends no heartbeats for it.
+   */
+  restore(history: ReadonlyMap<string, FinishedRunsState>, startMs: number): void {
+    for (const pipeline of this.pipelines) pipeline.restore(history.get(pipeline.dagId), startMs);
+    this.airflow.advanceTo(startMs);
+    this.data.advanceTo(startMs);
+    this.currentMs = Math.max(this.currentMs, startMs);
+  }
+
   /** Plays pipeline time forward to `toMs` and returns what happened, in per-pipeline order. Earlier times are ignored. */
   advanceTo(toMs: number): SimulationEvent[] {
     if (toMs <= this.currentMs) return [];
@@ -62,7 +75,7 @@ export class Simulation {
     for (const pipeline of this.pipelines) if (pipeline.isRunningTaskAt(this.currentMs)) runningTasks++;
     return {
       nowMs: this.currentMs,
-      lastSuccessMs: this.pipelines.map((p) => ({ dagId: p.dagId, atMs: p.lastSuccessAtMs })),
+      dags: this.pipelines.map((p) => p.snapshot(this.currentMs)),
       airflow: this.airflow.snapshot(runningTasks),
       data: this.data.snapshot(),
     };

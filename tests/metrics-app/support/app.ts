@@ -62,7 +62,7 @@ function client(base: string): Call {
 
 /**
  * An app whose registry holds every simulated family: healthy hours, then a
- * failing pipeline and a data-quality drop, then recovery.
+ * failing pipeline and a data-quality drop, then recovery, and a hung task at the end.
  */
 export function populatedApp(): TestApp {
   const test = testApp();
@@ -74,6 +74,7 @@ export function populatedApp(): TestApp {
   runner.fastForward(3 * 3600);
   scenarios.clear('example_etl');
   scenarios.clear('data_quality');
+  scenarios.set({ dagId: 'datalake_ingest', kind: 'hang' });
   runner.fastForward(2 * 3600);
   return test;
 }

@@ -43,3 +43,15 @@ function familyOf(sampleName: string, types: ReadonlyMap<string, string>): strin
   if (types.has(base)) return base;
   throw new Error(`sample ${sampleName} has no # TYPE line`);
 }
+
+/** The value of the sample of `name` with exactly `labels`, or undefined when there is none. */
+export function sampleValue(text: string, name: string, labels: Readonly<Record<string, string>> = {}): number | undefined {
+  const wanted = JSON.stringify(Object.entries(labels).sort());
+  for (const line of text.split('\n')) {
+    const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!sample || sample[1] !== name) continue;
+    const found = [...(sample[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)].map(([, label, value]) => [label, value]);
+    if (JSON.stringify(found.sort()) === wanted) return Number(sample[3]);
+  }
+  return undefined;
+}
