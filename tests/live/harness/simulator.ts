@@ -8,7 +8,7 @@ import { LiveLogin } from './postgres';
 import { ManagedProcess } from './processes';
 import { REPO_ROOT } from './tools';
 
-export type ScenarioKind = 'fail' | 'slow' | 'stale' | 'dq_drop';
+export type ScenarioKind = 'fail' | 'slow' | 'stale' | 'dq_drop' | 'hang';
 
 export interface SimulatorOptions {
   readonly dir: string;
@@ -78,8 +78,9 @@ export class LiveSimulator {
     return simulator;
   }
 
-  async setScenario(dagId: string, kind: ScenarioKind): Promise<void> {
-    await sendJson('POST', `${this.url}/scenarios`, { dagId, kind });
+  /** `taskId` picks the task a `hang` holds (default: the pipeline's first). */
+  async setScenario(dagId: string, kind: ScenarioKind, taskId?: string): Promise<void> {
+    await sendJson('POST', `${this.url}/scenarios`, { dagId, kind, ...(taskId ? { taskId } : {}) });
   }
 
   async recover(dagId: string): Promise<void> {
