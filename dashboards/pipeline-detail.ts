@@ -1,5 +1,6 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { PipelineSpec } from '../content/pipeline/spec';
+import { RUN_SERIES } from '../content/metrics/catalog';
 import {
   barGaugePanel,
   COLOR,
@@ -199,7 +200,7 @@ export function pipelineDetailDashboard(specs: readonly PipelineSpec[], options:
     statPanel({
       title: 'Last success',
       unit: UNIT.timeAgo,
-      queries: [promQuery(`max(${series('pipewatch_pipeline_last_success_timestamp_seconds', DAG)}) * 1000`, { instant: true })],
+      queries: [promQuery(`max(${series(RUN_SERIES.lastSuccess, DAG)}) * 1000`, { instant: true })],
       width: 6,
     }).noValue('never'),
     statPanel({
