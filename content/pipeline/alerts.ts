@@ -103,7 +103,8 @@ export class PipelineAlertBuilder {
    * period plus the deadline; past that, the alert fires and keeps firing
    * until a newer interval succeeds (no reset at the top of the period). The
    * value is the overdue interval's scheduled time. A paused DAG misses no
-   * deadline; its data goes stale instead. A DAG that never succeeded has no
+   * deadline (its data goes stale instead), and once unpaused its first run
+   * gets one deadline's worth of time. A DAG that never succeeded has no
    * interval to count from: PipelineRunFailed and PipelineDataStale cover it.
    */
   private deadlineMissed(): AlertDraft[] {
@@ -115,7 +116,7 @@ export class PipelineAlertBuilder {
         alert: PIPELINE_ALERTS.deadlineMissed,
         expr:
           `${this.state(RUN_SERIES.lastSuccess)} + ${periodSeconds} < time() - ${deadline.toSeconds()}` +
-          ` unless on (dag_id) (${selector('pipewatch_dag_paused', this.dag)} == 1)`,
+          ` unless on (dag_id) (max_over_time(${selector('pipewatch_dag_paused', this.dag)}[${deadline.toPromDuration()}]) == 1)`,
         labels: this.labels('deadlineMissed'),
         summary: 'Pipeline {{ $labels.dag_id }} missed its deadline',
         description: `The run of {{ $labels.dag_id }} for the interval ending {{ $value | humanizeTimestamp }} (schedule "${this.spec.schedule}", UTC) has not succeeded within ${deadline} of it.`,
