@@ -9,14 +9,16 @@
  * - after a scrape gap longer than the window, a rule that calls "no sample
  *   a window ago" new (`x unless x offset 1h`) pages for every old series.
  *
- * So the value now is compared with the last value seen before the window,
- * looked up over a day (a gap shorter than that keeps the old value):
+ * So the value now is compared with the value at the start of the window:
  *
- * - higher than it: the difference happened since (a failure during a gap counts);
- * - no value before the window, or a lower one: the series was (re)created
- *   in the window, and all of its value is new;
+ * - higher than it: the difference happened in the window;
+ * - none, or a lower one: the series was (re)created in the window, and all
+ *   of its value is new;
  * - statsd_exporter started within the window: every series it has now was
- *   created by an event after its start, so all of its value is new.
+ *   created by an event after its start, so all of its value is new;
+ * - Prometheus had no scrape of statsd_exporter at the window start (a gap):
+ *   the last value seen before it, looked up over `history`, stands in, so
+ *   old series do not page after a long gap and a failure during it does.
  */
 export interface EventCountOptions {
   /** The counter selector, e.g. `pipewatch_dq_checks_failed_total{dag_id="x"}`. */
@@ -35,11 +37,10 @@ export interface EventCountOptions {
 
 export function eventsInWindow(o: EventCountOptions): string {
   const now = `sum by (${o.by}) (${o.counter})`;
-  const before = `sum by (${o.by}) (last_over_time(${o.counter}[${o.history}] offset ${o.window}))`;
+  const atStart = `sum by (${o.by}) (${o.counter} offset ${o.window})`;
+  const lastSeen = `sum by (${o.by}) (last_over_time(${o.counter}[${o.history}] offset ${o.window}))`;
+  const scrapedAtStart = `max(${o.processStart} offset ${o.window})`;
+  const before = `(${atStart} or (${lastSeen} unless on () ${scrapedAtStart}))`;
   const restarted = `max(${o.processStart}) > time() - ${o.windowSeconds}`;
-  return [
-    `(${now} and on () (${restarted}))`,
-    `(${now} - ${before} > 0)`,
-    `(${now} unless on (${o.by}) (${before} <= ${now}))`,
-  ].join(' or ');
+  return [`(${now} and on () (${restarted}))`, `(${now} - ${before} > 0)`, `(${now} unless on (${o.by}) (${before} <= ${now}))`].join(' or ');
 }

@@ -51,11 +51,11 @@ function sampleAt(minute: number, value: number | undefined, faults: ScrapeFault
   return value;
 }
 
-/** A series sampled every minute from 0 to `end`; an undefined value is "not exposed" (stale once it was). */
-function sampled(metric: string, labels: Readonly<Record<string, string>>, end: number, valueAt: (minute: number) => number | undefined, faults: ScrapeFaults): InputSeries | undefined {
+/** A series sampled every `step` minutes from 0 to `end`; an undefined value is "not exposed" (stale once it was). */
+function sampled(metric: string, labels: Readonly<Record<string, string>>, end: number, valueAt: (minute: number) => number | undefined, faults: ScrapeFaults, step = 1): InputSeries | undefined {
   const samples: Sample[] = [];
   let exposed = false;
-  for (let m = 0; m <= end; m++) {
+  for (let m = 0; m <= end; m += step) {
     const s = sampleAt(m, valueAt(m), faults);
     if (s === undefined) {
       samples.push(exposed ? 'stale' : 'gap');
@@ -73,6 +73,8 @@ export interface DagHistory {
   readonly runs: readonly Run[];
   /** Last minute sampled. */
   readonly end: number;
+  /** Minutes between scrapes. @default 1 */
+  readonly step?: number;
   readonly faults?: ScrapeFaults;
   /** [from, to) minutes the DAG is paused. */
   readonly paused?: readonly (readonly [number, number])[];
@@ -88,24 +90,23 @@ export interface DagHistory {
 export function exporterSeries(h: DagHistory): InputSeries[] {
   const labels = { dag_id: h.dagId, ...EXPORTER_TARGET };
   const faults = h.faults ?? {};
+  const series = (metric: string, l: Readonly<Record<string, string>>, valueAt: (minute: number) => number | undefined) => sampled(metric, l, h.end, valueAt, faults, h.step);
   const finishedBy = (m: number) => h.runs.filter((r) => r.finished <= m);
   const latest = (runs: readonly Run[]) => runs.reduce<Run | undefined>((a, r) => (a === undefined || r.interval > a.interval ? r : a), undefined);
   const lastSuccess = (m: number) => latest(finishedBy(m).filter((r) => r.state === 'success'));
   const lastFinished = (m: number) => latest(finishedBy(m));
   const count = (m: number, state: Run['state']) => finishedBy(m).filter((r) => r.state === state).length;
-  const series: (InputSeries | undefined)[] = [
-    sampled('pipewatch_dag_last_success_interval_end_seconds', labels, h.end, (m) => mapDefined(lastSuccess(m), (r) => r.interval * 60), faults),
-    sampled('pipewatch_dag_last_finished_interval_end_seconds', labels, h.end, (m) => mapDefined(lastFinished(m), (r) => r.interval * 60), faults),
-    sampled('pipewatch_dag_last_run_failed', labels, h.end, (m) => mapDefined(lastFinished(m), (r) => (r.state === 'failed' ? 1 : 0)), faults),
-    sampled('pipewatch_dag_runs_finished_total', { ...labels, state: 'success' }, h.end, (m) => count(m, 'success'), faults),
-    sampled('pipewatch_dag_runs_finished_total', { ...labels, state: 'failed' }, h.end, (m) => count(m, 'failed'), faults),
-    sampled('pipewatch_dag_paused', labels, h.end, (m) => ((h.paused ?? []).some(([f, t]) => m >= f && m < t) ? 1 : 0), faults),
-    sampled('pipewatch_airflow_db_up', EXPORTER_TARGET, h.end, () => 1, faults),
-    ...(h.tasks ?? []).map((t) =>
-      sampled('pipewatch_task_running_since_seconds', { ...labels, task_id: t.taskId }, h.end, (m) => (m >= t.from && m < t.to ? t.from * 60 : undefined), faults),
-    ),
+  const all: (InputSeries | undefined)[] = [
+    series('pipewatch_dag_last_success_interval_end_seconds', labels, (m) => mapDefined(lastSuccess(m), (r) => r.interval * 60)),
+    series('pipewatch_dag_last_finished_interval_end_seconds', labels, (m) => mapDefined(lastFinished(m), (r) => r.interval * 60)),
+    series('pipewatch_dag_last_run_failed', labels, (m) => mapDefined(lastFinished(m), (r) => (r.state === 'failed' ? 1 : 0))),
+    series('pipewatch_dag_runs_finished_total', { ...labels, state: 'success' }, (m) => count(m, 'success')),
+    series('pipewatch_dag_runs_finished_total', { ...labels, state: 'failed' }, (m) => count(m, 'failed')),
+    series('pipewatch_dag_paused', labels, (m) => ((h.paused ?? []).some(([f, t]) => m >= f && m < t) ? 1 : 0)),
+    series('pipewatch_airflow_db_up', EXPORTER_TARGET, () => 1),
+    ...(h.tasks ?? []).map((t) => series('pipewatch_task_running_since_seconds', { ...labels, task_id: t.taskId }, (m) => (m >= t.from && m < t.to ? t.from * 60 : undefined))),
   ];
-  return series.filter((s): s is InputSeries => s !== undefined);
+  return all.filter((s): s is InputSeries => s !== undefined);
 }
 
 const mapDefined = <T, U>(v: T | undefined, f: (v: T) => U): U | undefined => (v === undefined ? undefined : f(v));
