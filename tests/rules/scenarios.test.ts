@@ -2,19 +2,18 @@ import { renderRuleFile } from '../../content/rules/render';
 import { PIPELINE_RULE_FILE, pipewatchRuleFiles } from '../../content/rules/rule-set';
 import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
 import { testFile } from './promtool-model';
-import { MINUTE_SCENARIOS, Scenario, TEN_MINUTE_SCENARIOS, toPromtool } from './scenarios';
+import { SCENARIOS, toPromtool } from './scenarios';
 import { promtoolPath, runToolAsync, tempDirWith, ToolResult } from './tools';
 
 // The pipelines rule file exactly as the stack synthesizes it for pipelines.yaml.
 const [pipelineFile] = pipewatchRuleFiles(loadPipelineCatalog(DEFAULT_PIPELINES_FILE));
 
-const fileOf = (scenario: Scenario, index: number, interval: number) => ({ name: `scenario-${interval}m-${index}.yml`, scenario, interval });
-const files = [...MINUTE_SCENARIOS.map((s, i) => fileOf(s, i, 1)), ...TEN_MINUTE_SCENARIOS.map((s, i) => fileOf(s, i, 10))];
+const files = SCENARIOS.map((scenario, i) => ({ name: `scenario-${i}.yml`, scenario }));
 
 // One file per scenario, so a failure names its scenario and they run side by side.
 const dir = tempDirWith({
   [PIPELINE_RULE_FILE]: renderRuleFile(pipelineFile.groups),
-  ...Object.fromEntries(files.map((f) => [f.name, testFile(pipelineFile, `${f.interval}m`, [toPromtool(f.scenario, f.interval)])])),
+  ...Object.fromEntries(files.map((f) => [f.name, testFile(pipelineFile, `${f.scenario.step ?? 1}m`, [toPromtool(f.scenario)])])),
 });
 
 describe('the scenario catalogue under promtool 2.42', () => {
