@@ -140,7 +140,7 @@ export class PipelineAlertBuilder {
     return [
       {
         alert: PIPELINE_ALERTS.dataStale,
-        expr: `(time() - ${this.state(RUN_SERIES.lastSuccess)} > ${limit}) or ${neverSucceeded}`,
+        expr: `(time() - ${this.state(RUN_SERIES.lastSuccess)} > ${limit}) or (${neverSucceeded})`,
         labels: this.labels('dataStale'),
         summary: 'Data of pipeline {{ $labels.dag_id }} is stale',
         description: `{{ $labels.dag_id }} has had no successful data interval for {{ $value | humanizeDuration }}; the allowed maximum is ${maxStaleness}.`,
