@@ -207,14 +207,20 @@ export class PipelineAlertBuilder {
     return this.schedule.kind === 'periodic' && this.schedule.periodSeconds <= 3600 ? '1h' : '1d';
   }
 
-  /** Seen while the task still runs: the exporter publishes its start time until it ends. */
+  /**
+   * Seen while the task still runs: the exporter publishes its start time
+   * until it ends. The series vanishes when the task ends and also for the
+   * failed scrape of an exporter restart; only in the second case (no
+   * pipewatch_airflow_db_up sample either) is the last start time kept.
+   */
   private taskLongRunning(): AlertDraft[] {
     return this.spec.tasks.map((task) => {
       const since = selector(RUN_SERIES.taskRunningSince, { ...this.dag, task_id: task.taskId });
       const limit = TASK_LONG_RUNNING_FACTOR * task.expectedDuration.toSeconds();
+      const runningFor = (startTimes: string) => `time() - min by (dag_id, task_id) (${startTimes}) > ${limit}`;
       return {
         alert: PIPELINE_ALERTS.taskLongRunning,
-        expr: `time() - min by (dag_id, task_id) (${since}) > ${limit}`,
+        expr: `${runningFor(since)} or (${runningFor(`last_over_time(${since}[${STATE_LOOKBACK}])`)} unless on () pipewatch_airflow_db_up)`,
         labels: this.labels('durationRegression', { task_id: task.taskId }),
         summary: 'Task {{ $labels.task_id }} of {{ $labels.dag_id }} runs long',
         description: `Task {{ $labels.task_id }} of {{ $labels.dag_id }} has been running for {{ $value | humanizeDuration }}, over ${TASK_LONG_RUNNING_FACTOR}x its expected ${task.expectedDuration}.`,

@@ -123,11 +123,14 @@ const MINUTE_SCENARIOS: readonly Scenario[] = [
     checks: during([310, 315, 316, 320], R, runFailed(300)),
   },
   {
-    title: 'an hourly DAG that hangs after an exporter restart: the hung task, the deadline and the stale data all still fire',
-    input: ingestHistory(hourlyRuns(1, 3), 310, { faults: { restarts: [200] }, tasks: [{ taskId: 'copy_to_raw_zone', from: 241, to: 400 }] }),
+    title: 'an hourly DAG that hangs after an exporter restart: the hung task, the deadline and the stale data all still fire, through a second restart',
+    input: ingestHistory(hourlyRuns(1, 3), 310, { faults: { restarts: [200, 280] }, tasks: [{ taskId: 'copy_to_raw_zone', from: 241, to: 305 }] }),
     checks: [
       check(249, T),
       check(251, T, copyRunsLong('10m 0s')),
+      check(280, T, copyRunsLong('39m 0s')),
+      check(280, D, deadlineMissed(240)),
+      check(306, T),
       check(270, D),
       check(271, D, deadlineMissed(240)),
       check(300, S),
@@ -198,6 +201,18 @@ const MINUTE_SCENARIOS: readonly Scenario[] = [
       check(365, S, dataStale('2h 5m 0s')),
       check(377, S),
       check(377, R),
+    ],
+  },
+  {
+    title: 'an hourly DAG whose runs are not created for two hours (scheduler down) misses its deadline until the next run succeeds',
+    input: ingestHistory([...hourlyRuns(1, 3), { interval: 360, finished: 366, state: 'success' }], 380),
+    checks: [
+      check(270, D),
+      ...during([271, 300, 331, 365], D, deadlineMissed(240)),
+      check(301, S, dataStale('2h 1m 0s')),
+      check(365, R),
+      check(367, D),
+      check(367, S),
     ],
   },
   {
