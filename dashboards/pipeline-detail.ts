@@ -199,6 +199,7 @@ export function pipelineDetailDashboard(specs: readonly PipelineSpec[], options:
   const headline = [
     statPanel({
       title: 'Last success',
+      description: 'Scheduled time (data interval end) of the latest successful run, from Airflow\u2019s metadata database: what deadlines and freshness are judged on.',
       unit: UNIT.timeAgo,
       queries: [promQuery(`max(${series(RUN_SERIES.lastSuccess, DAG)}) * 1000`, { instant: true })],
       width: 6,

@@ -122,7 +122,7 @@ export function pipelineOverviewDashboard(specs: readonly PipelineSpec[], option
 
   const recentRuns = tablePanel({
     title: 'Runs in the time range',
-    description: 'Per pipeline: runs that succeeded and failed, success rate, mean duration and last success. Click a dag_id for its detail dashboard.',
+    description: 'Per pipeline: runs that succeeded and failed, success rate, mean duration and last success (the scheduled time of the latest successful run). Click a dag_id for its detail dashboard.',
     unit: UNIT.count,
     queries: [
       promQuery(runs.succeeded(DAG_FILTER, '$__range'), { instant: true, table: true }),
