@@ -1,5 +1,6 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { PipelineSpec } from '../content/pipeline/spec';
+import { RUN_SERIES } from '../content/metrics/catalog';
 import {
   barGaugePanel,
   COLOR,
@@ -198,8 +199,9 @@ export function pipelineDetailDashboard(specs: readonly PipelineSpec[], options:
   const headline = [
     statPanel({
       title: 'Last success',
+      description: 'Scheduled time (data interval end) of the latest successful run, from Airflow\u2019s metadata database: what deadlines and freshness are judged on.',
       unit: UNIT.timeAgo,
-      queries: [promQuery(`max(${series('pipewatch_pipeline_last_success_timestamp_seconds', DAG)}) * 1000`, { instant: true })],
+      queries: [promQuery(`max(${series(RUN_SERIES.lastSuccess, DAG)}) * 1000`, { instant: true })],
       width: 6,
     }).noValue('never'),
     statPanel({

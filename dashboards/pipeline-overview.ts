@@ -1,5 +1,6 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { PipelineSpec } from '../content/pipeline/spec';
+import { RUN_SERIES } from '../content/metrics/catalog';
 import {
   COLOR,
   DashboardOptions,
@@ -121,14 +122,14 @@ export function pipelineOverviewDashboard(specs: readonly PipelineSpec[], option
 
   const recentRuns = tablePanel({
     title: 'Runs in the time range',
-    description: 'Per pipeline: runs that succeeded and failed, success rate, mean duration and last success. Click a dag_id for its detail dashboard.',
+    description: 'Per pipeline: runs that succeeded and failed, success rate, mean duration and last success (the scheduled time of the latest successful run). Click a dag_id for its detail dashboard.',
     unit: UNIT.count,
     queries: [
       promQuery(runs.succeeded(DAG_FILTER, '$__range'), { instant: true, table: true }),
       promQuery(runs.failed(DAG_FILTER, '$__range'), { instant: true, table: true }),
       promQuery(runs.successRatio(DAG_FILTER, '$__range'), { instant: true, table: true }),
       promQuery(runs.meanDuration(DAG_FILTER, '$__range'), { instant: true, table: true }),
-      promQuery(`max by (dag_id) (${series('pipewatch_pipeline_last_success_timestamp_seconds', DAG_FILTER)}) * 1000`, { instant: true, table: true }),
+      promQuery(`max by (dag_id) (${series(RUN_SERIES.lastSuccess, DAG_FILTER)}) * 1000`, { instant: true, table: true }),
     ],
   })
     .transformations(mergeAndName({ A: 'Succeeded', B: 'Failed', C: 'Success rate', D: 'Mean duration', E: 'Last success' }))

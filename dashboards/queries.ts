@@ -13,26 +13,25 @@ export function series(metric: string, selector = ''): string {
 }
 
 /**
- * Airflow reports successful and failed runs as two summaries; their `_count`
- * series count runs. Tagging each side with an `outcome` label before `or`
- * keeps both (their label sets would otherwise collide) so totals stay right
- * when a pipeline has only successes or only failures.
+ * Runs come from the metadata-database exporter's counters, which exist from
+ * 0 for both states of every DAG and survive exporter restarts, so a pipeline
+ * with only successes or only failures still has both sides.
  */
+const finished = (selector: string, state?: string) => series(RUN_SERIES.finished, [selector, state && `state="${state}"`].filter(Boolean).join(', '));
+
 export const runs = {
-  succeeded: (selector: string, range: string) => `sum by (dag_id) (increase(${series(RUN_SERIES.succeeded, selector)}[${range}]))`,
-  failed: (selector: string, range: string) => `sum by (dag_id) (increase(${series(RUN_SERIES.failed, selector)}[${range}]))`,
-  total: (selector: string, range: string) =>
-    `sum by (dag_id) (label_replace(increase(${series(RUN_SERIES.succeeded, selector)}[${range}]), "outcome", "success", "", "")` +
-    ` or label_replace(increase(${series(RUN_SERIES.failed, selector)}[${range}]), "outcome", "failed", "", ""))`,
-  /** Share of finished runs that succeeded; a pipeline with runs but no successes reads 0, not "no data". */
-  successRatio: (selector: string, range: string) => `(${runs.succeeded(selector, range)} or ${runs.total(selector, range)} * 0) / ${runs.total(selector, range)}`,
-  failureRatio: (selector: string, range: string) => `(${runs.failed(selector, range)} or ${runs.total(selector, range)} * 0) / ${runs.total(selector, range)}`,
-  /** Mean duration of successful runs in the range. */
+  succeeded: (selector: string, range: string) => `sum by (dag_id) (increase(${finished(selector, 'success')}[${range}]))`,
+  failed: (selector: string, range: string) => `sum by (dag_id) (increase(${finished(selector, 'failed')}[${range}]))`,
+  total: (selector: string, range: string) => `sum by (dag_id) (increase(${finished(selector)}[${range}]))`,
+  /** Share of finished runs that succeeded; no finished run in the range reads "no data", not 0/0. */
+  successRatio: (selector: string, range: string) => `${runs.succeeded(selector, range)} / (${runs.total(selector, range)} > 0)`,
+  failureRatio: (selector: string, range: string) => `${runs.failed(selector, range)} / (${runs.total(selector, range)} > 0)`,
+  /** Mean duration of successful runs in the range (StatsD run-duration summary). */
   meanDuration: (selector: string, range: string) =>
-    `sum by (dag_id) (rate(${series(RUN_SERIES.succeededSecondsSum, selector)}[${range}])) / sum by (dag_id) (rate(${series(RUN_SERIES.succeeded, selector)}[${range}]))`,
+    `sum by (dag_id) (rate(${series(RUN_SERIES.succeededSecondsSum, selector)}[${range}])) / sum by (dag_id) (rate(${series(RUN_SERIES.succeededDurationCount, selector)}[${range}]))`,
 };
 
-/** Seconds since each pipeline last succeeded (its data's age). */
+/** Seconds since the data interval of each pipeline's latest successful run ended (its data's age). */
 export function dataAgeSeconds(selector = ''): string {
   return `time() - max by (dag_id) (${series(RUN_SERIES.lastSuccess, selector)})`;
 }

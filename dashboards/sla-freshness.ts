@@ -1,6 +1,5 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { SRE_WORKBOOK_TIERS } from '../content/pipeline/burn-rate';
 import { PipelineSpec } from '../content/pipeline/spec';
 import {
   barGaugePanel,
@@ -29,8 +28,8 @@ import {
   timeLeftBeforeDeadline,
 } from './targets';
 
-/** The fastest burn rate the alerts page on (14.4: a 28-day budget spent in 2 days). */
-const FAST_BURN = Math.max(...SRE_WORKBOOK_TIERS.map((t) => t.factor));
+/** The burn the fast SLO alert pages on for an hourly pipeline with a 28-day SLO: the budget spent within a quarter of the window. */
+const FAST_BURN = 7;
 
 const VIOLATION_MAPPINGS: dashboard.ValueMapping[] = [
   {
@@ -159,15 +158,15 @@ function historyPanels(specs: readonly PipelineSpec[], options: DashboardOptions
 }
 
 function errorBudgetPanels(specs: readonly PipelineSpec[], options: DashboardOptions): PlaceablePanel[] {
-  const burn = errorBudgetBurnRate(specs, DAG_FILTER, '1h');
+  const burn = errorBudgetBurnRate(specs, DAG_FILTER, '1d');
   const remaining = errorBudgetRemaining(specs);
   const slos = `SLOs: ${sloSummary(specs)}.`;
   return [
     ...(burn
       ? [
           timeseriesPanel({
-            title: 'Error-budget burn rate (1 h)',
-            description: `Failure share of the past hour divided by the allowed failure share. 1 spends the budget exactly over the SLO window; ${FAST_BURN} spends a 28-day budget in 2 days. ${slos}`,
+            title: 'Error-budget burn rate (1 d)',
+            description: `Failure share of the past day\u2019s runs divided by the allowed failure share. 1 spends the budget exactly over the SLO window; ${FAST_BURN} spends a 28-day budget within a week (where hourly pipelines page). ${slos}`,
             unit: UNIT.count,
             queries: [promQuery(burn, { legend: '{{dag_id}}' })],
             thresholds: thresholds.higherIsWorse(1, FAST_BURN),

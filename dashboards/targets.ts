@@ -7,6 +7,8 @@ import { Duration } from '../content/duration';
 import { DEFAULT_SLO, PipelineSpec } from '../content/pipeline/spec';
 import { dataAgeSeconds, runs } from './queries';
 import { lastScheduledRunExpr } from './schedule';
+import { parseSchedule } from '../content/pipeline/schedule';
+import { RUN_SERIES } from '../content/metrics/catalog';
 import { constantVector, perPipeline } from './spec-vectors';
 
 /** Avoids float noise such as 0.010000000000000009 in rendered queries. */
@@ -24,9 +26,11 @@ export function stalenessBudgetUsed(specs: readonly PipelineSpec[], selector = '
   return limits && `(${dataAgeSeconds(selector)}) / on(dag_id) ${limits}`;
 }
 
-function deadlineInstant(spec: PipelineSpec): string | undefined {
-  const scheduled = spec.deadline && lastScheduledRunExpr(spec.schedule);
-  return scheduled && `${scheduled} + ${spec.deadline!.toSeconds()}`;
+/** The fixed period of a pipeline with a deadline, in seconds; undefined for other schedules. */
+function deadlinePeriod(spec: PipelineSpec): number | undefined {
+  if (!spec.deadline || !lastScheduledRunExpr(spec.schedule)) return undefined;
+  const schedule = parseSchedule(spec.schedule);
+  return schedule.kind === 'periodic' ? schedule.periodSeconds : undefined;
 }
 
 /** Pipelines with a deadline whose schedule has no fixed period, so no time-left figure can be drawn. */
@@ -35,15 +39,18 @@ export function deadlinesWithoutFixedSchedule(specs: readonly PipelineSpec[]): s
 }
 
 /**
- * Seconds until the current scheduled run's deadline (negative once overdue),
- * only for pipelines that have not succeeded since that run was scheduled.
+ * Seconds until the deadline of the interval after the last successful one
+ * (negative once overdue), as the deadline alert judges it: that interval is
+ * due at its data interval end (last success + one period) plus the deadline.
+ * Shown only once that interval is scheduled, i.e. while a run is owed.
  */
 export function timeLeftBeforeDeadline(specs: readonly PipelineSpec[]): string | undefined {
-  const withDeadline = specs.filter((s) => deadlineInstant(s) !== undefined);
-  const timeLeft = perPipeline(withDeadline, (s) => `${deadlineInstant(s)} - time()`);
-  const scheduled = perPipeline(withDeadline, (s) => lastScheduledRunExpr(s.schedule));
-  if (!timeLeft || !scheduled) return undefined;
-  return `${timeLeft} unless on(dag_id) (max by (dag_id) (pipewatch_pipeline_last_success_timestamp_seconds) >= on(dag_id) ${scheduled})`;
+  const withDeadline = specs.filter((s) => deadlinePeriod(s) !== undefined);
+  const dueAfter = perPipeline(withDeadline, (s) => (deadlinePeriod(s) as number) + s.deadline!.toSeconds());
+  const period = perPipeline(withDeadline, (s) => deadlinePeriod(s));
+  if (!dueAfter || !period) return undefined;
+  const lastSuccess = `max by (dag_id) (${RUN_SERIES.lastSuccess})`;
+  return `${lastSuccess} + on(dag_id) ${dueAfter} - time() unless on(dag_id) (${lastSuccess} + on(dag_id) ${period} > time())`;
 }
 
 function slo(spec: PipelineSpec): { successRatio: number; window: Duration } {

@@ -5,7 +5,9 @@ import { RuleGroup } from '../../content/rules/types';
 import { lineageInhibitRule } from '../../content/pipeline/lineage';
 import { pipelineAlertGroup } from '../../content/pipeline/rule-group';
 import { PipelineSpec } from '../../content/pipeline/spec';
-import { validatePipelineCatalog } from '../../content/pipeline/validate';
+import { scheduleOf, validatePipelineCatalog } from '../../content/pipeline/validate';
+import { sloWarnings } from '../../content/pipeline/batch-slo';
+import { warnCorrected } from '../core/warnings';
 
 export interface PipelineMonitorProps extends AlertLinkOptions {
   readonly spec: PipelineSpec;
@@ -41,6 +43,7 @@ export class PipelineMonitor extends Construct {
     }
     this.ruleGroup = pipelineAlertGroup(props.spec, props, this.node.path);
     this.inhibitRule = lineageInhibitRule(props.spec, catalog);
+    for (const warning of sloWarnings(props.spec, scheduleOf(props.spec, this.node.path))) warnCorrected(this, warning);
   }
 
   /** The team label on this pipeline's alerts; route it with alertmanager.routeTeam(). */

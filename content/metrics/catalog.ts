@@ -152,6 +152,8 @@ export const EXPORTER_METRICS: readonly MetricFamily[] = [
   family('cadvisor', 'container_fs_limit_bytes', 'gauge', 'Filesystem size available to the container', ['name', 'device']),
   family('cadvisor', 'container_start_time_seconds', 'gauge', 'Container start time (changes on every restart)', ['name']),
   family('prometheus', 'up', 'gauge', 'Whether the scrape target answered', ['job', 'instance']),
+  // Every Go exporter (statsd_exporter included) exposes it; it changes when the process restarts.
+  family('prometheus', 'process_start_time_seconds', 'gauge', 'Start time of the scraped process, Unix seconds', ['job', 'instance']),
   family('prometheus', 'prometheus_rule_evaluation_failures_total', 'counter', 'Rule evaluations that failed', ['rule_group']),
   family('prometheus', 'prometheus_notifications_errors_total', 'counter', 'Errors sending alerts to Alertmanager', ['alertmanager']),
   family('alertmanager', 'alertmanager_notifications_failed_total', 'counter', 'Notifications that failed to send', ['integration']),
@@ -191,13 +193,25 @@ export const METRIC_CATALOG: readonly MetricFamily[] = [
   ...SIMULATOR_METRICS,
 ];
 
-/** The series runs and freshness are read from, by alerts, recording rules and dashboards alike. */
+/**
+ * The series runs and freshness are read from, by alerts, recording rules and
+ * dashboards alike. Run state comes from Airflow's metadata database (durable:
+ * restarts and scrape gaps change nothing); durations from StatsD.
+ */
 export const RUN_SERIES = {
-  /** Successful runs: the `_count` of Airflow's run-duration summary. */
-  succeeded: 'airflow_dagrun_duration_count',
+  /** Finished runs by `state` (success, failed), both series present from 0. */
+  finished: 'pipewatch_dag_runs_finished_total',
+  /** Data interval end of the latest successful run. */
+  lastSuccess: 'pipewatch_dag_last_success_interval_end_seconds',
+  /** Data interval end of the latest finished run. */
+  lastFinished: 'pipewatch_dag_last_finished_interval_end_seconds',
+  /** 1 while the latest finished run failed. */
+  lastRunFailed: 'pipewatch_dag_last_run_failed',
+  /** Start time of a task running now. */
+  taskRunningSince: 'pipewatch_task_running_since_seconds',
+  /** Successful runs in Airflow's run-duration summary (StatsD): for durations only. */
+  succeededDurationCount: 'airflow_dagrun_duration_count',
   succeededSecondsSum: 'airflow_dagrun_duration_sum',
-  failed: 'airflow_dagrun_failed_count',
-  lastSuccess: 'pipewatch_pipeline_last_success_timestamp_seconds',
 } as const;
 
 const byName = new Map(METRIC_CATALOG.map((f) => [f.name, f]));

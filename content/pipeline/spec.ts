@@ -17,11 +17,11 @@ export interface SeverityPolicy {
   readonly dataQuality?: Severity;
   /** Also used for the long-running-task alert. @default 'warning' */
   readonly durationRegression?: Severity;
-  /** Error budget burning fast (1h and 6h windows). @default 'critical' */
+  /** Error budget gone within a quarter of the SLO window at this rate; never above runFailed. @default 'critical' */
   readonly budgetBurnFast?: Severity;
-  /** Error budget burning slowly (1d and 3d windows). @default 'warning' */
+  /** Error budget gone before the SLO window ends at this rate; never above runFailed. @default 'warning' */
   readonly budgetBurnSlow?: Severity;
-  /** No run of the pipeline has reported anything. @default 'warning' */
+  /** Airflow's metadata database does not know the DAG. @default 'warning' */
   readonly metricsAbsent?: Severity;
 }
 
@@ -48,9 +48,9 @@ export interface PipelineSpec {
   readonly schedule: string;
   /** Team that owns the pipeline; routes its alerts. */
   readonly ownerTeam: string;
-  /** Latest acceptable finish, measured from the scheduled time. @default - no deadline alert */
+  /** Latest acceptable finish, measured from the scheduled time (the run's data interval end). @default - no deadline alert */
   readonly deadline?: Duration;
-  /** Oldest acceptable data (time since the last successful run). @default - no staleness alert */
+  /** Oldest acceptable data (time since the data interval end of the last successful run). @default - no staleness alert */
   readonly maxStaleness?: Duration;
   /** Typical run duration; a run much longer than its own history is flagged. */
   readonly expectedDuration: Duration;

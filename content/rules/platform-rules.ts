@@ -15,6 +15,15 @@ const heartbeatStopped = (metric: string) => `(sum(rate(${metric}[5m])) or vecto
 export function airflowAlerts(): AlertDraft[] {
   return [
     platform({
+      alert: 'AirflowMetadataUnreadable',
+      // The exporter answers scrapes but drops the DAG families: pipeline alerts go blind, and TargetDown does not fire.
+      expr: 'max by (instance) (pipewatch_airflow_db_up) == 0',
+      for: '5m',
+      severity: 'critical',
+      summary: "The exporter cannot read Airflow's metadata database",
+      description: '{{ $labels.instance }} has failed to query the metadata database for 5 minutes: run state, deadlines and freshness of every pipeline are unknown, so their alerts cannot fire.',
+    }),
+    platform({
       alert: 'AirflowSchedulerHeartbeatMissing',
       expr: heartbeatStopped('airflow_scheduler_heartbeat'),
       for: '2m',

@@ -58,9 +58,11 @@ describe('GIVEN known series', () => {
         {
           interval: '1m',
           input_series: [
-            // only_failures never succeeded; always_ok never failed.
-            { series: 'airflow_dagrun_failed_count{dag_id="only_failures"}', values: '0+1x20' },
-            { series: 'airflow_dagrun_duration_count{dag_id="always_ok"}', values: '0+1x20' },
+            // only_failures never succeeded; always_ok never failed (the exporter publishes both states from 0).
+            { series: 'pipewatch_dag_runs_finished_total{dag_id="only_failures", state="failed"}', values: '0+1x20' },
+            { series: 'pipewatch_dag_runs_finished_total{dag_id="only_failures", state="success"}', values: '0x20' },
+            { series: 'pipewatch_dag_runs_finished_total{dag_id="always_ok", state="success"}', values: '0+1x20' },
+            { series: 'pipewatch_dag_runs_finished_total{dag_id="always_ok", state="failed"}', values: '0x20' },
           ],
           promql_expr_test: [
             {
@@ -76,9 +78,9 @@ describe('GIVEN known series', () => {
         {
           interval: '1m',
           input_series: [
-            // late last succeeded at t=0; done succeeded at 61m40s, after the 60m run was scheduled.
-            { series: 'pipewatch_pipeline_last_success_timestamp_seconds{dag_id="late"}', values: '0x80' },
-            { series: 'pipewatch_pipeline_last_success_timestamp_seconds{dag_id="done"}', values: '3700x80' },
+            // late's last successful interval ended at t=0; done's at 60m, so done owes no run yet.
+            { series: 'pipewatch_dag_last_success_interval_end_seconds{dag_id="late"}', values: '0x80' },
+            { series: 'pipewatch_dag_last_success_interval_end_seconds{dag_id="done"}', values: '3600x80' },
           ],
           promql_expr_test: [
             {

@@ -51,7 +51,7 @@ describe('GIVEN pipelines with their own targets', () => {
   test('WHEN computing time left before deadlines THEN only fixed-period schedules with a deadline take part', () => {
     const expr = timeLeftBeforeDeadline(specs)!;
     expect(expr).toContain('"hourly_feed"');
-    expect(expr).toContain('(time() - time() % 3600) + 1800 - time()');
+    expect(expr).toContain('label_replace(vector(5400), "dag_id", "hourly_feed", "", "")');
     expect(expr).not.toContain('monthly_report');
     expect(expr).not.toContain('no_deadline');
     expect(deadlinesWithoutFixedSchedule(specs)).toEqual(['monthly_report']);

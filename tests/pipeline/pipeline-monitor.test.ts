@@ -1,4 +1,4 @@
-import { Testing, TerraformStack } from 'cdktf';
+import { AnnotationMetadataEntryType, Testing, TerraformStack } from 'cdktf';
 import { Duration } from '../../content/duration';
 import { PipelineMonitor } from '../../constructs/pipeline/pipeline-monitor';
 import { isAlertingRule } from '../../content/rules/types';
@@ -21,6 +21,14 @@ describe('PipelineMonitor', () => {
     expect(alerts[0].annotations.dashboard_url).toBe('https://grafana.example.com/d/pipewatch-pipeline-detail?var-dag_id=example_etl');
     expect(monitor.team).toBe('analytics');
     expect(monitor.inhibitRule?.target_matchers).toContain('dag_id="example_etl"');
+  });
+
+  it('GIVEN a daily pipeline whose 99% SLO allows under one failed run WHEN constructed THEN a synth warning names the fix; an hourly one gets none', () => {
+    const ml = EXAMPLE_PIPELINES.find((s) => s.dagId === 'ml_pipeline')!;
+    const daily = new PipelineMonitor(stack(), 'Ml', { spec: ml, catalog: EXAMPLE_PIPELINES });
+    const warnings = (m: PipelineMonitor) => m.node.metadata.filter((e) => e.type === AnnotationMetadataEntryType.WARN).map((e) => String(e.data));
+    expect(warnings(daily)).toEqual([expect.stringMatching(/^ml_pipeline: slo 99% over 28d allows 0\.28 failed runs .* Choose a target ≤ 96\.4%/)]);
+    expect(warnings(new PipelineMonitor(stack(), 'Etl', { spec: etl, catalog: EXAMPLE_PIPELINES }))).toEqual([]);
   });
 
   it('GIVEN a pipeline without upstreams WHEN constructed THEN it has no inhibit rule', () => {

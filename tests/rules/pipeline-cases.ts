@@ -3,7 +3,7 @@ import { PipelineSpec } from '../../content/pipeline/spec';
 import { RuleGroup } from '../../content/rules/types';
 import { Duration } from '../../content/duration';
 import { PipelineAlertExpectation } from './pipeline-expectations';
-import { at, expectedAlert, findAlert, PromtoolTestCase, segments, seriesOf, STATSD_TARGET } from './promtool-model';
+import { at, expectedAlert, EXPORTER_TARGET, findAlert, PromtoolTestCase, segments, seriesOf, STATSD_TARGET } from './promtool-model';
 
 /** Sample and evaluation step of the cases for hourly (or faster) pipelines. */
 export const SHORT_STEP_SECONDS = 300;
@@ -21,9 +21,11 @@ export interface GeneratedCases {
   readonly long: PromtoolTestCase[];
 }
 
-const SUCCEEDED = 'airflow_dagrun_duration_count';
-const FAILED = 'airflow_dagrun_failed_count';
-const LAST_SUCCESS = 'pipewatch_pipeline_last_success_timestamp_seconds';
+const FINISHED = 'pipewatch_dag_runs_finished_total';
+const LAST_SUCCESS = 'pipewatch_dag_last_success_interval_end_seconds';
+const LAST_FINISHED = 'pipewatch_dag_last_finished_interval_end_seconds';
+const LAST_RUN_FAILED = 'pipewatch_dag_last_run_failed';
+const RUNNING_SINCE = 'pipewatch_task_running_since_seconds';
 
 export function pipelineCases(
   specs: readonly PipelineSpec[],
@@ -48,7 +50,10 @@ const IDENTITY_LABELS = ['dag_id', 'task_id', 'dataset'];
 type Scenario = (expected: PipelineAlertExpectation) => PromtoolTestCase[];
 
 class PipelineCaseBuilder {
+  /** Labels of this DAG's StatsD series (data quality, durations). */
   private readonly target: Record<string, string>;
+  /** Labels of this DAG's run-state series from the metadata-database exporter. */
+  private readonly state: Record<string, string>;
 
   constructor(
     private readonly spec: PipelineSpec,
@@ -58,6 +63,12 @@ class PipelineCaseBuilder {
     private readonly step: number,
   ) {
     this.target = { dag_id: spec.dagId, ...STATSD_TARGET };
+    this.state = { dag_id: spec.dagId, ...EXPORTER_TARGET };
+  }
+
+  /** A constant exporter gauge of this DAG over `samples` steps. */
+  private gauge(metric: string, value: number, samples: number, extra: Record<string, string> = {}) {
+    return { series: seriesOf(metric, { ...this.state, ...extra }), values: segments(value, [[0, samples]]) };
   }
 
   /** The firing and silent cases of one expected alert; throws when the rules lack it or no scenario knows it. */
@@ -105,37 +116,41 @@ class PipelineCaseBuilder {
     return segments(0, [[0, this.steps(5400)], [1, 1], [0, this.steps(600)]]);
   }
 
+  /** The latest finished run (interval ending 01:00) failed, or succeeded. */
   private runFailed(expected: PipelineAlertExpectation): PromtoolTestCase[] {
     const alertname = this.rule(expected).alert;
-    const evalTime = at(this.step * (this.steps(5400) + 1 + this.steps(600)));
+    const state = (failed: number) => [this.gauge(LAST_FINISHED, 3600, 10), this.gauge(LAST_RUN_FAILED, failed, 10)];
+    const evalTime = at(this.step * 5);
     return [
-      this.testCase('WHEN a run failed 10 minutes ago THEN PipelineRunFailed fires', [{ series: seriesOf(FAILED, this.target), values: this.oneEventAt90m() }], [
+      this.testCase('WHEN its latest finished run failed THEN PipelineRunFailed fires, naming the run\'s interval end', state(1), [
         { eval_time: evalTime, alertname, exp_alerts: this.fires(expected) },
       ]),
-      this.testCase('WHEN no run failed in the last hour THEN PipelineRunFailed stays silent', [
-        { series: seriesOf(FAILED, this.target), values: segments(3, [[0, this.steps(6000)]]) },
-        { series: seriesOf(SUCCEEDED, this.target), values: segments(0, [[1, this.steps(6000)]]) },
-      ], [{ eval_time: evalTime, alertname, exp_alerts: [] }]),
+      this.testCase('WHEN its latest finished run succeeded THEN PipelineRunFailed stays silent', state(0), [{ eval_time: evalTime, alertname, exp_alerts: [] }]),
     ];
   }
 
+  /**
+   * The last successful interval ends at the first scheduled time; the next
+   * one is due a period plus the deadline later. It fires past that, stays
+   * firing across the next top of the period, and is silent once that
+   * interval has succeeded.
+   */
   private deadlineMissed(expected: PipelineAlertExpectation): PromtoolTestCase[] {
     const alertname = this.rule(expected).alert;
     const schedule = scheduleOf(this.spec, this.spec.dagId);
     if (schedule.kind !== 'periodic' || this.spec.deadline === undefined) throw new Error(`${this.spec.dagId} expects PipelineDeadlineMissed without a periodic schedule and a deadline`);
-    const due = schedule.offsetSeconds + schedule.periodSeconds;
-    const deadline = this.spec.deadline.toSeconds();
-    const afterDeadline = due + deadline + this.step;
-    const previousSuccess = due - schedule.periodSeconds + this.spec.expectedDuration.toSeconds();
-    const onTimeSuccess = due + this.spec.expectedDuration.toSeconds();
-    const gauge = (value: number) => [{ series: seriesOf(LAST_SUCCESS, this.target), values: segments(value, [[0, this.steps(afterDeadline)]]) }];
+    const lastSuccess = schedule.offsetSeconds;
+    const due = lastSuccess + schedule.periodSeconds + this.spec.deadline.toSeconds();
+    const nextTop = lastSuccess + 2 * schedule.periodSeconds + this.step;
+    const samples = this.steps(nextTop) + 1;
     return [
-      this.testCase('WHEN the run due at the last tick has not succeeded THEN PipelineDeadlineMissed fires only after the deadline', gauge(previousSuccess), [
-        { eval_time: at(due + deadline - this.step), alertname, exp_alerts: [] },
-        { eval_time: at(afterDeadline), alertname, exp_alerts: this.fires(expected) },
+      this.testCase('WHEN the interval after the last successful one has not succeeded THEN PipelineDeadlineMissed fires after its deadline and stays firing across the next period', [this.gauge(LAST_SUCCESS, lastSuccess, samples)], [
+        { eval_time: at(due - this.step), alertname, exp_alerts: [] },
+        { eval_time: at(due + this.step), alertname, exp_alerts: this.fires(expected) },
+        { eval_time: at(nextTop), alertname, exp_alerts: this.fires(expected) },
       ]),
-      this.testCase('WHEN the run due at the last tick succeeded THEN PipelineDeadlineMissed stays silent', gauge(onTimeSuccess), [
-        { eval_time: at(afterDeadline), alertname, exp_alerts: [] },
+      this.testCase('WHEN that interval succeeded THEN PipelineDeadlineMissed stays silent', [this.gauge(LAST_SUCCESS, lastSuccess + schedule.periodSeconds, samples)], [
+        { eval_time: at(due + this.step), alertname, exp_alerts: [] },
       ]),
     ];
   }
@@ -147,8 +162,8 @@ class PipelineCaseBuilder {
     const maxAge = this.spec.maxStaleness.toSeconds();
     const evalSeconds = this.step * (this.steps(lastSuccess + maxAge) + 1);
     return [
-      this.testCase('WHEN the last success is older than maxStaleness THEN PipelineDataStale fires, and not before', [
-        { series: seriesOf(LAST_SUCCESS, this.target), values: segments(lastSuccess, [[0, this.steps(evalSeconds)]]) },
+      this.testCase('WHEN the last successful interval ended longer than maxStaleness ago THEN PipelineDataStale fires, and not before', [
+        this.gauge(LAST_SUCCESS, lastSuccess, this.steps(evalSeconds)),
       ], [
         { eval_time: at(lastSuccess + maxAge - this.step), alertname, exp_alerts: [] },
         { eval_time: at(evalSeconds), alertname, exp_alerts: this.fires(expected) },
@@ -223,56 +238,52 @@ class PipelineCaseBuilder {
     ];
   }
 
-  /** The expected alert's `task_id` label picks the task that runs three times its expected duration. */
+  /** The expected alert's `task_id` label picks the task that has been running three times its expected duration. */
   private taskLongRunning(expected: PipelineAlertExpectation): PromtoolTestCase[] {
     const alertname = this.rule(expected).alert;
     const task = this.spec.tasks.find((t) => t.taskId === expected.labels.task_id);
     if (!task) throw new Error(`${this.spec.dagId} expects PipelineTaskLongRunning for a task it does not declare: ${expected.labels.task_id}`);
-    const labels = { task_id: task.taskId };
     const typical = task.expectedDuration.toSeconds();
-    const slow = 3 * typical + 0.5;
-    const samples = this.steps(4200);
-    const runs = (duration: number) => [
-      { series: seriesOf('airflow_task_duration_count', { ...this.target, ...labels }), values: segments(0, [[1, samples]]) },
-      { series: seriesOf('airflow_task_duration_sum', { ...this.target, ...labels }), values: segments(0, [[duration, samples]]) },
-    ];
-    const evalTime = at(this.step * samples);
+    const evalSeconds = this.step * 10;
+    const runningFor = (seconds: number) => [this.gauge(RUNNING_SINCE, evalSeconds - seconds, 10, { task_id: task.taskId })];
     return [
-      this.testCase(`WHEN task ${task.taskId} takes 3x its expected duration THEN PipelineTaskLongRunning fires`, runs(slow), [
-        { eval_time: evalTime, alertname, exp_alerts: this.fires(expected) },
+      this.testCase(`WHEN task ${task.taskId} has been running 3x its expected duration THEN PipelineTaskLongRunning fires while it runs`, runningFor(3 * typical), [
+        { eval_time: at(evalSeconds), alertname, exp_alerts: this.fires(expected) },
       ]),
-      this.testCase(`WHEN task ${task.taskId} takes its expected duration THEN PipelineTaskLongRunning stays silent`, runs(typical), [
-        { eval_time: evalTime, alertname, exp_alerts: [] },
+      this.testCase(`WHEN task ${task.taskId} has been running its expected duration THEN PipelineTaskLongRunning stays silent`, runningFor(typical), [
+        { eval_time: at(evalSeconds), alertname, exp_alerts: [] },
       ]),
     ];
   }
 
-  /** Every other pipeline reports, so only this one can be absent. */
+  /** The exporter reads the database and knows every other pipeline, so only this one is unknown to Airflow. */
   private metricsAbsent(expected: PipelineAlertExpectation): PromtoolTestCase[] {
     const rule = this.rule(expected);
     const window = Duration.parse(rule.for as string).toSeconds();
     const samples = this.steps(window) + 1;
-    const reporting = (dagId: string) => ({ series: seriesOf(SUCCEEDED, { dag_id: dagId, ...STATSD_TARGET }), values: segments(1, [[0, samples]]) });
-    const others = this.specs.filter((s) => s.dagId !== this.spec.dagId).map((s) => reporting(s.dagId));
+    const known = (dagId: string) => ['success', 'failed'].map((state) => ({ series: seriesOf(FINISHED, { dag_id: dagId, ...EXPORTER_TARGET, state }), values: segments(3, [[0, samples]]) }));
+    const dbUp = { series: seriesOf('pipewatch_airflow_db_up', EXPORTER_TARGET), values: segments(1, [[0, samples]]) };
+    const others = [dbUp, ...this.specs.filter((s) => s.dagId !== this.spec.dagId).flatMap((s) => known(s.dagId))];
     const evalTime = at(this.step * samples);
+    const notBefore = window - this.step > 0 ? [{ eval_time: at(window - this.step), alertname: rule.alert, exp_alerts: [] }] : [];
     return [
-      this.testCase(`WHEN it has reported no run for ${rule.for} THEN PipelineMetricsAbsent fires, and not before`, others, [
-        { eval_time: at(window - this.step), alertname: rule.alert, exp_alerts: [] },
+      this.testCase(`WHEN Airflow has not known it for ${rule.for} THEN PipelineMetricsAbsent fires, and not before`, others, [
+        ...notBefore,
         { eval_time: evalTime, alertname: rule.alert, exp_alerts: this.fires(expected) },
       ]),
-      this.testCase('WHEN every pipeline reports runs THEN PipelineMetricsAbsent stays silent', [...others, reporting(this.spec.dagId)], [
+      this.testCase('WHEN Airflow knows every pipeline THEN PipelineMetricsAbsent stays silent', [...others, ...known(this.spec.dagId)], [
         { eval_time: evalTime, alertname: rule.alert, exp_alerts: [] },
       ]),
     ];
   }
 
-  /** Half the runs fail: 50x a 1% budget, far over every tier. */
+  /** Half the runs fail, a run finishing every step: far over every tier's ratio and minimum run count. */
   private errorBudgetBurn(expected: PipelineAlertExpectation): PromtoolTestCase[] {
     const alertname = this.rule(expected).alert;
     const samples = this.steps(9000);
     const runs = (failedPerStep: number) => [
-      { series: seriesOf(SUCCEEDED, this.target), values: segments(0, [[1, samples]]) },
-      { series: seriesOf(FAILED, this.target), values: segments(0, [[failedPerStep, samples]]) },
+      { series: seriesOf(FINISHED, { ...this.state, state: 'success' }), values: segments(0, [[1, samples]]) },
+      { series: seriesOf(FINISHED, { ...this.state, state: 'failed' }), values: segments(0, [[failedPerStep, samples]]) },
     ];
     const evalTime = at(this.step * samples);
     return [

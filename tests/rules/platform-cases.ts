@@ -83,6 +83,15 @@ export function platformCases(groups: readonly RuleGroup[]): PromtoolTestCase[] 
         evalMinutes: 20,
       },
       {
+        alert: 'AirflowMetadataUnreadable',
+        expected: { labels: { instance: 'airflow-exporter:9112', severity: 'critical', team: 'platform' }, summary: "The exporter cannot read Airflow's metadata database", description: 'airflow-exporter:9112 has failed to query the metadata database for 5 minutes: run state, deadlines and freshness of every pipeline are unknown, so their alerts cannot fire.', dashboard: 'pipewatch-platform-health' },
+        when: 'the metadata-database exporter has failed its queries for 15 minutes',
+        firing: [{ series: seriesOf('pipewatch_airflow_db_up', target('airflow-exporter', 9112)), values: flat(0) }],
+        whenNot: 'its queries succeed',
+        silent: [{ series: seriesOf('pipewatch_airflow_db_up', target('airflow-exporter', 9112)), values: flat(1) }],
+        evalMinutes: 15,
+      },
+      {
         alert: 'AirflowDagImportErrors',
         expected: { labels: { severity: 'warning', team: 'platform' }, summary: 'Airflow cannot import 2 DAG file(s)', description: '2 DAG file(s) fail to import; the DAGs they define do not run. See the import errors in the Airflow UI or the dag-processor logs.', dashboard: 'pipewatch-platform-health' },
         when: 'two DAG files fail to import',

@@ -1,5 +1,6 @@
 import { Duration } from '../../content/duration';
-import { AlertingRule, RuleGroup, isAlertingRule } from '../../content/rules/types';
+import { stringify } from 'yaml';
+import { AlertingRule, RuleFile, RuleGroup, isAlertingRule } from '../../content/rules/types';
 
 /** promtool test-file shapes (Prometheus 2.42). */
 export interface ExpectedAlert {
@@ -27,6 +28,9 @@ export interface PromtoolTestCase {
 
 /** Scrape labels statsd-exporter's series carry in the stack. */
 export const STATSD_TARGET = { instance: 'statsd-exporter:9102', job: 'statsd-exporter' };
+
+/** Scrape labels the metadata-database exporter's series carry in the stack. */
+export const EXPORTER_TARGET = { instance: 'airflow-exporter:9112', job: 'airflow-exporter' };
 
 export function seriesOf(metric: string, labels: Readonly<Record<string, string>>): string {
   const all = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
@@ -87,3 +91,12 @@ export function findAlert(groups: readonly RuleGroup[], alert: string, labels: R
   if (!found) throw new Error(`no alert ${alert} with labels ${JSON.stringify(labels)} in the rule set: a case expects it, so the rules lost it`);
   return found;
 }
+
+/**
+ * A promtool test file for one rule file. Groups evaluate in file order,
+ * recording rules first, as they would within one Prometheus evaluation
+ * interval (promtool otherwise sorts them by name, and an alert would read
+ * recorded series one step old).
+ */
+export const testFile = (ruleFile: RuleFile, evaluationInterval: string, tests: readonly PromtoolTestCase[]) =>
+  stringify({ rule_files: [ruleFile.name], evaluation_interval: evaluationInterval, group_eval_order: ruleFile.groups.map((g) => g.name), tests }, { lineWidth: 0 });

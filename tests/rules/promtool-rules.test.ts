@@ -1,14 +1,11 @@
-import { stringify } from 'yaml';
 import { renderRuleFile } from '../../content/rules/render';
-import { RuleFile } from '../../content/rules/types';
 import { PIPELINE_RULE_FILE, PLATFORM_RULE_FILE, pipewatchRuleFiles } from '../../content/rules/rule-set';
 import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
 import { alertCoverage } from './coverage';
-import { pipelineEdgeCases } from './edge-cases';
 import { LONG_STEP_SECONDS, pipelineCases, SHORT_STEP_SECONDS } from './pipeline-cases';
 import { EXAMPLE_PIPELINE_ALERTS } from './pipeline-expectations';
 import { platformCases, platformDailyCases } from './platform-cases';
-import { at, PromtoolTestCase } from './promtool-model';
+import { at, testFile } from './promtool-model';
 import { promtoolPath, runTool, runToolAsync, tempDirWith, ToolResult } from './tools';
 
 const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
@@ -17,27 +14,15 @@ const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
 const [pipelineFile, platformFile] = pipewatchRuleFiles(EXAMPLE_PIPELINES);
 // Expected labels and annotations are written in the cases; building them throws when an expected alert is gone from the rules.
 const generated = pipelineCases(EXAMPLE_PIPELINES, pipelineFile.groups, EXAMPLE_PIPELINE_ALERTS);
-const edge = pipelineEdgeCases(pipelineFile.groups);
 const platform = platformCases(platformFile.groups);
 const platformDaily = platformDailyCases(platformFile.groups);
-
-/**
- * Groups evaluate in file order, recording rules first, as they would within
- * one Prometheus evaluation interval (promtool otherwise sorts them by name,
- * and an alert would read recorded series one step old).
- */
-const testFile = (ruleFile: RuleFile, evaluationInterval: string, tests: readonly PromtoolTestCase[]) =>
-  stringify(
-    { rule_files: [ruleFile.name], evaluation_interval: evaluationInterval, group_eval_order: ruleFile.groups.map((g) => g.name), tests },
-    { lineWidth: 0 },
-  );
 
 const dir = tempDirWith({
   [PIPELINE_RULE_FILE]: renderRuleFile(pipelineFile.groups),
   [PLATFORM_RULE_FILE]: renderRuleFile(platformFile.groups),
   // The hourly cases are the bulk: two files so both cores work on them.
   'pipelines-test-1.yml': testFile(pipelineFile, at(SHORT_STEP_SECONDS), generated.short.filter((_, i) => i % 2 === 0)),
-  'pipelines-test-2.yml': testFile(pipelineFile, at(SHORT_STEP_SECONDS), [...generated.short.filter((_, i) => i % 2 === 1), ...edge]),
+  'pipelines-test-2.yml': testFile(pipelineFile, at(SHORT_STEP_SECONDS), generated.short.filter((_, i) => i % 2 === 1)),
   'pipelines-daily-test.yml': testFile(pipelineFile, at(LONG_STEP_SECONDS), generated.long),
   'platform-test.yml': testFile(platformFile, '1m', platform),
   'platform-daily-test.yml': testFile(platformFile, '5m', platformDaily),
@@ -66,7 +51,7 @@ describe('the synthesized rule files under promtool 2.42', () => {
   );
 
   it('GIVEN every generated alert WHEN the cases are counted THEN each has a firing and a silent case', () => {
-    const coverage = alertCoverage([...pipelineFile.groups, ...platformFile.groups], [...generated.short, ...generated.long, ...edge, ...platform, ...platformDaily]);
+    const coverage = alertCoverage([...pipelineFile.groups, ...platformFile.groups], [...generated.short, ...generated.long, ...platform, ...platformDaily]);
     console.log(`alerts with tests / alerts: ${coverage.covered} / ${coverage.total}`);
     expect(coverage.missing).toEqual([]);
   });

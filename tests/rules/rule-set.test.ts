@@ -2,7 +2,9 @@ import { isAlertingRule, isRecordingRule, RuleGroup } from '../../content/rules/
 import { assertValidPromQL, PromQLSyntaxError, selectedMetricNames } from '../../content/rules/promql';
 import { pipelineRuleGroups, pipewatchRuleFiles, platformRuleGroups } from '../../content/rules/rule-set';
 import { assertRuleGroupsValid } from '../../content/rules/validate-rules';
-import { burnTiersFor } from '../../content/pipeline/burn-rate';
+import { batchSlo, budgetTiers, sloWarnings } from '../../content/pipeline/batch-slo';
+import { parseSchedule } from '../../content/pipeline/schedule';
+import { Duration } from '../../content/duration';
 import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
 
 const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
@@ -33,7 +35,7 @@ describe('the rule set', () => {
 
   it('GIVEN the recording rules WHEN inspected THEN they follow level:metric:operation', () => {
     const records = pipelineRuleGroups(EXAMPLE_PIPELINES).flatMap((g) => g.rules.filter(isRecordingRule)).map((r) => r.record);
-    expect(records).toContain('dag_id:pipewatch_run_failure_ratio:ratio_rate1h');
+    expect(records).toContain('dag_id:pipewatch_run_duration_seconds:avg1h');
     expect(records.every((r) => /^dag_id:pipewatch_[a-z_]+:[a-z_0-9]+$/.test(r))).toBe(true);
   });
 
@@ -67,16 +69,30 @@ describe('PromQL checks', () => {
   });
 });
 
-describe('burn-rate tiers for batch pipelines', () => {
-  it('GIVEN a pipeline every 15 minutes WHEN tiers are chosen THEN short windows widen to 30m', () => {
-    expect(burnTiersFor(900, 0.01).map((t) => `${t.factor}:${t.longWindow}/${t.shortWindow}`)).toEqual(['14.4:1h/30m', '6:6h/30m', '3:1d/2h', '1:3d/6h']);
+describe('batch SLO tiers', () => {
+  const spec = (schedule: string, successRatio = 0.99) => ({ dagId: 'd', schedule, ownerTeam: 't', expectedDuration: Duration.minutes(5), tasks: [], slo: { successRatio } });
+  const tiers = (schedule: string, successRatio = 0.99) => {
+    const period = (parseSchedule(schedule) as { periodSeconds: number }).periodSeconds;
+    return budgetTiers(batchSlo(spec(schedule, successRatio), period), period).map((t) => `${t.speed}:${t.lookback}:${t.ratio}`);
+  };
+
+  it('GIVEN an hourly pipeline at 99% over 28d WHEN tiers are chosen THEN it pages at 7% over 1d and tickets at 1% over 7d', () => {
+    expect(batchSlo(spec('@hourly'), 3600)).toEqual(expect.objectContaining({ expectedRuns: 672, budgetRuns: 6.72 }));
+    expect(tiers('@hourly')).toEqual(['fast:1d:0.07', 'slow:7d:0.01']);
   });
 
-  it('GIVEN a daily pipeline WHEN tiers are chosen THEN coinciding windows keep the lowest factor', () => {
-    expect(burnTiersFor(86400, 0.01).map((t) => `${t.speed}:${t.factor}:${t.longWindow}/${t.shortWindow}`)).toEqual(['fast:6:1d/1d', 'slow:3:1d/1d', 'slow:1:3d/1d']);
+  it('GIVEN a daily pipeline WHEN tiers are chosen THEN both lookbacks hold 10 runs and the slow tier, the same lookback at a higher ratio, is left out', () => {
+    expect(tiers('@daily')).toEqual(['fast:10d:0.007']);
   });
 
-  it('GIVEN a 90% objective WHEN tiers are chosen THEN the 14.4x tier, which needs more than 100% failures, is dropped', () => {
-    expect(burnTiersFor(3600, 0.1).map((t) => t.factor)).toEqual([6, 3, 1]);
+  it('GIVEN a 50% objective WHEN tiers are chosen THEN the fast tier, which would need over 100% failures, is left out', () => {
+    expect(tiers('@hourly', 0.5)).toEqual(['slow:7d:0.5']);
+  });
+
+  it('GIVEN a daily pipeline at 99% over 28d WHEN checked THEN a warning says every failure exhausts the budget and names the highest sensible target', () => {
+    expect(sloWarnings(spec('@daily'), parseSchedule('@daily'))).toEqual([
+      'd: slo 99% over 28d allows 0.28 failed runs of the 28 a "@daily" schedule runs in that window, so every failure exhausts the error budget. Choose a target ≤ 96.4% (one failed run per window), or a longer slo.window.',
+    ]);
+    expect(sloWarnings(spec('@hourly'), parseSchedule('@hourly'))).toEqual([]);
   });
 });
