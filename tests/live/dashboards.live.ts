@@ -2,7 +2,7 @@ import { MetricSource } from '../../content/metrics/catalog';
 import { generatedPanelQueries, PanelQuery, sourcesOf, substitute, valueCombinations } from './harness/dashboard-queries';
 import { LIVE_PIPELINES, liveTeams, NOT_RUN_LIVE } from './harness/live-configs';
 import { LiveStack } from './harness/stack';
-import { sleep } from './harness/wait';
+import { sleep, waitFor } from './harness/wait';
 
 /**
  * Every panel query of dashboards/generated runs against the live Prometheus
@@ -36,9 +36,13 @@ let stack: LiveStack;
 beforeAll(async () => {
   stack = await LiveStack.start({ name: 'dashboards' });
   await stack.waitUntilScraping();
-  // One healthy hour first: every hourly DAG has finished tasks and passed checks, as on any real platform.
-  await stack.simulator.advanceHours(1);
-  await sleep(6_000);
+  // Two healthy hours first: every hourly DAG has finished runs, tasks and passed checks, as on any real platform.
+  // One hour is not always enough: data_quality runs at :45, and its checks may still be running when the hour ends.
+  await stack.simulator.advanceHours(2);
+  await waitFor('Prometheus has passed checks of data_quality', async () => (await stack.prometheus.query('pipewatch_dq_checks_passed_total{dag_id="data_quality"}')).length > 0, {
+    timeoutMs: 30_000,
+    intervalMs: 1000,
+  });
   await stack.simulator.setScenario('datalake_ingest', 'stale');
   await stack.simulator.setScenario('example_etl', 'slow');
   await stack.simulator.setScenario('data_quality', 'dq_drop');

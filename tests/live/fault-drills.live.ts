@@ -76,7 +76,7 @@ function nextWatchdog(afterMs: number, what: string): Promise<ReceivedAlert> {
 
 describe('GIVEN Prometheus with its TSDB on disk', () => {
   test('WHEN it restarts THEN a series scraped before the restart still has its samples', async () => {
-    const expr = 'pipewatch_pipeline_last_success_timestamp_seconds{dag_id="example_etl"}';
+    const expr = 'pipewatch_dag_last_success_interval_end_seconds{dag_id="example_etl"}';
     const before = await waitFor('a sample of example_etl is stored', async () => (await stack.prometheus.query(expr)).at(0), { timeoutMs: 30_000 });
     const atSeconds = Date.now() / 1000;
     const [stored] = await stack.prometheus.query(expr, atSeconds);
