@@ -23,7 +23,8 @@ import { sleep } from '../live/harness/wait';
 import { makeTempDir, removeDir } from '../live/harness/workspace';
 import { compareWithApi, DagComparison, startAirflowExporter } from './airflow-exporter-check';
 import { AIRFLOW_SERIES_SELECTOR, mismatches, SeenFamily, seenFamilies, specDomains, waitingFor } from './live-families';
-import { airflowFamiliesUsedByMonitoring } from './monitoring-usage';
+import { servedFamilies } from './exporter-families';
+import { AIRFLOW_STATE_SOURCES, airflowFamiliesUsedByMonitoring } from './monitoring-usage';
 import { formatReport } from './report';
 
 const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
@@ -44,6 +45,7 @@ describe('GIVEN Airflow 3.1.8 running the example DAGs with StatsD into statsd_e
   let prometheus: LivePrometheus | undefined;
   let airflow: LiveAirflow | undefined;
   let airflowExporter: ManagedProcess | undefined;
+  let airflowExporterUrl: string | undefined;
   const started = Date.now();
   const elapsed = () => `${Math.round((Date.now() - started) / 1000)}s`;
 
@@ -117,6 +119,7 @@ describe('GIVEN Airflow 3.1.8 running the example DAGs with StatsD into statsd_e
   test("WHEN the airflow exporter reads Airflow's metadata database THEN each example DAG's last success interval end, last-run-failed flag and finished-run counts equal what the REST API reports", async () => {
     const exporter = await startAirflowExporter(airflow!, dir);
     airflowExporter = exporter.process;
+    airflowExporterUrl = exporter.url;
     const dagIds = EXAMPLE_PIPELINES.map((p) => p.dagId);
     // Runs may still change state between the two reads: compare until they agree or a minute has passed.
     const deadline = Date.now() + 60_000;
@@ -129,6 +132,17 @@ describe('GIVEN Airflow 3.1.8 running the example DAGs with StatsD into statsd_e
     say(`[${elapsed()}] airflow exporter vs REST API:\n${comparison.map((c) => `  ${c.dagId}: api ${JSON.stringify(c.api)} exporter ${JSON.stringify(c.exporter)}`).join('\n')}`);
     expect(comparison.reduce((n, c) => n + c.api.success + c.api.failed, 0)).toBeGreaterThan(0);
     expect(comparison.map((c) => ({ dagId: c.dagId, ...c.exporter }))).toEqual(comparison.map((c) => ({ dagId: c.dagId, ...c.api })));
+  });
+
+  test('THEN every run-state family the alerts and dashboards read is served by the airflow exporter, with the labels they use', async () => {
+    const usedState = airflowFamiliesUsedByMonitoring(EXAMPLE_PIPELINES, AIRFLOW_STATE_SOURCES);
+    const served = servedFamilies(await getText(`${airflowExporterUrl!}/metrics`), usedState);
+    say(`[${elapsed()}] run-state families the monitoring reads, as the airflow exporter serves them:\n${served.map((f) => `  ${f.name}: ${f.samples} sample(s)${f.missingLabels.length ? `, missing labels ${f.missingLabels.join(', ')}` : ''}`).join('\n')}`);
+    expect(usedState.length).toBeGreaterThanOrEqual(5);
+    // Every family is declared; each has samples now, except running tasks once every run has finished.
+    expect(served.filter((f) => !f.declared).map((f) => f.name)).toEqual([]);
+    expect(served.filter((f) => f.samples === 0 && f.name !== 'pipewatch_task_running_since_seconds').map((f) => f.name)).toEqual([]);
+    expect(served.filter((f) => f.missingLabels.length > 0)).toEqual([]);
   });
 
   test('THEN statsd_exporter saw no two Airflow lines claim one metric name with different types', async () => {

@@ -15,6 +15,8 @@ import { substituteVariables } from '../../dashboards/template-variables';
 
 /** Families that travel Airflow's StatsD path: Airflow's own and the DAG helpers'. */
 export const AIRFLOW_SOURCES: readonly MetricSource[] = ['airflow', 'pipeline'];
+/** Families the Airflow exporter reads from Airflow's metadata database. */
+export const AIRFLOW_STATE_SOURCES: readonly MetricSource[] = ['airflow-exporter'];
 
 /** One PromQL expression and where the stack uses it, for messages. */
 export interface UsedQuery {
@@ -100,13 +102,13 @@ export function dashboardQueries(specs: readonly PipelineSpec[]): UsedQuery[] {
   ]);
 }
 
-/** The Airflow and pipeline families the queries read, with the labels they use, sorted by name. */
-export function familiesUsed(queries: readonly UsedQuery[]): FamilyUse[] {
+/** The families of `sources` the queries read, with the labels they use, sorted by name. */
+export function familiesUsed(queries: readonly UsedQuery[], sources: readonly MetricSource[] = AIRFLOW_SOURCES): FamilyUse[] {
   const uses = new Map<string, { family: MetricFamily; labels: Set<string>; usedBy: Set<string> }>();
   for (const query of queries) {
     for (const { metric, labels } of selectorLabels(query.expr)) {
       const family = familyBySeries.get(metric);
-      if (!family || !AIRFLOW_SOURCES.includes(family.source)) continue;
+      if (!family || !sources.includes(family.source)) continue;
       const use = uses.get(family.name) ?? { family, labels: new Set<string>(), usedBy: new Set<string>() };
       for (const label of [...labels, ...(query.extraLabel ? [query.extraLabel] : [])]) use.labels.add(label);
       use.usedBy.add(query.where);
@@ -118,7 +120,7 @@ export function familiesUsed(queries: readonly UsedQuery[]): FamilyUse[] {
     .sort((a, b) => a.family.name.localeCompare(b.family.name));
 }
 
-/** What the stack's monitoring of `specs` reads from Airflow: rules and dashboards together. */
-export function airflowFamiliesUsedByMonitoring(specs: readonly PipelineSpec[]): FamilyUse[] {
-  return familiesUsed([...ruleQueries(specs), ...dashboardQueries(specs)]);
+/** What the stack's monitoring of `specs` reads from Airflow's StatsD (or, with `sources`, elsewhere): rules and dashboards together. */
+export function airflowFamiliesUsedByMonitoring(specs: readonly PipelineSpec[], sources: readonly MetricSource[] = AIRFLOW_SOURCES): FamilyUse[] {
+  return familiesUsed([...ruleQueries(specs), ...dashboardQueries(specs)], sources);
 }
