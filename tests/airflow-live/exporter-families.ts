@@ -12,6 +12,9 @@ export interface ServedFamily {
   readonly declared: boolean;
 }
 
+/** Labels Prometheus attaches to every scraped series: no exporter serves them. */
+const TARGET_LABELS = ['job', 'instance'];
+
 /** Each used family as the exporter's exposition serves it. */
 export function servedFamilies(exposition: string, used: readonly FamilyUse[]): ServedFamily[] {
   return used.map(({ family, labels }) => {
@@ -21,7 +24,7 @@ export function servedFamilies(exposition: string, used: readonly FamilyUse[]): 
     return {
       name: family.name,
       samples: samples.length,
-      missingLabels: samples.length === 0 ? [] : labels.filter((l) => !carried.has(l)),
+      missingLabels: samples.length === 0 ? [] : labels.filter((l) => !carried.has(l) && !TARGET_LABELS.includes(l)),
       declared: exposition.includes(`# HELP ${family.name} `),
     };
   });
