@@ -24,6 +24,15 @@ export function airflowAlerts(): AlertDraft[] {
       description: '{{ $labels.instance }} has failed to query the metadata database for 5 minutes: run state, deadlines and freshness of every pipeline are unknown, so their alerts cannot fire.',
     }),
     platform({
+      alert: 'AirflowRunStateMissing',
+      // Nothing publishes run state (no exporter deployed or scraped): every pipeline's run alerts are silent, not green.
+      expr: 'absent(pipewatch_airflow_db_up)',
+      for: '15m',
+      severity: 'critical',
+      summary: 'No exporter publishes Airflow run state',
+      description: 'Prometheus has had no pipewatch_airflow_db_up for 15 minutes (absent = {{ $value }}): no Airflow metadata exporter is scraped, so no pipeline can raise PipelineRunFailed, PipelineDeadlineMissed or PipelineDataStale.',
+    }),
+    platform({
       alert: 'AirflowSchedulerHeartbeatMissing',
       expr: heartbeatStopped('airflow_scheduler_heartbeat'),
       for: '2m',

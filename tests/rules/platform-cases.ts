@@ -92,6 +92,15 @@ export function platformCases(groups: readonly RuleGroup[]): PromtoolTestCase[] 
         evalMinutes: 15,
       },
       {
+        alert: 'AirflowRunStateMissing',
+        expected: { labels: { severity: 'critical', team: 'platform' }, summary: 'No exporter publishes Airflow run state', description: 'Prometheus has had no pipewatch_airflow_db_up for 15 minutes (absent = 1): no Airflow metadata exporter is scraped, so no pipeline can raise PipelineRunFailed, PipelineDeadlineMissed or PipelineDataStale.', dashboard: 'pipewatch-platform-health' },
+        when: 'Prometheus scrapes only the statsd-exporter, with no metadata exporter, for 20 minutes',
+        firing: [{ series: seriesOf('up', target('statsd-exporter', 9102)), values: flat(1) }],
+        whenNot: 'the metadata exporter is scraped',
+        silent: [{ series: seriesOf('pipewatch_airflow_db_up', target('airflow-exporter', 9112)), values: flat(1) }],
+        evalMinutes: 20,
+      },
+      {
         alert: 'AirflowDagImportErrors',
         expected: { labels: { severity: 'warning', team: 'platform' }, summary: 'Airflow cannot import 2 DAG file(s)', description: '2 DAG file(s) fail to import; the DAGs they define do not run. See the import errors in the Airflow UI or the dag-processor logs.', dashboard: 'pipewatch-platform-health' },
         when: 'two DAG files fail to import',
