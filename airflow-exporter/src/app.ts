@@ -1,9 +1,9 @@
 import { AddressInfo } from 'net';
 import { Server } from 'http';
+import { Logger } from '../../service-kit/log';
 import { createRegistry } from './collector';
 import { Config } from './config';
 import { AirflowDatabase } from './database';
-import { Logger } from './log';
 import { createHttpServer } from './server';
 
 export interface Exporter {

@@ -1,13 +1,11 @@
 import { readFileSync } from 'fs';
-import { LOG_LEVELS, LogLevel } from './log';
+import { ConfigError, Env, integer, logLevel, ReadFile, seconds } from '../../service-kit/env';
+import { LogLevel } from '../../service-kit/log';
+import { forbidPasswordVariable, PostgresConnection, postgresConnection } from '../../service-kit/postgres';
 
-export interface DatabaseSettings {
-  readonly host: string;
-  readonly port: number;
-  readonly user: string;
-  readonly database: string;
-  /** Read from PGPASSWORD_FILE; absent when the server trusts the connection. */
-  readonly password?: string;
+export { ConfigError };
+
+export interface DatabaseSettings extends PostgresConnection {
   /** From PGSSLMODE: false (disable), true (require, verifying the certificate) or TLS without verification. */
   readonly ssl: boolean | { readonly rejectUnauthorized: false };
 }
@@ -30,18 +28,8 @@ export interface Config {
   readonly logLevel: LogLevel;
 }
 
-/** A bad environment variable: the message names it, the value received and the fix. */
-export class ConfigError extends Error {
-  constructor(variable: string, value: string | undefined, fix: string) {
-    super(`invalid ${variable}=${JSON.stringify(value ?? '')}: ${fix}`);
-    this.name = 'ConfigError';
-  }
-}
-
-type Env = Readonly<Record<string, string | undefined>>;
-
 /** Reads and validates the exporter's settings; throws ConfigError on the first bad one. */
-export function loadConfig(env: Env, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): Config {
+export function loadConfig(env: Env, readFile: ReadFile = (p) => readFileSync(p, 'utf8')): Config {
   return {
     bindAddress: env.BIND_ADDRESS?.trim() || '0.0.0.0',
     port: integer(env, 'PORT', 9112, 0, 65535, 'use a TCP port between 1 and 65535 (0 picks a free one)'),
@@ -52,37 +40,12 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
   };
 }
 
-function number(env: Env, variable: string, fallback: number, min: number, max: number, fix: string): number {
-  const raw = env[variable];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max) throw new ConfigError(variable, raw, fix);
-  return value;
-}
-
-function integer(env: Env, variable: string, fallback: number, min: number, max: number, fix: string): number {
-  const value = number(env, variable, fallback, min, max, fix);
-  if (!Number.isInteger(value)) throw new ConfigError(variable, env[variable], fix);
-  return value;
-}
-
-function seconds(env: Env, variable: string, fallback: number, min: number, max: number, fix: string): number {
-  return Math.round(number(env, variable, fallback, min, max, fix) * 1000);
-}
-
-function database(env: Env, readFile: (path: string) => string): DatabaseSettings {
-  if (env.PGPASSWORD !== undefined) {
-    throw new ConfigError('PGPASSWORD', '<hidden>', 'secrets are mounted as files: write the password to a file, set PGPASSWORD_FILE to its path and unset PGPASSWORD');
-  }
+function database(env: Env, readFile: ReadFile): DatabaseSettings {
+  forbidPasswordVariable(env);
   const host = env.PGHOST?.trim();
   if (!host) throw new ConfigError('PGHOST', env.PGHOST, "set PGHOST to the host name of Airflow's metadata database (PostgreSQL)");
-  const passwordFile = env.PGPASSWORD_FILE?.trim();
   return {
-    host,
-    port: integer(env, 'PGPORT', 5432, 1, 65535, 'use the PostgreSQL TCP port, e.g. 5432'),
-    user: env.PGUSER?.trim() || 'pipewatch_exporter',
-    database: env.PGDATABASE?.trim() || 'airflow',
-    ...(passwordFile ? { password: readSecret(passwordFile, readFile) } : {}),
+    ...postgresConnection(env, host, { user: 'pipewatch_exporter', database: 'airflow' }, readFile),
     ssl: sslMode(env),
   };
 }
@@ -95,25 +58,4 @@ function sslMode(env: Env): DatabaseSettings['ssl'] {
     throw new ConfigError('PGSSLMODE', env.PGSSLMODE, `use one of ${Object.keys(SSL_MODES).join(', ')} (require and verify-full verify the server certificate; no-verify encrypts without verifying)`);
   }
   return SSL_MODES[raw];
-}
-
-function readSecret(path: string, readFile: (path: string) => string): string {
-  let content: string;
-  try {
-    content = readFile(path);
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new ConfigError('PGPASSWORD_FILE', path, `the file cannot be read (${reason}): mount the password file there or fix the path`);
-  }
-  // Secret files usually end with a newline that is not part of the password.
-  const password = content.replace(/\r?\n$/, '');
-  if (password === '') throw new ConfigError('PGPASSWORD_FILE', path, 'the file is empty: write the PostgreSQL password into it');
-  return password;
-}
-
-function logLevel(env: Env): LogLevel {
-  const raw = env.LOG_LEVEL?.trim().toLowerCase();
-  if (!raw) return 'info';
-  if (!(LOG_LEVELS as readonly string[]).includes(raw)) throw new ConfigError('LOG_LEVEL', env.LOG_LEVEL, `use one of ${LOG_LEVELS.join(', ')}`);
-  return raw as LogLevel;
 }

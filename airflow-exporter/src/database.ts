@@ -1,6 +1,7 @@
 import { Pool } from 'pg';
+import { Logger } from '../../service-kit/log';
+import { poolConnection } from '../../service-kit/postgres';
 import { DatabaseSettings } from './config';
-import { Logger } from './log';
 import { DAG_RUNS_SQL, DagRow, RUNNING_TASKS_SQL, RunningTaskRow, Snapshot, toSnapshot } from './queries';
 
 /** The outcome of one collection: the snapshot, or why there is none. */
@@ -32,11 +33,7 @@ export class AirflowDatabase {
     const { settings, queryTimeoutMs } = options;
     this.now = options.now ?? Date.now;
     this.pool = new Pool({
-      host: settings.host,
-      port: settings.port,
-      user: settings.user,
-      database: settings.database,
-      password: settings.password,
+      ...poolConnection(settings),
       ssl: settings.ssl,
       application_name: 'pipewatch-airflow-exporter',
       // One connection is all a single in-flight collection needs.

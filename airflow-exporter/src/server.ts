@@ -1,7 +1,8 @@
-import { createServer, Server, ServerResponse } from 'http';
+import { createServer, Server } from 'http';
 import { Registry } from 'prom-client';
+import { json, Reply, send } from '../../service-kit/http';
+import { Logger } from '../../service-kit/log';
 import { CollectionSource } from './collector';
-import { Logger } from './log';
 
 export interface ServerDependencies {
   readonly registry: Registry;
@@ -37,20 +38,4 @@ export function createHttpServer(deps: ServerDependencies): Server {
       },
     );
   });
-}
-
-interface Reply {
-  readonly status: number;
-  readonly body: string;
-  readonly contentType: string;
-  readonly headers?: Readonly<Record<string, string>>;
-}
-
-function json(status: number, value: unknown): Reply {
-  return { status, body: `${JSON.stringify(value)}\n`, contentType: 'application/json' };
-}
-
-function send(res: ServerResponse, reply: Reply): void {
-  res.writeHead(reply.status, { 'Content-Type': reply.contentType, ...reply.headers });
-  res.end(reply.body);
 }

@@ -12,11 +12,11 @@ export interface AirflowExporterProps {
   readonly login: DatabaseLogin;
 }
 
-/** Built from airflow-exporter/ (it shares the simulator's logger). */
+/** Built from airflow-exporter/ and service-kit/, the plumbing it shares with the simulator. */
 const EXPORTER_IMAGE: LocalImage = {
   key: 'airflowExporter',
   dockerfile: 'airflow-exporter/Dockerfile',
-  sources: ['airflow-exporter', 'metrics-app/src/log.ts', 'package.json', 'package-lock.json', 'tsconfig.json'],
+  sources: ['airflow-exporter', 'service-kit', 'package.json', 'package-lock.json', 'tsconfig.json'],
 };
 const PASSWORD_FILE = 'airflow_exporter_password';
 

@@ -25,7 +25,7 @@ export interface MetricsAppProps {
 }
 
 /** The simulator image is built from its own code and the content it shares with the stack. */
-const SIMULATOR_IMAGE: LocalImage = { key: 'metricsApp', dockerfile: 'metrics-app/Dockerfile', sources: ['metrics-app', 'content', 'package.json', 'package-lock.json'] };
+const SIMULATOR_IMAGE: LocalImage = { key: 'metricsApp', dockerfile: 'metrics-app/Dockerfile', sources: ['metrics-app', 'content', 'service-kit', 'package.json', 'package-lock.json', 'tsconfig.json'] };
 /** The pipeline catalog the stack renders for the simulator; the pipelines it monitors, nothing else. */
 export const SIMULATOR_PIPELINES_FILE = '/etc/pipewatch/simulator-pipelines.yaml';
 

@@ -1,16 +1,13 @@
 import { readFileSync } from 'fs';
 import { DEFAULT_PIPELINES_FILE } from '../../content/pipeline/catalog';
-import { LOG_LEVELS, LogLevel } from './log';
+import { ConfigError, Env, integer, logLevel, number, ReadFile } from '../../service-kit/env';
+import { LogLevel } from '../../service-kit/log';
+import { forbidPasswordVariable, PostgresConnection, postgresConnection } from '../../service-kit/postgres';
 import { parseScenario, Scenario, ScenarioError, SCENARIO_KINDS } from './scenarios';
 
-export interface PostgresSettings {
-  readonly host: string;
-  readonly port: number;
-  readonly user: string;
-  readonly database: string;
-  /** Read from PGPASSWORD_FILE; absent when the server trusts the connection. */
-  readonly password?: string;
-}
+export { ConfigError };
+
+export type PostgresSettings = PostgresConnection;
 
 export interface Config {
   readonly host: string;
@@ -34,18 +31,8 @@ export interface Config {
   readonly logLevel: LogLevel;
 }
 
-/** A bad environment variable: the message names it, the value received and the fix. */
-export class ConfigError extends Error {
-  constructor(variable: string, value: string | undefined, fix: string) {
-    super(`invalid ${variable}=${JSON.stringify(value ?? '')}: ${fix}`);
-    this.name = 'ConfigError';
-  }
-}
-
-type Env = Readonly<Record<string, string | undefined>>;
-
 /** Reads and validates the simulator's settings; throws ConfigError on the first bad one. */
-export function loadConfig(env: Env, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): Config {
+export function loadConfig(env: Env, readFile: ReadFile = (p) => readFileSync(p, 'utf8')): Config {
   return {
     host: env.HOST?.trim() || '0.0.0.0',
     port: integer(env, 'PORT', 8000, 0, 65535, 'use a TCP port between 1 and 65535 (0 picks a free one)'),
@@ -59,20 +46,6 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     historyMemoryRows: integer(env, 'HISTORY_MEMORY_ROWS', 10_000, 1, 1_000_000, 'use how many runs to keep in memory without PostgreSQL, 1 to 1000000'),
     logLevel: logLevel(env),
   };
-}
-
-function number(env: Env, variable: string, fallback: number, min: number, max: number, fix: string): number {
-  const raw = env[variable];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max) throw new ConfigError(variable, raw, fix);
-  return value;
-}
-
-function integer(env: Env, variable: string, fallback: number, min: number, max: number, fix: string): number {
-  const value = number(env, variable, fallback, min, max, fix);
-  if (!Number.isInteger(value)) throw new ConfigError(variable, env[variable], fix);
-  return value;
 }
 
 function pipelines(env: Env): string | number {
@@ -99,10 +72,8 @@ function scenarios(env: Env): Scenario[] {
   });
 }
 
-function postgres(env: Env, readFile: (path: string) => string): PostgresSettings | undefined {
-  if (env.PGPASSWORD !== undefined) {
-    throw new ConfigError('PGPASSWORD', '<hidden>', 'secrets are mounted as files: write the password to a file, set PGPASSWORD_FILE to its path and unset PGPASSWORD');
-  }
+function postgres(env: Env, readFile: ReadFile): PostgresSettings | undefined {
+  forbidPasswordVariable(env);
   const host = env.PGHOST?.trim();
   if (!host) {
     for (const variable of ['PGPORT', 'PGUSER', 'PGDATABASE', 'PGPASSWORD_FILE']) {
@@ -110,33 +81,5 @@ function postgres(env: Env, readFile: (path: string) => string): PostgresSetting
     }
     return undefined;
   }
-  const passwordFile = env.PGPASSWORD_FILE?.trim();
-  return {
-    host,
-    port: integer(env, 'PGPORT', 5432, 1, 65535, 'use the PostgreSQL TCP port, e.g. 5432'),
-    user: env.PGUSER?.trim() || 'pipewatch',
-    database: env.PGDATABASE?.trim() || 'pipewatch',
-    ...(passwordFile ? { password: readSecret(passwordFile, readFile) } : {}),
-  };
-}
-
-function readSecret(path: string, readFile: (path: string) => string): string {
-  let content: string;
-  try {
-    content = readFile(path);
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new ConfigError('PGPASSWORD_FILE', path, `the file cannot be read (${reason}): mount the password file there or fix the path`);
-  }
-  // Secret files usually end with a newline that is not part of the password.
-  const password = content.replace(/\r?\n$/, '');
-  if (password === '') throw new ConfigError('PGPASSWORD_FILE', path, 'the file is empty: write the PostgreSQL password into it');
-  return password;
-}
-
-function logLevel(env: Env): LogLevel {
-  const raw = env.LOG_LEVEL?.trim().toLowerCase();
-  if (!raw) return 'info';
-  if (!(LOG_LEVELS as readonly string[]).includes(raw)) throw new ConfigError('LOG_LEVEL', env.LOG_LEVEL, `use one of ${LOG_LEVELS.join(', ')}`);
-  return raw as LogLevel;
+  return postgresConnection(env, host, { user: 'pipewatch', database: 'pipewatch' }, readFile);
 }

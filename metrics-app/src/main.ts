@@ -1,26 +1,16 @@
-import { App, createApp } from './app';
+import { createLogger } from '../../service-kit/log';
+import { configOrExit, stopOnSignals } from '../../service-kit/process';
+import { createApp } from './app';
 import { systemClock } from './clock';
-import { Config, ConfigError, loadConfig } from './config';
-import { createLogger } from './log';
+import { loadConfig } from './config';
 
-/** Exit code for a configuration the operator has to fix; 1 stays for crashes. */
-const EXIT_CONFIG = 2;
 const SHUTDOWN_TIMEOUT_MS = 5_000;
 
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    failConfig(error);
-  }
+  const config = configOrExit(() => loadConfig(process.env));
   const log = createLogger({ level: config.logLevel });
-  let app: App;
-  try {
-    app = createApp(config, { wallClock: systemClock, log });
-  } catch (error) {
-    failConfig(error);
-  }
+  // createApp checks the start-up scenarios against the pipelines, so it can fail on configuration too.
+  const app = configOrExit(() => createApp(config, { wallClock: systemClock, log }));
   try {
     await app.start();
   } catch (error) {
@@ -28,30 +18,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  let stopping = false;
-  const shutdown = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      log.warn('second signal; exiting without waiting', { signal });
-      process.exit(1);
-    }
-    stopping = true;
-    log.info('shutting down', { signal });
-    app.stop(SHUTDOWN_TIMEOUT_MS).then(
-      () => process.exit(0),
-      (error: Error) => {
-        log.error('shutdown failed', { error });
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
-}
-
-function failConfig(error: unknown): never {
-  if (!(error instanceof ConfigError)) throw error;
-  createLogger({ level: 'error' }).error(error.message, { exitCode: EXIT_CONFIG });
-  process.exit(EXIT_CONFIG);
+  stopOnSignals(log, () => app.stop(SHUTDOWN_TIMEOUT_MS));
 }
 
 void main();

@@ -1,6 +1,6 @@
+import { Logger } from '../../service-kit/log';
 import { SimulationClock } from './clock';
 import { RestoredRunState, toHistoryRow, RunHistory } from './history/types';
-import { Logger } from './log';
 import { Simulation } from './model/simulation';
 import { MetricsRecorder } from './recorder';
 

@@ -1,7 +1,8 @@
-import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
+import { createServer, IncomingMessage, Server } from 'http';
 import { z } from 'zod';
+import { json, Reply, send } from '../../service-kit/http';
+import { Logger } from '../../service-kit/log';
 import { RunHistory } from './history/types';
-import { Logger } from './log';
 import { SimulatorMetrics } from './metrics';
 import { MAX_FAST_FORWARD_SECONDS, SimulationRunner } from './runner';
 import { describeIssues, parseScenario, SCENARIO_KINDS, ScenarioBook, ScenarioError } from './scenarios';
@@ -83,21 +84,6 @@ export function createHttpServer(deps: ServerDependencies): Server {
   });
 }
 
-interface Reply {
-  readonly status: number;
-  readonly body: string;
-  readonly contentType: string;
-  readonly headers?: Readonly<Record<string, string>>;
-}
-
-function json(status: number, value: unknown): Reply {
-  return { status, body: `${JSON.stringify(value)}\n`, contentType: 'application/json' };
-}
-
-function send(res: ServerResponse, reply: Reply): void {
-  res.writeHead(reply.status, { 'Content-Type': reply.contentType, ...reply.headers });
-  res.end(reply.body);
-}
 
 function errorReply(error: unknown, log: Logger, method: string, path: string): Reply {
   if (error instanceof HttpError) return json(error.status, { error: error.message, details: error.details });

@@ -43,6 +43,8 @@ describe('airflow-exporter container build', () => {
 
   test("GIVEN only the files the Dockerfile copies WHEN its compile step runs THEN the entry point the image starts exists", () => {
     expect(compiled).toContain('airflow-exporter/src/main.js');
+    // The logger and config helpers come from the folder shared with the simulator.
+    expect(compiled).toEqual(expect.arrayContaining(['service-kit/log.js', 'service-kit/env.js']));
     expect(DOCKERFILE).toMatch(/^CMD \["node", "airflow-exporter\/src\/main.js"\]$/m);
     expect(DOCKERFILE).toMatch(/^USER node$/m);
   });

@@ -8,7 +8,7 @@
 import { createExporter, Exporter } from '../../airflow-exporter/src/app';
 import { loadConfig } from '../../airflow-exporter/src/config';
 import { AirflowDatabase } from '../../airflow-exporter/src/database';
-import { createLogger } from '../../airflow-exporter/src/log';
+import { createLogger } from '../../service-kit/log';
 import { AirflowMetadataDb } from './support/airflow-metadata';
 import { seriesLines, valueOf } from './support/exposition';
 

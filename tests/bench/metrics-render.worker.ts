@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, MetricObjectWithValues, MetricValue, Registry, Summary } from 'prom-client';
 import { createApp } from '../../metrics-app/src/app';
 import { ManualClock } from '../../metrics-app/src/clock';
-import { createLogger } from '../../metrics-app/src/log';
+import { createLogger } from '../../service-kit/log';
 import { SIMULATED_FAMILIES, STATSD_SUMMARY_OPTIONS } from '../../metrics-app/src/metrics';
 
 /**

@@ -1,6 +1,6 @@
 import { DEFAULT_PIPELINES_FILE } from '../../content/pipeline/catalog';
 import { ConfigError, loadConfig } from '../../metrics-app/src/config';
-import { createLogger } from '../../metrics-app/src/log';
+import { createLogger } from '../../service-kit/log';
 
 const noFiles = (path: string): string => {
   throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });

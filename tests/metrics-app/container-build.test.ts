@@ -50,7 +50,7 @@ describe('metrics-app container build', () => {
 
   test('GIVEN the compiled app WHEN its files are listed THEN all come from the directories the Dockerfile copies', () => {
     const copied = [...readFileSync(join(REPO_ROOT, 'metrics-app/Dockerfile'), 'utf8').matchAll(/^COPY (\S+)\/ \S+$/gm)].map((m) => `${m[1]}/`);
-    expect(copied).toEqual(expect.arrayContaining(['content/', 'metrics-app/']));
+    expect(copied).toEqual(expect.arrayContaining(['content/', 'metrics-app/', 'service-kit/']));
     expect(compiled.filter((file) => !copied.some((dir) => file.startsWith(dir)))).toEqual([]);
   });
 });

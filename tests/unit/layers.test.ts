@@ -3,8 +3,13 @@ import { readdirSync, readFileSync, statSync } from 'fs';
 import { dirname, join, relative, resolve } from 'path';
 
 const REPO_ROOT = resolve(__dirname, '../..');
-/** Layers that must stay free of cdktf: pure content, and dashboards built only from content. */
-const PURE_DIRS = ['content', 'dashboards'];
+/**
+ * Layers that must stay free of cdktf: pure content, dashboards built only from content,
+ * and the two services with the plumbing they share (they run in images without cdktf).
+ */
+const PURE_DIRS = ['content', 'dashboards', 'service-kit', 'metrics-app/src', 'airflow-exporter/src'];
+/** The shared plumbing knows neither service, so each image needs only its own folder besides it. */
+const SHARED_DIR = 'service-kit';
 const FORBIDDEN_PACKAGES = /^(cdktf|constructs|@cdktf\/.*)$/;
 const FORBIDDEN_DIRS = ['constructs', 'stacks'].map((dir) => join(REPO_ROOT, dir) + '/');
 
@@ -30,9 +35,18 @@ function layerViolations(root: string = REPO_ROOT): string[] {
   );
 }
 
-describe('the layers: content and dashboards never reach cdktf, constructs or stacks', () => {
-  test('GIVEN every .ts file under content/ and dashboards/ WHEN its imports are read THEN none is cdktf, constructs, @cdktf/* or a path into constructs/ or stacks/', () => {
+describe('the layers: content, dashboards and the services never reach cdktf, constructs or stacks', () => {
+  test('GIVEN every .ts file under content/, dashboards/, service-kit/ and the services WHEN its imports are read THEN none is cdktf, constructs, @cdktf/* or a path into constructs/ or stacks/', () => {
     expect(layerViolations()).toEqual([]);
+  });
+
+  test('GIVEN every .ts file under service-kit/ WHEN its relative imports are read THEN none leaves service-kit/', () => {
+    const outside = tsFiles(join(REPO_ROOT, SHARED_DIR)).flatMap((file) =>
+      importsOf(readFileSync(file, 'utf8'))
+        .filter((spec) => spec.startsWith('.') && !resolve(dirname(file), spec).startsWith(join(REPO_ROOT, SHARED_DIR) + '/'))
+        .map((spec) => `${relative(REPO_ROOT, file)}: import "${spec}"`),
+    );
+    expect(outside).toEqual([]);
   });
 
   test('GIVEN a fresh node process WHEN every content module and the dashboards are loaded THEN cdktf and constructs were never loaded', () => {

@@ -1,5 +1,5 @@
 import { Counter, Gauge } from 'prom-client';
-import { Logger } from '../log';
+import { Logger } from '../../../service-kit/log';
 import { SimulatorMetrics } from '../metrics';
 import { HistoryStore } from './postgres';
 import { HistoryRow, RecentRunsQuery, RunHistory } from './types';

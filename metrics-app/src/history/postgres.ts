@@ -1,6 +1,7 @@
 import { Pool } from 'pg';
+import { Logger } from '../../../service-kit/log';
+import { poolConnection } from '../../../service-kit/postgres';
 import { PostgresSettings } from '../config';
-import { Logger } from '../log';
 import { FinishedRunsState } from '../model/run-state';
 import { MIGRATIONS } from './migrations';
 import { HistoryRow, RecentRunsQuery, RestoredRunState } from './types';
@@ -82,11 +83,7 @@ export class PostgresHistoryStore implements HistoryStore {
 
   constructor(settings: PostgresSettings, log: Logger) {
     this.pool = new Pool({
-      host: settings.host,
-      port: settings.port,
-      user: settings.user,
-      database: settings.database,
-      password: settings.password,
+      ...poolConnection(settings),
       max: 4,
       application_name: 'pipewatch-simulator',
       ...TIMEOUTS,

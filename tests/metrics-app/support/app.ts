@@ -2,7 +2,7 @@ import { AddressInfo } from 'net';
 import { DEFAULT_PIPELINES_FILE } from '../../../content/pipeline/catalog';
 import { App, AppConfig, AppDependencies, createApp } from '../../../metrics-app/src/app';
 import { ManualClock } from '../../../metrics-app/src/clock';
-import { createLogger, Logger } from '../../../metrics-app/src/log';
+import { createLogger, Logger } from '../../../service-kit/log';
 
 /** Monday 2025-01-06 00:00 UTC: a fixed start keeps schedules and seeded outcomes the same in every run. */
 export const TEST_START_MS = Date.UTC(2025, 0, 6, 0, 0, 0);

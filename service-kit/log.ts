@@ -1,3 +1,4 @@
+// Both services log through this one module, so Loki parses their lines alike.
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
