@@ -25,7 +25,8 @@ function startExporter(env: Record<string, string>): Started {
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  // `close`, not `exit`: it waits for stdout and stderr to drain, so the last log lines are in `output`.
+  const exited = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
   const lines = () => output.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
   return { child, output: () => output, lines, exited };
 }

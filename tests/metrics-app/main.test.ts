@@ -18,7 +18,8 @@ function startSimulator(env: Record<string, string>): { child: ChildProcess; lin
     buffered = complete.pop()!;
     for (const line of complete) lines.push(JSON.parse(line));
   });
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  // `close`, not `exit`: it waits for stdout and stderr to drain, so the last log lines are in `output`.
+  const exited = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
   return { child, lines, exited };
 }
 
