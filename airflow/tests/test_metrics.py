@@ -65,7 +65,7 @@ def test_helper_sends_the_exact_statsd_line(statsd, call, line):
 
 def _catalog_patterns() -> dict[str, re.Pattern]:
     """The pipeline families' statsd match globs from the metric catalog, as regexes (`*` is one dot-free part)."""
-    catalog = (REPO_DIR / "constructs" / "metrics" / "catalog.ts").read_text()
+    catalog = (REPO_DIR / "content" / "metrics" / "catalog.ts").read_text()
     globs = dict(re.findall(r"pipeline\('(\w+)'.*?glob\('(airflow\.pipewatch\.[^']+)'", catalog))
     return {name: re.compile(re.escape(glob).replace(r"\*", "[^.:]+") + r":") for name, glob in globs.items()}
 
