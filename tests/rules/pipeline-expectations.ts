@@ -6,7 +6,7 @@ export interface PipelineAlertExpectation extends Expected {
 }
 
 /**
- * Every alert each example pipeline (stacks/pipelines.ts) must get, written
+ * Every alert each example pipeline (pipelines.yaml) must get, written
  * out by hand: severity and team from the spec's policy, summary and
  * description with the dag_id and the value the firing case produces.
  * An alert missing from the rules, or a rule missing from this list, fails the suite.
