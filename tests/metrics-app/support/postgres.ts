@@ -1,6 +1,6 @@
 import { execFile } from 'child_process';
 import { randomBytes } from 'crypto';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { promisify } from 'util';
@@ -28,9 +28,13 @@ export class ThrowawayPostgres {
   private constructor(
     private readonly bin: string,
     private readonly dir: string,
-    readonly port: number,
+    private listenPort: number,
     readonly passwordFile: string,
   ) {}
+
+  get port(): number {
+    return this.listenPort;
+  }
 
   static async start(): Promise<ThrowawayPostgres> {
     const bin = serverBinDir();
@@ -45,14 +49,34 @@ export class ThrowawayPostgres {
     }
     const server = new ThrowawayPostgres(bin, dir, await freePort(), passwordFile);
     await server.asServerUser('initdb', ['-D', server.dataDir, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', `--pwfile=${passwordFile}`, '-E', 'UTF8', '--no-sync']);
-    await server.resume();
-    return server;
+    // The port was free when picked; a server started meanwhile by a parallel test may hold it now.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await server.resume();
+        return server;
+      } catch (error) {
+        if (attempt >= 3 || !/address already in use/i.test((error as Error).message)) throw error;
+        server.listenPort = await freePort();
+      }
+    }
   }
 
-  /** Starts (or starts again) the server on the same port and data. */
+  /**
+   * Starts (or starts again) the server on the same port and data. When it
+   * cannot, the error carries the end of the server's log: pg_ctl itself only
+   * says "could not start server", while the log says why (e.g. "Address
+   * already in use" when another server took the free port first, which the
+   * callers retry on).
+   */
   async resume(): Promise<void> {
     const options = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
-    await this.asServerUser('pg_ctl', ['-D', this.dataDir, '-l', join(this.dir, 'server.log'), '-w', '-t', '30', '-o', options, 'start']);
+    const log = join(this.dir, 'server.log');
+    try {
+      await this.asServerUser('pg_ctl', ['-D', this.dataDir, '-l', log, '-w', '-t', '30', '-o', options, 'start']);
+    } catch (error) {
+      const tail = existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(-15).join('\n') : '(no server log)';
+      throw new Error(`${(error as Error).message}\nserver log (${log}):\n${tail}`);
+    }
   }
 
   /** Stops the server; clients see connections refused until `resume`. */
