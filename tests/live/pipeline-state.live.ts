@@ -26,6 +26,11 @@ const STATE_TIMING: NotificationTiming = {
   watchdogGroupInterval: Duration.minutes(1),
   watchdogRepeatInterval: Duration.minutes(5),
 };
+/**
+ * Hours of pipeline time that always hold one whole run of the hourly DAG,
+ * retries included: its next run may start only at the end of the first hour.
+ */
+const WHOLE_RUN_HOURS = 2;
 /** A scrape, an evaluation, group_wait and room for a busy machine. */
 const FIRE_WITHIN_MS = 2 * MINUTE;
 /** A recovery is notified at the group's next flush: one group_interval, plus the same room. */
@@ -62,7 +67,7 @@ describe(`GIVEN ${DAG} whose run state the simulator keeps in its run history`, 
   test('WHEN a run fails THEN PipelineRunFailed pages, and a restart of the state holder neither resolves nor repeats it', async () => {
     const failedAt = Date.now();
     await stack.simulator.setScenario(DAG, 'fail');
-    await stack.simulator.advanceHours(1);
+    await stack.simulator.advanceHours(WHOLE_RUN_HOURS);
     const page = await notified('PipelineRunFailed', 'firing', failedAt, FIRE_WITHIN_MS);
     expect(page.alert.labels).toMatchObject({ team: 'data-platform', severity: 'critical' });
 
@@ -75,28 +80,29 @@ describe(`GIVEN ${DAG} whose run state the simulator keeps in its run history`, 
   test('WHEN it recovers, the state holder restarts and the DAG fails again THEN the new failure pages', async () => {
     const recoveredAt = Date.now();
     await stack.simulator.recover(DAG);
-    await stack.simulator.advanceHours(1);
+    await stack.simulator.advanceHours(WHOLE_RUN_HOURS);
     const resolved = await notified('PipelineRunFailed', 'resolved', recoveredAt, RESOLVE_WITHIN_MS);
 
     await stack.simulator.process.restart();
     await stack.waitUntilScraping();
     const failedAgainAt = Date.now();
     await stack.simulator.setScenario(DAG, 'fail');
-    await stack.simulator.advanceHours(1);
+    await stack.simulator.advanceHours(WHOLE_RUN_HOURS);
     const page = await notified('PipelineRunFailed', 'firing', failedAgainAt, FIRE_WITHIN_MS);
     expect(page.alert.labels).toMatchObject({ team: 'data-platform', severity: 'critical' });
     console.log(`drill: recovery → resolved ${resolved.seconds}s; restart, then a new failure → page ${page.seconds}s`);
 
+    const recoveredAgainAt = Date.now();
     await stack.simulator.recover(DAG);
-    await stack.simulator.advanceHours(1);
-    await notified('PipelineRunFailed', 'resolved', Date.now() - SECOND, RESOLVE_WITHIN_MS);
+    await stack.simulator.advanceHours(WHOLE_RUN_HOURS);
+    await notified('PipelineRunFailed', 'resolved', recoveredAgainAt, RESOLVE_WITHIN_MS);
   });
 
   test('WHEN a task hangs THEN the deadline and long-running alerts fire, stay firing across the top of the hour, and resolve once the DAG is back on time', async () => {
     const hungAt = Date.now();
     await stack.simulator.setScenario(DAG, 'hang', HUNG_TASK);
     // Two hours without a success: the interval after the last good one is past its 30m deadline.
-    await stack.simulator.advanceHours(2);
+    await stack.simulator.advanceHours(WHOLE_RUN_HOURS);
     const deadline = await notified('PipelineDeadlineMissed', 'firing', hungAt, FIRE_WITHIN_MS);
     const longRunning = await notified('PipelineTaskLongRunning', 'firing', hungAt, FIRE_WITHIN_MS);
     expect(longRunning.alert.labels).toMatchObject({ task_id: HUNG_TASK });
@@ -108,8 +114,8 @@ describe(`GIVEN ${DAG} whose run state the simulator keeps in its run history`, 
 
     const recoveredAt = Date.now();
     await stack.simulator.recover(DAG);
-    // The hung run ends late; the next hourly run brings the newest interval back on time.
-    await stack.simulator.advanceHours(1);
+    // The hung run ends late; the next whole hourly run brings the newest interval back on time.
+    await stack.simulator.advanceHours(WHOLE_RUN_HOURS);
     const resolved = await notified('PipelineDeadlineMissed', 'resolved', recoveredAt, RESOLVE_WITHIN_MS);
     await notified('PipelineTaskLongRunning', 'resolved', recoveredAt, RESOLVE_WITHIN_MS);
     const ofTheHang = ['PipelineDeadlineMissed', 'PipelineTaskLongRunning', 'PipelineDataStale'];
