@@ -15,6 +15,7 @@
  *             the plan (`terraform show -json`) replaces exactly the resource matching REGEX
  */
 import { readFileSync } from 'fs';
+import { dirname } from 'path';
 import { parseArgs } from 'util';
 import { getJson, sendJson } from '../live/harness/http';
 import { activeTargets, instantQuery } from '../live/harness/prometheus';
@@ -34,7 +35,8 @@ const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
 
 async function targets(options: Options): Promise<string> {
   const prometheus = required(options, 'prometheus');
-  const leftOut = notDeployed(readJson(required(options, 'config')), required(options, 'deployed').split(' ').filter(Boolean));
+  const config = required(options, 'config');
+  const leftOut = notDeployed(readJson(config), dirname(config), required(options, 'deployed').split(' ').filter(Boolean));
   let problems: string[] = ['Prometheus did not answer'];
   const up = await waitFor(
     'every deployed scrape target is up and every left-out one down',

@@ -1,10 +1,13 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { notDeployed, plannedChanges, replacesOnly, targetProblems } from './tier-checks';
 
 const PROMETHEUS_YML = ['scrape_configs:', '  - job_name: prometheus', '    static_configs:', '      - targets:', '        - prometheus:9090', '        - loki:3100', '        - cadvisor:8080'].join('\n');
 const CONFIG = {
   resource: {
     docker_container: {
-      Monitoring_Prometheus_1: { name: 'tier-a-prometheus', upload: [{ file: '/etc/prometheus/prometheus.yml', content: PROMETHEUS_YML }] },
+      Monitoring_Prometheus_1: { name: 'tier-a-prometheus', upload: [{ file: '/etc/prometheus/prometheus.yml', source: 'assets/prometheus.yml' }] },
       Monitoring_Redis_1: { name: 'tier-a-redis', upload: [] },
     },
   },
@@ -12,7 +15,14 @@ const CONFIG = {
 
 describe('GIVEN the docker tier deployed without Loki and cAdvisor', () => {
   test('WHEN the scraped hosts are compared with the deployed services THEN loki and cadvisor are the left-out ones', () => {
-    expect(notDeployed(CONFIG, ['prometheus', 'redis'])).toEqual(['loki', 'cadvisor']);
+    const stackDir = mkdtempSync(join(tmpdir(), 'pw-tier-checks-'));
+    mkdirSync(join(stackDir, 'assets'));
+    writeFileSync(join(stackDir, 'assets/prometheus.yml'), PROMETHEUS_YML);
+    try {
+      expect(notDeployed(CONFIG, stackDir, ['prometheus', 'redis'])).toEqual(['loki', 'cadvisor']);
+    } finally {
+      rmSync(stackDir, { recursive: true, force: true });
+    }
   });
 
   test('WHEN Prometheus is up and Loki down THEN there is no problem', () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { readFileSync, readdirSync } from 'fs';
 import { join } from 'path';
 import { parse } from 'yaml';
@@ -69,7 +70,7 @@ describe('GIVEN the local Docker stack for environment "dev"', () => {
   test('THEN every secret file is filled from a generated value, never from a literal', () => {
     const secretUploads = all.flatMap((c) => (c.upload as Upload[]).filter((u) => u.file.startsWith('/run/secrets/')));
     expect(secretUploads.length).toBeGreaterThanOrEqual(15);
-    for (const u of secretUploads) expect({ file: u.file, ref: /\$\{[^}]*\b(random_password|random_bytes)\./.test(u.content) }).toEqual({ file: u.file, ref: true });
+    for (const u of secretUploads) expect({ file: u.file, ref: /\$\{[^}]*\b(random_password|random_bytes)\./.test(u.content ?? '') }).toEqual({ file: u.file, ref: true });
     expect(Object.keys(json.resource.random_password).length).toBeGreaterThanOrEqual(8);
   });
 
@@ -144,13 +145,18 @@ describe('GIVEN the local Docker stack for environment "dev"', () => {
     }
   });
 
-  test('THEN shell and template syntax in uploaded files is escaped from Terraform interpolation', () => {
+  test('THEN config files are uploaded from the stack directory by path and SHA-256, their text never in the configuration', () => {
+    const configUploads = all.flatMap((c) => (c.upload as Upload[]).filter((u) => !u.file.startsWith('/run/secrets/')).map((u) => ({ container: c, u })));
+    expect(configUploads.length).toBeGreaterThanOrEqual(15);
+    for (const { container: c, u } of configUploads) {
+      expect({ file: u.file, content: u.content, source: u.source }).toEqual({ file: u.file, content: undefined, source: `assets/config-files/${c.name}${u.file}` });
+      expect(u.source_hash).toBe(createHash('sha256').update(uploaded(c, u.file)).digest('hex'));
+    }
     const grafana = container(json, 'dev-grafana');
-    const file = '/etc/grafana/dashboards/pipewatch/pipewatch-pipeline-detail.json';
-    const raw = (grafana.upload as Upload[]).find((u) => u.file === file)!.content;
-    expect(raw).toContain('$${');
-    expect(raw).not.toMatch(/(^|[^$])\$\{/);
-    expect(uploaded(grafana, file)).toContain('${');
+    const dashboard = uploaded(grafana, '/etc/grafana/dashboards/pipewatch/pipewatch-pipeline-detail.json');
+    expect(dashboard).toContain('${');
+    expect(text).not.toContain(JSON.parse(dashboard).title);
+    expect(text).not.toContain('PipelineRunFailed');
   });
 
   test('THEN Grafana provisions the Prometheus, Loki, Alertmanager and Postgres datasources, reading the Postgres password from a file', () => {
