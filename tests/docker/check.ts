@@ -11,8 +11,8 @@
  *             a simulator scenario makes NAME reach the recorder; the scenario is removed afterwards
  *   sample    --prometheus URL --at UNIX_SECONDS
  *             Prometheus answers its own `up` sample at that time (its TSDB holds it)
- *   replaces  --plan plan.json --address REGEX
- *             the plan (`terraform show -json`) replaces exactly the resource matching REGEX
+ *   replaces  --plan plan.json --address REGEX [--address REGEX ...]
+ *             the plan (`terraform show -json`) replaces exactly one resource per REGEX and changes nothing else
  */
 import { readFileSync } from 'fs';
 import { dirname } from 'path';
@@ -22,11 +22,11 @@ import { activeTargets, instantQuery } from '../live/harness/prometheus';
 import { waitFor } from '../live/harness/wait';
 import { notDeployed, plannedChanges, replacesOnly, targetProblems } from './tier-checks';
 
-type Options = Readonly<Record<string, string | undefined>>;
+type Options = Readonly<Record<string, string | readonly string[] | undefined>>;
 
 function required(options: Options, name: string): string {
   const value = options[name];
-  if (value === undefined) throw new Error(`--${name} is required`);
+  if (typeof value !== 'string') throw new Error(`--${name} is required, once`);
   return value;
 }
 
@@ -95,8 +95,9 @@ async function sample(options: Options): Promise<string> {
 
 async function replaces(options: Options): Promise<string> {
   const changes = plannedChanges(readJson(required(options, 'plan')));
-  const address = new RegExp(required(options, 'address'));
-  if (!replacesOnly(changes, address)) throw new Error(`the plan should replace ${address} only; it changes: ${changes.join(' ') || 'nothing'}`);
+  const addresses = [options.address ?? []].flat().map((a) => new RegExp(a));
+  if (addresses.length === 0) throw new Error('--address is required (once per resource the plan must replace)');
+  if (!replacesOnly(changes, addresses)) throw new Error(`the plan should replace ${addresses.join(' and ')} only; it changes: ${changes.join(' ') || 'nothing'}`);
   return changes.join(' ');
 }
 
@@ -106,7 +107,11 @@ async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     options: Object.fromEntries(
-      ['prometheus', 'config', 'deployed', 'timeout-s', 'sink', 'alert', 'simulator', 'dag', 'kind', 'at', 'plan', 'address'].map((o) => [o, { type: 'string' as const }]),
+      [
+        ...['prometheus', 'config', 'deployed', 'timeout-s', 'sink', 'alert', 'simulator', 'dag', 'kind', 'at', 'plan'].map((o) => [o, { type: 'string' as const }]),
+        // A plan may have to replace several resources: one --address each.
+        ['address', { type: 'string' as const, multiple: true }],
+      ],
     ),
   });
   const check = CHECKS[positionals[0] ?? ''];

@@ -9,6 +9,10 @@
  *   PIPEWATCH_IMAGES_FILE    JSON image map (ImageKey -> reference), written by build-images.sh
  *   PIPEWATCH_DOCKER_HOST    the tier's private engine
  *   PIPEWATCH_TIER_RETENTION_DAYS  Prometheus retention, changed by the tier to force a config change
+ *   PIPEWATCH_TIER_SYNTHETIC_PIPELINES  synthetic pipelines monitored beside pipelines.yaml's (default 500), so
+ *                            every deploy, re-plan and change of the tier runs at that scale
+ *   PIPEWATCH_TIER_FIRST_DEADLINE_MINUTES  deadline of the first synthetic pipeline (default 40), changed by
+ *                            the tier to change one pipeline's rules
  *
  * Alerts go to a webhook receiver (`tier-sink`, URL in the variable alertmanager_tier_sink_url) served
  * by a small recorder container of the same environment, which the tier asks what it received.
@@ -21,8 +25,15 @@ import { ServiceContainer } from '../../constructs/core/service-container';
 import { environmentName, hostPortOffset } from '../../stacks/environments';
 import { LocalDockerStack } from '../../stacks/local-docker';
 import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
+import { Duration } from '../../content/duration';
+import { syntheticCatalog } from '../support/synthetic-catalog';
 
-const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
+const [firstSynthetic, ...otherSynthetic] = syntheticCatalog(Number(process.env.PIPEWATCH_TIER_SYNTHETIC_PIPELINES ?? '500'));
+const PIPELINES = [
+  ...loadPipelineCatalog(DEFAULT_PIPELINES_FILE),
+  ...(firstSynthetic ? [{ ...firstSynthetic, deadline: Duration.minutes(Number(process.env.PIPEWATCH_TIER_FIRST_DEADLINE_MINUTES ?? '40')) }] : []),
+  ...otherSynthetic,
+];
 
 /**
  * Components whose images cannot be made here (no image registry, nothing to build them from); the
@@ -65,7 +76,7 @@ const app = new App();
 const environment = environmentName();
 const stack = new LocalDockerStack(app, `local-${environment}`, {
   environment,
-  pipelines: EXAMPLE_PIPELINES,
+  pipelines: PIPELINES,
   hostPortOffset: hostPortOffset(),
   dockerHost: requiredEnv('PIPEWATCH_DOCKER_HOST'),
   images,

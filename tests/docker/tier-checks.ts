@@ -37,9 +37,11 @@ export function plannedChanges(plan: Json): string[] {
     .map((c) => `${c.address}:${(c.change.actions as string[]).join('+')}`);
 }
 
-/** Whether the plan replaces exactly one resource, whose address matches `address`, and changes nothing else. */
-export function replacesOnly(changes: readonly string[], address: RegExp): boolean {
-  if (changes.length !== 1) return false;
-  const [target, actions] = changes[0].split(':');
-  return address.test(target) && (actions === 'delete+create' || actions === 'create+delete');
+/** Whether the plan replaces exactly one resource per pattern in `addresses` and changes nothing else. */
+export function replacesOnly(changes: readonly string[], addresses: readonly RegExp[]): boolean {
+  if (changes.length !== addresses.length) return false;
+  return changes.every((change) => {
+    const [target, actions] = change.split(':');
+    return addresses.filter((a) => a.test(target)).length === 1 && (actions === 'delete+create' || actions === 'create+delete');
+  }) && addresses.every((a) => changes.some((c) => a.test(c.split(':')[0])));
 }
