@@ -75,7 +75,7 @@ export class ConfigFileAssets extends Construct {
   private render(file: ConfigFile): string {
     const text = typeof file.content === 'function' ? file.content() : file.content;
     if (Token.isUnresolved(text)) {
-      invalid(this, `config file ${file.path}`, 'a Terraform reference', 'Config files are written at synth and cannot hold references; pass secrets as secretFiles.');
+      invalid(this, 'config file', file.path, 'Its content holds a Terraform reference, but config files are written at synth; pass values known only to Terraform (secrets) as secretFiles.');
     }
     return text;
   }
