@@ -8,8 +8,9 @@ import { TerraformJson, synthLocal } from '../support/synth';
  * read it. Every attribute of a docker_container forces a new container (the provider's schema), so a
  * container whose synthesized configuration is unchanged plans nothing and a changed one is replaced:
  * the resources that differ between two syntheses are the ones a deploy replaces. The docker tier
- * deploys 500 pipelines on a real engine and checks re-plans and rule changes there; Grafana has no
- * image in it (tests/docker/tier-app.ts), so a dashboard change is checked here.
+ * deploys 500 pipelines on a real engine and checks there that a re-plan changes nothing and a rule change
+ * replaces exactly Prometheus and the simulator; Grafana has no image in it (tests/docker/tier-app.ts),
+ * so a dashboard change is checked here.
  */
 const PIPELINES = syntheticCatalog(500);
 
@@ -38,10 +39,6 @@ describe('GIVEN the local stack monitoring 500 pipelines', () => {
   test('THEN no pipeline appears in the Terraform configuration: rules, dashboards and the catalog are files beside it', () => {
     expect(PIPELINES.filter((p) => text.includes(p.dagId)).map((p) => p.dagId)).toEqual([]);
     expect(text.length).toBeLessThan(150_000);
-  });
-
-  test('WHEN it is synthesized again unchanged THEN every resource is the same, so a deploy plans no change', () => {
-    expect(changedResources(base, synth(PIPELINES))).toEqual([]);
   });
 
   test('WHEN one dashboard changes THEN the Grafana container is the only resource that changes', () => {
