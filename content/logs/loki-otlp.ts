@@ -41,3 +41,34 @@ export function lokiOtlpLimits(): object {
 
 /** The label Loki gives a resource attribute. */
 export const lokiLabelName = (attribute: string): string => attribute.replace(/[^a-zA-Z0-9_]/g, '_');
+
+type Json = Record<string, any>;
+const RESOURCE_FIELD = /^resource\["([^"]+)"\]$/;
+const NAMED_GROUP = /\(\?P<([A-Za-z_][A-Za-z0-9_]*)>/g;
+
+/** Resource attributes a filelog receiver's operators set: moved, copied or added into resource[…], or parsed into the resource. */
+function operatorResourceAttributes(operator: Json): string[] {
+  if (operator.parse_to === 'resource' && typeof operator.regex === 'string') return [...operator.regex.matchAll(NAMED_GROUP)].map((m) => m[1]);
+  const target = typeof operator.to === 'string' ? operator.to : operator.type === 'add' ? operator.field : undefined;
+  const match = typeof target === 'string' ? RESOURCE_FIELD.exec(target) : null;
+  return match ? [match[1]] : [];
+}
+
+/**
+ * The stream labels Loki makes of what the rendered collector config ships: the resource attributes its
+ * logs pipeline sets (receivers' operators, resource processors) that Loki's rendered config indexes
+ * (its defaults unless ignored, plus its index_label rules), named as Loki names them.
+ */
+export function lokiStreamLabels(collectorConfig: Json, lokiConfig: Json): string[] {
+  const pipeline = collectorConfig.service.pipelines.logs;
+  const fromReceivers = (pipeline.receivers as string[]).flatMap((id) => ((collectorConfig.receivers[id]?.operators ?? []) as Json[]).flatMap(operatorResourceAttributes));
+  const fromProcessors = ((pipeline.processors ?? []) as string[])
+    .filter((id) => id === 'resource' || id.startsWith('resource/'))
+    .flatMap((id) => (collectorConfig.processors[id].attributes as Json[]).filter((a) => a.action === 'insert' || a.action === 'upsert').map((a) => a.key as string));
+  const otlp = lokiConfig.limits_config?.otlp_config?.resource_attributes ?? {};
+  const indexed = new Set<string>([
+    ...(otlp.ignore_defaults ? [] : LOKI_DEFAULT_INDEX_ATTRIBUTES),
+    ...((otlp.attributes_config ?? []) as Json[]).filter((c) => c.action === 'index_label').flatMap((c) => c.attributes as string[]),
+  ]);
+  return [...new Set([...fromReceivers, ...fromProcessors].filter((a) => indexed.has(a)).map(lokiLabelName))].sort();
+}
