@@ -89,17 +89,21 @@ export class LiveOtlpSink {
   }
 
   received(): ShippedLog[] {
-    if (!existsSync(this.outFile)) return [];
-    const strings = (attributes: any[] = []) => Object.fromEntries(attributes.map((a) => [a.key, String(a.value.stringValue ?? a.value.intValue ?? '')]));
-    return readFileSync(this.outFile, 'utf8')
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .flatMap((line) =>
-        (JSON.parse(line).resourceLogs ?? []).flatMap((rl: any) =>
-          (rl.scopeLogs ?? []).flatMap((sl: any) =>
-            (sl.logRecords ?? []).map((r: any) => ({ resource: strings(rl.resource?.attributes), attributes: strings(r.attributes), body: String(r.body?.stringValue ?? ''), timeUnixNano: String(r.timeUnixNano ?? '0') })),
-          ),
-        ),
-      );
+    return existsSync(this.outFile) ? parseFileExporterOutput(readFileSync(this.outFile, 'utf8')) : [];
   }
+}
+
+/** The file exporter's output: one OTLP/JSON logs request per line. */
+export function parseFileExporterOutput(text: string): ShippedLog[] {
+  const strings = (attributes: any[] = []) => Object.fromEntries(attributes.map((a) => [a.key, String(a.value.stringValue ?? a.value.intValue ?? '')]));
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .flatMap((line) =>
+      (JSON.parse(line).resourceLogs ?? []).flatMap((rl: any) =>
+        (rl.scopeLogs ?? []).flatMap((sl: any) =>
+          (sl.logRecords ?? []).map((r: any) => ({ resource: strings(rl.resource?.attributes), attributes: strings(r.attributes), body: String(r.body?.stringValue ?? ''), timeUnixNano: String(r.timeUnixNano ?? '0') })),
+        ),
+      ),
+    );
 }
