@@ -1,8 +1,8 @@
 import { parse } from 'yaml';
 import { lokiStreamLabels } from '../../content/logs/loki-otlp';
 import { allDashboards } from '../../dashboards/index';
-import { panelsOf } from '../../dashboards/panels';
-import { logqlStreamLabels, parseLogQL } from '../../dashboards/query-languages';
+import { languageOf, panelsOf } from '../../dashboards/panels';
+import { logqlStreamLabels, parseLogQL, variableInnerQuery } from '../../dashboards/query-languages';
 import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
 import { container, synthLocal, uploaded } from '../support/synth';
 
@@ -19,8 +19,14 @@ interface LogQuery {
   readonly expr: string;
 }
 
+/** Every LogQL query of the dashboards: panel queries, and the selectors of Loki template variables. */
 function dashboardLogQueries(dashboards = allDashboards(loadPipelineCatalog(DEFAULT_PIPELINES_FILE))): LogQuery[] {
-  return dashboards.flatMap((d) => panelsOf(d.json).flatMap((p) => p.queries.filter((q) => q.language === 'logql').map((q) => ({ where: `${d.uid} / ${p.title} / ${q.refId}`, expr: q.expr }))));
+  return dashboards.flatMap((d) => [
+    ...panelsOf(d.json).flatMap((p) => p.queries.filter((q) => q.language === 'logql').map((q) => ({ where: `${d.uid} / ${p.title} / ${q.refId}`, expr: q.expr }))),
+    ...(((d.json.templating as any)?.list ?? []) as any[])
+      .filter((v) => languageOf(v.datasource) === 'logql' && typeof v.query === 'string' && variableInnerQuery(v.query) !== undefined)
+      .map((v) => ({ where: `${d.uid} / variable $${v.name}`, expr: variableInnerQuery(v.query)! })),
+  ]);
 }
 
 /** Queries whose stream selectors name a label nobody produces, with the labels at fault. */
@@ -42,6 +48,7 @@ describe("GIVEN the stack's rendered collector and Loki configs", () => {
 
     test('THEN there are log queries, and each one parses', () => {
       expect(queries.length).toBeGreaterThanOrEqual(8);
+      expect(queries.map((q) => q.where)).toContain('pipewatch-logs / variable $container');
       expect(queries.filter((q) => parseLogQL(q.expr).errors.length > 0).map((q) => q.where)).toEqual([]);
     });
 
