@@ -13,13 +13,19 @@
  *             Prometheus answers its own `up` sample at that time (its TSDB holds it)
  *   replaces  --plan plan.json --address REGEX [--address REGEX ...]
  *             the plan (`terraform show -json`) replaces exactly one resource per REGEX and changes nothing else
+ *   shipped   --sink-container NAME --service NAME --contains TEXT [--timeout-s 120]
+ *             the OTLP sink container of tests/docker/tier-app.ts received, through the deployed log
+ *             shipper, a line of container NAME (resource service.name) containing TEXT
  */
+import { execFileSync } from 'child_process';
 import { readFileSync } from 'fs';
 import { dirname } from 'path';
 import { parseArgs } from 'util';
 import { getJson, sendJson } from '../live/harness/http';
 import { activeTargets, instantQuery } from '../live/harness/prometheus';
+import { parseFileExporterOutput } from '../live/harness/otel-collector';
 import { waitFor } from '../live/harness/wait';
+import { SINK_RECEIVED_FILE } from './tier-app-names';
 import { notDeployed, plannedChanges, replacesOnly, targetProblems } from './tier-checks';
 
 type Options = Readonly<Record<string, string | readonly string[] | undefined>>;
@@ -101,14 +107,26 @@ async function replaces(options: Options): Promise<string> {
   return changes.join(' ');
 }
 
-const CHECKS: Readonly<Record<string, (options: Options) => Promise<string>>> = { targets, alert, scenario, sample, replaces };
+async function shipped(options: Options): Promise<string> {
+  const container = required(options, 'sink-container');
+  const service = required(options, 'service');
+  const text = required(options, 'contains');
+  const read = () => parseFileExporterOutput(execFileSync('docker', ['exec', container, 'cat', SINK_RECEIVED_FILE], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  const line = await waitFor(`a line of ${service} containing "${text}" reaches ${container}`, async () => read().find((l) => l.resource['service.name'] === service && l.body.includes(text)), {
+    timeoutMs: Number(options['timeout-s'] ?? '120') * 1000,
+    intervalMs: 2000,
+  });
+  return `${service} → ${container}: "${line.body.slice(0, 100)}" with ${JSON.stringify(line.resource)}`;
+}
+
+const CHECKS: Readonly<Record<string, (options: Options) => Promise<string>>> = { targets, alert, scenario, sample, replaces, shipped };
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     options: Object.fromEntries(
       [
-        ...['prometheus', 'config', 'deployed', 'timeout-s', 'sink', 'alert', 'simulator', 'dag', 'kind', 'at', 'plan'].map((o) => [o, { type: 'string' as const }]),
+        ...['prometheus', 'config', 'deployed', 'timeout-s', 'sink', 'alert', 'simulator', 'dag', 'kind', 'at', 'plan', 'sink-container', 'service', 'contains'].map((o) => [o, { type: 'string' as const }]),
         // A plan may have to replace several resources: one --address each.
         ['address', { type: 'string' as const, multiple: true }],
       ],
