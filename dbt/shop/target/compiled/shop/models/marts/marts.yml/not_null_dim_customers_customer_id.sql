@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select customer_id
+from "warehouse"."marts"."dim_customers"
+where customer_id is null
+
+

@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select amount
+from "warehouse"."marts"."fct_orders"
+where amount is null
+
+

@@ -1,0 +1,17 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  -- A completed order must be paid in full: rows returned are the orders paid less than nothing.
+select order_id, amount
+from "warehouse"."marts"."fct_orders"
+where status = 'completed' and coalesce(amount, 0) <= 0
+  
+  
+      
+    ) dbt_internal_test
