@@ -3,6 +3,7 @@ import { Severity } from '../pipeline/spec';
 import { AlertDraft, AlertLinkOptions, withLinks } from '../rules/alert-links';
 import { RuleGroup } from '../rules/types';
 import { assertRuleGroupsValid } from '../rules/validate-rules';
+import { ANOMALY_Z, BASELINE_WEEKS, dataObservabilityGroup, FRESHNESS, SCHEMA_CHANGES, VOLUME } from './observability';
 import { DbtProjectSpec, DbtSeverityPolicy } from './spec';
 import { validateDbtProjects } from './validate';
 
@@ -13,6 +14,9 @@ export const DBT_ALERTS = {
   testFailed: 'DbtTestFailed',
   sourceFreshness: 'DbtSourceFreshness',
   durationRegression: 'DbtModelDurationRegression',
+  volumeAnomaly: 'DbtModelVolumeAnomaly',
+  freshnessAnomaly: 'DbtSourceFreshnessAnomaly',
+  schemaChanged: 'DbtModelSchemaChanged',
 } as const;
 
 /**
@@ -34,6 +38,9 @@ const DEFAULT_SEVERITY: Readonly<Record<keyof DbtSeverityPolicy, Severity>> = {
   sourceFreshnessError: 'critical',
   sourceFreshnessWarn: 'warning',
   durationRegression: 'warning',
+  volumeAnomaly: 'warning',
+  freshnessAnomaly: 'warning',
+  schemaChanged: 'info',
 };
 
 const last = (series: string) => `last_over_time(${series}[${DBT_STATE_LOOKBACK}])`;
@@ -59,7 +66,17 @@ class DbtAlertBuilder {
   }
 
   drafts(): AlertDraft[] {
-    return [this.modelFailed(), this.testFailed('testError'), this.testFailed('testWarn'), this.sourceFreshness('error'), this.sourceFreshness('warn'), this.durationRegression()];
+    return [
+      this.modelFailed(),
+      this.testFailed('testError'),
+      this.testFailed('testWarn'),
+      this.sourceFreshness('error'),
+      this.sourceFreshness('warn'),
+      this.durationRegression(),
+      this.volumeAnomaly(),
+      this.freshnessAnomaly(),
+      this.schemaChanged(),
+    ];
   }
 
   private labels(kind: keyof DbtSeverityPolicy) {
@@ -142,6 +159,41 @@ class DbtAlertBuilder {
       dashboard: 'dbt',
     };
   }
+
+  private volumeAnomaly(): AlertDraft {
+    const z = this.series(VOLUME.zscore);
+    return {
+      alert: DBT_ALERTS.volumeAnomaly,
+      expr: `${z} > ${ANOMALY_Z} or ${z} < -${ANOMALY_Z}`,
+      labels: this.labels('volumeAnomaly'),
+      summary: 'dbt model {{ $labels.model }} wrote an unusual number of rows',
+      description: `Model {{ $labels.model }} of project {{ $labels.project }} wrote a row count {{ $value | printf "%.1f" }} spreads away from the same hour of the past ${BASELINE_WEEKS} weeks: a source that lost or duplicated data, or a changed filter.`,
+      dashboard: 'dbt',
+    };
+  }
+
+  /** Only later than usual: a source loaded earlier than its habit is no incident. */
+  private freshnessAnomaly(): AlertDraft {
+    return {
+      alert: DBT_ALERTS.freshnessAnomaly,
+      expr: `${this.series(FRESHNESS.zscore)} > ${ANOMALY_Z}`,
+      labels: this.labels('freshnessAnomaly'),
+      summary: 'dbt source {{ $labels.source }}.{{ $labels.table }} is later than usual',
+      description: `Source {{ $labels.source }}.{{ $labels.table }} of project {{ $labels.project }} was last loaded longer ago than at the same hour of the past ${BASELINE_WEEKS} weeks (z-score {{ $value | printf "%.1f" }}), though maybe within its freshness thresholds: its loader is late.`,
+      dashboard: 'dbt',
+    };
+  }
+
+  private schemaChanged(): AlertDraft {
+    return {
+      alert: DBT_ALERTS.schemaChanged,
+      expr: `${this.series(SCHEMA_CHANGES)} > 0`,
+      labels: this.labels('schemaChanged'),
+      summary: 'dbt model {{ $labels.model }} changed its columns',
+      description: 'The columns of model {{ $labels.model }} of project {{ $labels.project }} changed {{ $value }} time(s) in the past hour (added, removed or retyped): consumers of the table may break.',
+      dashboard: 'dbt',
+    };
+  }
 }
 
 export const dbtGroupName = (spec: DbtProjectSpec) => `pipewatch-dbt-${spec.project}-${spec.target}`;
@@ -151,6 +203,7 @@ export function dbtRuleGroups(specs: readonly DbtProjectSpec[], links: AlertLink
   validateDbtProjects(specs, whereOf);
   const groups = [
     upstreamFailedRule(),
+    dataObservabilityGroup(),
     ...specs.map((spec) => ({ name: dbtGroupName(spec), rules: new DbtAlertBuilder(spec).drafts().map((d) => withLinks(d, links)) })),
   ];
   assertRuleGroupsValid(groups, DBT_RULE_FILE);

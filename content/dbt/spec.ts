@@ -15,6 +15,12 @@ export interface DbtSeverityPolicy {
   readonly sourceFreshnessWarn?: Severity;
   /** A model runs much slower than its own history. @default 'warning' */
   readonly durationRegression?: Severity;
+  /** A model wrote far more or fewer rows than at the same hour of past weeks. @default 'warning' */
+  readonly volumeAnomaly?: Severity;
+  /** A source was loaded later than at the same hour of past weeks. @default 'warning' */
+  readonly freshnessAnomaly?: Severity;
+  /** A model's columns changed. @default 'info' */
+  readonly schemaChanged?: Severity;
 }
 
 /**

@@ -200,6 +200,8 @@ export const DBT_METRICS: readonly MetricFamily[] = [
   family('dbt', 'dbt_model_duration_seconds', 'gauge', 'Execution time of the model in the latest invocation', ['project', 'target', 'command', 'model', 'owner']),
   family('dbt', 'dbt_model_rows_affected', 'gauge', "Rows the model's statement affected, as the adapter reports them", ['project', 'target', 'command', 'model', 'owner']),
   family('dbt', 'dbt_model_upstream', 'gauge', 'Lineage: 1 for every model the model reads from, directly or through others', ['project', 'target', 'command', 'model', 'upstream']),
+  family('dbt', 'dbt_model_columns', 'gauge', "Columns of the model's relation (the warehouse's with catalog.json, else the declared ones)", ['project', 'target', 'command', 'model', 'owner']),
+  family('dbt', 'dbt_model_schema_fingerprint', 'gauge', "48-bit hash of the model's column names and types: changes when a column is added, removed or retyped", ['project', 'target', 'command', 'model', 'owner']),
   family('dbt', 'dbt_test_status', 'gauge', "1 for the test's status in the latest invocation (pass, warn, fail, error, skipped), 0 for the others", ['project', 'target', 'command', 'test', 'model', 'dbt_severity', 'owner', 'status']),
   family('dbt', 'dbt_test_failures', 'gauge', 'Rows the test found failing in the latest invocation', ['project', 'target', 'command', 'test', 'model', 'dbt_severity', 'owner']),
   family('dbt', 'dbt_source_max_loaded_at_timestamp_seconds', 'gauge', 'Newest loaded_at value of the source table at the latest freshness check, Unix seconds', ['project', 'target', 'command', 'source', 'table', 'owner']),

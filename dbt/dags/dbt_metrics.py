@@ -17,6 +17,7 @@ the next one. Standard library only, so it runs in the dbt virtualenv as well as
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import sys
@@ -41,6 +42,8 @@ HELP = {
     "dbt_model_duration_seconds": ("Execution time of the model in the latest invocation", "gauge"),
     "dbt_model_rows_affected": ("Rows the model's statement affected, as the adapter reports them", "gauge"),
     "dbt_model_upstream": ("1 for every model the model reads from, directly or through others", "gauge"),
+    "dbt_model_columns": ("Columns of the model's relation", "gauge"),
+    "dbt_model_schema_fingerprint": ("Number derived from the model's column names and types: it changes when they do", "gauge"),
     "dbt_test_status": ("1 for the test's status in the latest invocation, 0 for the other states", "gauge"),
     "dbt_test_failures": ("Rows the test found failing in the latest invocation", "gauge"),
     "dbt_source_max_loaded_at_timestamp_seconds": ("Newest loaded_at value of the source table, Unix seconds", "gauge"),
@@ -138,7 +141,22 @@ class Manifest:
         return parents[0] if parents else None
 
 
-def run_metrics(run_results: dict, manifest: Manifest) -> Metrics:
+def model_columns(uid: str, manifest: Manifest, catalog: dict | None) -> dict[str, str]:
+    """The model's columns and types: the warehouse's (catalog.json of `dbt docs generate`), else those the project declares."""
+    if catalog is not None and uid in catalog.get("nodes", {}):
+        columns = catalog["nodes"][uid].get("columns", {})
+        return {name.lower(): str(c.get("type", "")).lower() for name, c in columns.items()}
+    columns = manifest.nodes.get(uid, {}).get("columns", {})
+    return {name.lower(): str(c.get("data_type") or "").lower() for name, c in columns.items()}
+
+
+def schema_fingerprint(columns: dict[str, str]) -> int:
+    """48 bits of a hash of the sorted columns: exact in a float64 sample, changed by any added, removed or retyped column."""
+    text = ",".join(f"{name}:{kind}" for name, kind in sorted(columns.items()))
+    return int(hashlib.sha256(text.encode()).hexdigest()[:12], 16)
+
+
+def run_metrics(run_results: dict, manifest: Manifest, catalog: dict | None = None) -> Metrics:
     """Metrics of a build/run/test/seed/snapshot invocation."""
     metrics = Metrics()
     invocation_metrics(metrics, run_results)
@@ -162,6 +180,11 @@ def run_metrics(run_results: dict, manifest: Manifest) -> Metrics:
             metrics.state_set("dbt_test_status", labels, TEST_STATES, status)
             metrics.add("dbt_test_failures", labels, float(result.get("failures") or 0))
     for uid in manifest.models():
+        columns = model_columns(uid, manifest, catalog)
+        if columns:
+            labels = {"model": manifest.name(uid), "owner": _owner(manifest.nodes[uid])}
+            metrics.add("dbt_model_columns", labels, len(columns))
+            metrics.add("dbt_model_schema_fingerprint", labels, schema_fingerprint(columns))
         for upstream in sorted(manifest.ancestors(uid)):
             metrics.add("dbt_model_upstream", {"model": manifest.name(uid), "upstream": manifest.name(upstream)}, 1)
     return metrics
@@ -207,7 +230,9 @@ def artifact_metrics(target_dir: Path, command: str) -> tuple[Metrics, str | Non
     manifest = Manifest(json.loads((target_dir / "manifest.json").read_text()))
     if command == "source_freshness":
         return freshness_metrics(json.loads((target_dir / "sources.json").read_text()), manifest), manifest.project
-    return run_metrics(json.loads((target_dir / "run_results.json").read_text()), manifest), manifest.project
+    catalog_file = target_dir / "catalog.json"
+    catalog = json.loads(catalog_file.read_text()) if catalog_file.exists() else None
+    return run_metrics(json.loads((target_dir / "run_results.json").read_text()), manifest, catalog), manifest.project
 
 
 def group_url(gateway: str, project: str, target: str, command: str) -> str:

@@ -234,6 +234,94 @@ const LONG: Scenario[] = [
   },
 ];
 
+/**
+ * Five weeks of hourly history with a weekly rhythm: weekdays (the first 120
+ * hours of a week) and weekends (the last 48) differ, the same every week.
+ */
+const WEEK_HOURS = 168;
+const weekdayThenWeekend = (weekday: number, weekend: number) => `${weekday}x119 ${weekend}x47`;
+/** A source loaded on the hour every weekday hour and not at all at weekends: its newest load time, week by week. */
+const hourlyLoadsOnWeekdays = (week: number) => `${week * WEEK_HOURS * 3600}+3600x119 ${(week * WEEK_HOURS + 119) * 3600}x47`;
+const rowsOfFct = seriesOf('dbt_model_rows_affected', model('fct_orders', 'analytics'));
+const ordersLoadedAt = seriesOf('dbt_source_max_loaded_at_timestamp_seconds', source('orders'));
+
+const ANOMALIES: Scenario[] = [
+  {
+    alert: 'DbtModelVolumeAnomaly',
+    when: 'fct_orders writes 1000 rows every weekday hour and 200 every weekend hour for five weeks, and it is Sunday noon of the fifth',
+    interval: '1h',
+    evalTime: '816h',
+    input: [{ series: rowsOfFct, values: Array(5).fill(weekdayThenWeekend(1000, 200)).join(' ') }],
+    expected: [],
+  },
+  {
+    alert: 'DbtModelVolumeAnomaly',
+    when: 'after four such weeks fct_orders writes 100 rows from Wednesday 10:00 on',
+    interval: '1h',
+    evalTime: '731h',
+    // Same hour of the past four weeks: 1000 each, spread 0 + 5% of 1000 + 1 = 51, z = (100 - 1000) / 51 = -17.65.
+    input: [{ series: rowsOfFct, values: `${Array(4).fill(weekdayThenWeekend(1000, 200)).join(' ')} 1000x57 100x10` }],
+    expected: [
+      {
+        labels: { severity: 'warning', team: 'analytics', project: 'shop', target: 'prod', model: 'fct_orders' },
+        summary: 'dbt model fct_orders wrote an unusual number of rows',
+        description: 'Model fct_orders of project shop wrote a row count -17.6 spreads away from the same hour of the past 4 weeks: a source that lost or duplicated data, or a changed filter.',
+        dashboard: DASHBOARD,
+      },
+    ],
+  },
+  {
+    alert: 'DbtSourceFreshnessAnomaly',
+    when: 'orders load hourly on weekdays and not at weekends, and it is Sunday noon of the fifth week: 25 hours since the last load, as every Sunday noon',
+    interval: '1h',
+    evalTime: '816h',
+    input: [{ series: ordersLoadedAt, values: [0, 1, 2, 3, 4].map(hourlyLoadsOnWeekdays).join(' ') }],
+    expected: [],
+  },
+  {
+    alert: 'DbtSourceFreshnessAnomaly',
+    when: 'after four such weeks the orders loads stop on Wednesday at 10:00 and it is 14:00',
+    interval: '1h',
+    evalTime: '734h',
+    // Same hour of the past weeks: loaded 0s before; spread 0 + 0 + 60s; now 4h: z = 14400 / 60 = 240.
+    input: [{ series: ordersLoadedAt, values: `${[0, 1, 2, 3].map(hourlyLoadsOnWeekdays).join(' ')} ${672 * 3600}+3600x58 ${730 * 3600}x4` }],
+    expected: [
+      {
+        labels: { severity: 'warning', team: 'analytics', project: 'shop', target: 'prod', source: 'shop', table: 'orders' },
+        summary: 'dbt source shop.orders is later than usual',
+        description: 'Source shop.orders of project shop was last loaded longer ago than at the same hour of the past 4 weeks (z-score 240.0), though maybe within its freshness thresholds: its loader is late.',
+        dashboard: DASHBOARD,
+      },
+    ],
+  },
+];
+
+const SCHEMA: Scenario[] = [
+  {
+    alert: 'DbtModelSchemaChanged',
+    when: "a build pushes a new column fingerprint for fct_orders",
+    interval: '1m',
+    evalTime: '35m',
+    input: [{ series: seriesOf('dbt_model_schema_fingerprint', model('fct_orders', 'analytics')), values: '209037838655126x30 85406104497635x30' }],
+    expected: [
+      {
+        labels: { severity: 'info', team: 'analytics', project: 'shop', target: 'prod', model: 'fct_orders' },
+        summary: 'dbt model fct_orders changed its columns',
+        description: 'The columns of model fct_orders of project shop changed 1 time(s) in the past hour (added, removed or retyped): consumers of the table may break.',
+        dashboard: DASHBOARD,
+      },
+    ],
+  },
+  {
+    alert: 'DbtModelSchemaChanged',
+    when: 'builds keep pushing the same fingerprint',
+    interval: '1m',
+    evalTime: '35m',
+    input: [{ series: seriesOf('dbt_model_schema_fingerprint', model('fct_orders', 'analytics')), values: '209037838655126x60' }],
+    expected: [],
+  },
+];
+
 /** The second project's own severity policy and floor reach its alerts. */
 const FINANCE_CASES: Scenario[] = [
   {
@@ -283,17 +371,27 @@ function cases(scenarios: readonly Scenario[]): PromtoolTestCase[] {
   });
 }
 
-const shortCases = cases([...SHORT, ...FINANCE_CASES.filter((s) => s.interval === '1m')]);
+const shortCases = cases([...SHORT, ...SCHEMA, ...FINANCE_CASES.filter((s) => s.interval === '1m')]);
 const longCases = cases([...LONG, ...FINANCE_CASES.filter((s) => s.interval !== '1m')]);
+const anomalyCases = cases(ANOMALIES);
+/**
+ * Five weeks of hourly evaluations are the costly part: these cases run
+ * against the two synthesized groups they read (records and the shop's
+ * alerts), split over two files so both cores work on them.
+ */
+const anomalyRuleFile = { name: 'dbt-anomaly.yml', groups: groups.filter((g) => g.name === 'pipewatch-data-observability' || g.name === 'pipewatch-dbt-shop-prod') };
 const dir = tempDirWith({
   [DBT_RULE_FILE]: renderRuleFile(groups),
   'dbt-test.yml': testFile(ruleFile, '1m', shortCases),
   'dbt-long-test.yml': testFile(ruleFile, '1h', longCases),
+  [anomalyRuleFile.name]: renderRuleFile(anomalyRuleFile.groups),
+  'dbt-anomaly-test-1.yml': testFile(anomalyRuleFile, '1h', anomalyCases.filter((_, i) => i % 2 === 0)),
+  'dbt-anomaly-test-2.yml': testFile(anomalyRuleFile, '1h', anomalyCases.filter((_, i) => i % 2 === 1)),
 });
 
 describe('the dbt rule file under promtool 2.42', () => {
   const promtool = promtoolPath();
-  const runs = ['dbt-test.yml', 'dbt-long-test.yml'].map((f) => [f, runToolAsync(promtool, ['test', 'rules', f], dir)] as const);
+  const runs = ['dbt-test.yml', 'dbt-long-test.yml', 'dbt-anomaly-test-1.yml', 'dbt-anomaly-test-2.yml'].map((f) => [f, runToolAsync(promtool, ['test', 'rules', f], dir)] as const);
 
   it('GIVEN two dbt projects WHEN promtool checks the rule file THEN it is valid', () => {
     const result = runTool(promtool, ['check', 'rules', DBT_RULE_FILE], dir);
@@ -301,14 +399,19 @@ describe('the dbt rule file under promtool 2.42', () => {
     expect(result.status).toBe(0);
   });
 
-  it.each(runs)('GIVEN the cases in %s WHEN promtool runs them THEN every case passes', async (file, run) => {
-    const result = await run;
-    if (result.status !== 0) throw new Error(`promtool test rules ${file} failed (files in ${dir}):\n${result.output.slice(0, 6000)}`);
-    expect(result.output).toContain('SUCCESS');
-  });
+  it.each(runs)(
+    'GIVEN the cases in %s WHEN promtool runs them THEN every case passes',
+    async (file, run) => {
+      const result = await run;
+      if (result.status !== 0) throw new Error(`promtool test rules ${file} failed (files in ${dir}):\n${result.output.slice(0, 6000)}`);
+      expect(result.output).toContain('SUCCESS');
+    },
+    // Weeks of hourly evaluation: seconds alone, longer on a busy machine.
+    180_000,
+  );
 
   it('GIVEN every dbt alert of both projects WHEN the cases are counted THEN each has a firing and a silent case', () => {
-    const coverage = alertCoverage(groups.filter((g) => g.name.includes('shop')), [...shortCases, ...longCases]);
+    const coverage = alertCoverage(groups.filter((g) => g.name.includes('shop')), [...shortCases, ...longCases, ...anomalyCases]);
     expect(coverage.missing).toEqual([]);
   });
 });
