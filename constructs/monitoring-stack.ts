@@ -5,6 +5,8 @@ import { DBT_RULE_FILE, dbtRuleGroups } from '../content/dbt/rules';
 import { DbtProjectSpec } from '../content/dbt/spec';
 import { validateDbtProjectSpec } from '../content/dbt/validate';
 import { Endpoints, containerEndpoints } from '../content/endpoints';
+import { WAREHOUSE_RULE_FILE, warehouseRuleGroups } from '../content/warehouse/rules';
+import { WarehouseSpec } from '../content/warehouse/spec';
 import { DASHBOARD_UIDS, webExternalUrl } from '../content/links';
 import { PipelineSpec } from '../content/pipeline/spec';
 import { scrapeJob } from '../content/prometheus/config';
@@ -98,6 +100,13 @@ export interface MonitoringStackProps {
    * @default - off: no Pushgateway, no dbt rules
    */
   readonly dbt?: DbtMonitoringProps;
+  /**
+   * Warehouse and business signals: replication lag of the warehouse's
+   * PostgreSQL replicas over a declared bound, business KPIs against last
+   * week (docs/dbt.md#warehouse-and-business-signals).
+   * @default - off: no warehouse.yml rule file
+   */
+  readonly warehouse?: WarehouseSpec;
 }
 
 export interface DbtMonitoringProps {
@@ -198,6 +207,10 @@ export class MonitoringStack extends Construct {
     this.pipelineScope = new Construct(this, 'Pipelines');
     props.pipelines.forEach((spec) => this.addPipeline(spec));
     this.addRuleFiles(runs);
+    if (props.warehouse) {
+      const spec = props.warehouse;
+      this.prometheus.addRuleFile(WAREHOUSE_RULE_FILE, () => renderRuleFile(warehouseRuleGroups(spec, this.links, `${this.node.path}/warehouse`)));
+    }
     if (props.dbt) {
       this.pushgateway = this.addDbt();
       (props.dbt.projects ?? []).forEach((spec) => this.addDbtProject(spec));

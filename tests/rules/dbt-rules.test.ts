@@ -2,8 +2,9 @@ import { Duration } from '../../content/duration';
 import { DBT_RULE_FILE, dbtRuleGroups } from '../../content/dbt/rules';
 import { DbtProjectSpec } from '../../content/dbt/spec';
 import { renderRuleFile } from '../../content/rules/render';
+import { Scenario, scenarioCases } from './alert-scenarios';
 import { alertCoverage } from './coverage';
-import { Expected, expectedAlert, findAlert, InputSeries, PromtoolTestCase, seriesOf, testFile } from './promtool-model';
+import { InputSeries, seriesOf, testFile } from './promtool-model';
 import { promtoolPath, runTool, runToolAsync, tempDirWith } from './tools';
 
 /**
@@ -29,15 +30,6 @@ function stateSet(metric: string, labels: Readonly<Record<string, string>>, stat
 const MODEL_STATES = ['success', 'error', 'skipped'];
 const TEST_STATES = ['pass', 'warn', 'fail', 'error', 'skipped'];
 
-interface Scenario {
-  readonly alert: string;
-  readonly when: string;
-  readonly interval: string;
-  readonly evalTime: string;
-  readonly input: readonly InputSeries[];
-  /** Empty: the alert stays silent. */
-  readonly expected: readonly Expected[];
-}
 
 const SHORT: Scenario[] = [
   {
@@ -359,17 +351,7 @@ const FINANCE_CASES: Scenario[] = [
   },
 ];
 
-function cases(scenarios: readonly Scenario[]): PromtoolTestCase[] {
-  return scenarios.map((s) => {
-    findAlert(groups, s.alert);
-    return {
-      name: `GIVEN dbt WHEN ${s.when} THEN ${s.alert} ${s.expected.length > 0 ? 'fires' : 'stays silent'}`,
-      interval: s.interval,
-      input_series: s.input,
-      alert_rule_test: [{ eval_time: s.evalTime, alertname: s.alert, exp_alerts: s.expected.map((e) => expectedAlert(s.alert, e)) }],
-    };
-  });
-}
+const cases = (scenarios: readonly Scenario[]) => scenarioCases(groups, 'dbt', scenarios);
 
 const shortCases = cases([...SHORT, ...SCHEMA, ...FINANCE_CASES.filter((s) => s.interval === '1m')]);
 const longCases = cases([...LONG, ...FINANCE_CASES.filter((s) => s.interval !== '1m')]);

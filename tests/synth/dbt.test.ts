@@ -1,5 +1,6 @@
 import { parse } from 'yaml';
 import { DbtProjectSpec } from '../../content/dbt/spec';
+import { Duration } from '../../content/duration';
 import { container, containers, synthLocal, uploaded } from '../support/synth';
 
 const SHOP: DbtProjectSpec = { project: 'shop', path: 'dbt/shop', target: 'prod', ownerTeam: 'analytics' };
@@ -29,10 +30,10 @@ describe('GIVEN the dbt switch on the stack', () => {
       expect(job).toEqual({ job_name: 'pushgateway', honor_labels: true, static_configs: [{ targets: ['pushgateway:9091'] }] });
     });
 
-    it('THEN the dbt rule file holds one alert group per project, routed by its owner team', () => {
+    it('THEN the dbt rule file holds the lineage and anomaly records, then one alert group per project, routed by its owner team', () => {
       const rules = parse(uploaded(container(json, 'dev-prometheus'), '/etc/prometheus/rules/dbt.yml'));
-      expect(rules.groups.map((g: { name: string }) => g.name)).toEqual(['pipewatch-dbt-records', 'pipewatch-dbt-shop-prod', 'pipewatch-dbt-finance-prod']);
-      const teams = rules.groups[2].rules.map((r: { labels: { team: string } }) => r.labels.team);
+      expect(rules.groups.map((g: { name: string }) => g.name)).toEqual(['pipewatch-dbt-records', 'pipewatch-data-observability', 'pipewatch-dbt-shop-prod', 'pipewatch-dbt-finance-prod']);
+      const teams = rules.groups[3].rules.map((r: { labels: { team: string } }) => r.labels.team);
       expect(new Set(teams)).toEqual(new Set(['finance']));
     });
 
@@ -58,5 +59,25 @@ describe('GIVEN the dbt switch on the stack', () => {
 
   it('WHEN a project is added while dbt is off THEN the error says how to turn it on', () => {
     expect(() => synthLocal({}, (stack) => stack.monitoring.addDbtProject(SHOP))).toThrow('dbt monitoring is off: set `dbt: {}`');
+  });
+});
+
+describe('GIVEN the warehouse switch on the stack', () => {
+  it('WHEN it is off THEN Prometheus loads no warehouse rule file', () => {
+    const prometheus = container(synthLocal().json, 'dev-prometheus');
+    expect(parse(uploaded(prometheus, '/etc/prometheus/prometheus.yml')).rule_files.some((f: string) => f.endsWith('warehouse.yml'))).toBe(false);
+  });
+
+  it('WHEN a lag bound and a KPI monitor are declared THEN warehouse.yml holds the lag alert and the KPI record and alert', () => {
+    const kpi = { kpi: 'conversion_rate', direction: 'higher-is-better' as const, maxChangeVsLastWeek: 0.05, ownerTeam: 'analytics' };
+    const prometheus = container(synthLocal({ warehouse: { replicationLagBound: Duration.minutes(5), kpis: [kpi] } }).json, 'dev-prometheus');
+    const rules = parse(uploaded(prometheus, '/etc/prometheus/rules/warehouse.yml'));
+    const names = rules.groups.flatMap((g: { rules: { alert?: string; record?: string }[] }) => g.rules.map((r) => r.alert ?? r.record));
+    expect(names).toEqual(['kpi:pipewatch_kpi_change_vs_last_week:ratio', 'PostgresReplicationLagHigh', 'BusinessKpiWorseThanLastWeek']);
+  });
+
+  it('WHEN a KPI allows a change of 5 (not a share) THEN synth fails naming it and the fix', () => {
+    const kpi = { kpi: 'conversion_rate', direction: 'higher-is-better' as const, maxChangeVsLastWeek: 5, ownerTeam: 'analytics' };
+    expect(() => synthLocal({ warehouse: { kpis: [kpi] } })).toThrow('test/Monitoring/warehouse.kpis[0]: invalid maxChangeVsLastWeek 5. Use a share between 0 and 1');
   });
 });
