@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 
 def dbt_args(command: str, target_dir: str) -> list[str]:
-    """The dbt command line; artifacts go to a directory of the run's own, never into the project."""
+    """The dbt command line; artifacts and logs go to a directory of the run's own, never into the project."""
     return [
         DBT,
         *COMMANDS[command],
@@ -39,6 +39,7 @@ def dbt_args(command: str, target_dir: str) -> list[str]:
         "--profiles-dir", str(PROJECT_DIR),
         "--target", TARGET,
         "--target-path", target_dir,
+        "--log-path", str(Path(target_dir) / "logs"),
     ]
 
 

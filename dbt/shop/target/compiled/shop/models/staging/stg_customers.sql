@@ -1,5 +1,0 @@
-select
-    id as customer_id,
-    name as customer_name,
-    country
-from "warehouse"."raw"."customers"

@@ -1,6 +1,0 @@
-select
-    id as order_id,
-    customer_id,
-    lower(status) as status,
-    ordered_at
-from "warehouse"."raw"."orders"

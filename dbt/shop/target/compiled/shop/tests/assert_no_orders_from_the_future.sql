@@ -1,5 +1,0 @@
-
--- A loader with a wrong clock writes orders dated ahead: worth a look, not a stop.
-select order_id, ordered_at
-from "warehouse"."staging"."stg_orders"
-where ordered_at > now() + interval '1 hour'
