@@ -48,7 +48,7 @@ const TIER_TIMING = {
 
 function required(name: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the tier with npm run test:dbt (scripts/test-dbt.sh installs dbt and the Pushgateway)`);
+  if (!value) throw new Error(`${name} is not set: run the tier with npm run test:dbt (scripts/test-dbt.sh installs dbt in a cached venv)`);
   return value;
 }
 
@@ -80,7 +80,7 @@ export class DbtStack {
     mkdirSync(join(dir, 'pushgateway'));
     const pushgateway = new ManagedProcess({
       name: 'pushgateway',
-      command: required('PIPEWATCH_PUSHGATEWAY'),
+      command: tools.pushgateway,
       args: pushgatewayFlags(join(dir, 'pushgateway', 'metrics.db'), `127.0.0.1:${pushgatewayPort}`),
       logFile: join(dir, 'pushgateway.log'),
       ready: () => isOk(`${pushgatewayUrl}/-/ready`),
