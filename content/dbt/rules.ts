@@ -44,7 +44,8 @@ const DEFAULT_SEVERITY: Readonly<Record<keyof DbtSeverityPolicy, Severity>> = {
 };
 
 const last = (series: string) => `last_over_time(${series}[${DBT_STATE_LOOKBACK}])`;
-const failedModels = (selector = '') => `max by (project, target, model) (${last(`dbt_model_status{${selector}${selector ? ', ' : ''}status="error"}`)}) == 1`;
+/** Every model, of every project, whose latest invocation failed to build it. */
+const FAILED_MODELS = `max by (project, target, model) (${last('dbt_model_status{status="error"}')}) == 1`;
 
 /**
  * Lineage as data: dbt_model_upstream carries every (model, upstream) pair of
@@ -53,8 +54,8 @@ const failedModels = (selector = '') => `max by (project, target, model) (${last
 function upstreamFailedRule(): RuleGroup {
   const viaUpstream =
     `max by (project, target, model) (${last('dbt_model_upstream')}` +
-    ` * on (project, target, upstream) group_left () label_replace(${failedModels()}, "upstream", "$1", "model", "(.+)"))`;
-  return { name: 'pipewatch-dbt-records', rules: [{ record: UPSTREAM_FAILED_RECORD, expr: `(${failedModels()}) or ${viaUpstream}` }] };
+    ` * on (project, target, upstream) group_left () label_replace(${FAILED_MODELS}, "upstream", "$1", "model", "(.+)"))`;
+  return { name: 'pipewatch-dbt-records', rules: [{ record: UPSTREAM_FAILED_RECORD, expr: `(${FAILED_MODELS}) or ${viaUpstream}` }] };
 }
 
 /** The alerts of one validated dbt project and target. */
