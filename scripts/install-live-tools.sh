@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the servers the live tier (tests/live) runs on loopback and prints where each one is.
 #   Debian:  prometheus (server + promtool), postgresql, redis-server,
-#            prometheus-postgres-exporter, prometheus-redis-exporter
+#            prometheus-postgres-exporter, prometheus-redis-exporter,
+#            prometheus-pushgateway (the dbt tier's)
 #   Go:      alertmanager v0.27.0 (the stack's image version; Debian's 0.25 rejects the *_file
 #            receiver fields the stack renders) and statsd_exporter v0.28.0, built once into
 #            ~/.cache/pipewatch by the repo's own build scripts; the OpenTelemetry Collector, built with
@@ -18,6 +19,7 @@ ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v prometheus-postgres-exporter >/dev/null || need+=(prometheus-postgres-exporter)
 command -v prometheus-redis-exporter >/dev/null || need+=(prometheus-redis-exporter)
+command -v prometheus-pushgateway >/dev/null || need+=(prometheus-pushgateway)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}" >&2
@@ -46,3 +48,4 @@ echo "postgres_bin=${postgres_bin}"
 echo "redis_server=$(command -v redis-server)"
 echo "postgres_exporter=$(command -v prometheus-postgres-exporter)"
 echo "redis_exporter=$(command -v prometheus-redis-exporter)"
+echo "pushgateway=$(command -v prometheus-pushgateway)"

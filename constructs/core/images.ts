@@ -18,6 +18,7 @@ export const DEFAULT_IMAGES = {
   grafana: 'grafana/grafana:11.4.0',
   metricsApp: 'pipewatch/metrics-app:local',
   airflowExporter: 'pipewatch/airflow-exporter:local',
+  pushgateway: 'prom/pushgateway:v1.5.1',
 } as const;
 
 export type ImageKey = keyof typeof DEFAULT_IMAGES;

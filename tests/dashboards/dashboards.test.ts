@@ -48,6 +48,7 @@ describe('GIVEN the example pipelines', () => {
       ['platformHealth', 'pipewatch-platform-health', 'Platform Health'],
       ['logs', 'pipewatch-logs', 'Logs'],
       ['alerts', 'pipewatch-alerts', 'Alerts'],
+      ['dbt', 'pipewatch-dbt', 'dbt'],
     ];
     expect(EXAMPLE_DASHBOARDS.map((d) => [d.key, d.json.uid, d.json.title])).toEqual(expected);
     expect(Object.entries(DASHBOARD_UIDS)).toEqual(expected.map(([key, uid]) => [key, uid]));

@@ -19,6 +19,7 @@ const SOURCES_NOT_RUN: Partial<Record<MetricSource, string>> = {
   cadvisor: `cadvisor is not run: ${NOT_RUN_LIVE.cadvisor}`,
   loki: `loki is not run: ${NOT_RUN_LIVE.loki}`,
   'otel-collector': `the log shipper is not part of this stack: ${NOT_RUN_LIVE.otelCollector}`,
+  dbt: 'dbt is not run in this tier: npm run test:dbt checks the dbt panels on a real dbt run',
 };
 /** Why no LogQL query can run live. */
 const LOGQL_NOT_RUN = `LogQL needs Loki, which is not run: ${NOT_RUN_LIVE.loki}`;

@@ -15,6 +15,7 @@ export interface LiveTools {
   readonly redisServer: string;
   readonly postgresExporter: string;
   readonly redisExporter: string;
+  readonly pushgateway: string;
 }
 
 const KEYS: Readonly<Record<string, keyof LiveTools>> = {
@@ -26,6 +27,7 @@ const KEYS: Readonly<Record<string, keyof LiveTools>> = {
   redis_server: 'redisServer',
   postgres_exporter: 'postgresExporter',
   redis_exporter: 'redisExporter',
+  pushgateway: 'pushgateway',
 };
 
 let cached: LiveTools | undefined;
