@@ -9,4 +9,5 @@ bash airflow/run-tests.sh     # the DAGs, with Airflow 3.1.8
 npm run test:airflow          # a running Airflow's StatsD metrics against what alerts and dashboards use
 npm run test:terraform        # terraform init/validate/plan of the synthesized stacks
 npm run test:live             # the stack's servers on loopback: alerts, inhibition, panels, fault drills
+npm run test:k8s              # the k8s target's objects in a real kube-apiserver with the Prometheus Operator's CRDs
 npm run test:docker           # deploy, check, re-deploy, change, destroy on a private Docker engine
