@@ -10,6 +10,9 @@ export interface CrdMatcher {
   readonly matchType: '=' | '!=' | '=~' | '!~';
 }
 
+/** Every pipewatch alert carries `team`; the cluster's other alerts need not. */
+export const PIPEWATCH_ALERTS: CrdMatcher = { name: 'team', matchType: '=~', value: '.+' };
+
 /** A reference to one key of the Secret holding the receivers' credentials. */
 export interface SecretKeyRef {
   readonly name: string;
@@ -104,7 +107,10 @@ export function alertmanagerConfigs(scope: ObjectScope, model: Omit<Alertmanager
   // Templates come from the Alertmanager resource on Kubernetes (docs/kubernetes.md); the path is not used.
   const rendered = renderAlertmanagerConfig({ ...model, templatesDir: '/unused' }, `AlertmanagerConfig ${routing}`);
   const object = (name: string, spec: Record<string, unknown>): KubeObject => ({ apiVersion: 'monitoring.coreos.com/v1alpha1', kind: 'AlertmanagerConfig', metadata: metadata(scope, name), spec });
-  const routes = { route: crdRoute(rendered.route), receivers: rendered.receivers.map((r) => crdReceiver(r, secretName)) };
+  // The operator hangs this route under the cluster's root route, where kube-prometheus-stack's own alerts
+  // (its Watchdog among them) pass too: pipewatch's alerts are the ones with a `team` label.
+  const route = { ...crdRoute(rendered.route), matchers: [PIPEWATCH_ALERTS] };
+  const routes = { route, receivers: rendered.receivers.map((r) => crdReceiver(r, secretName)) };
   const inhibitRules = rendered.inhibit_rules.map(crdInhibitRule);
   const first = packUnderBudget(inhibitRules, (chunk) => object(routing, { ...routes, inhibitRules: chunk }), () => `AlertmanagerConfig ${routing} inhibit rule`)[0];
   const kept = (first.spec as { inhibitRules: unknown[] }).inhibitRules.length;

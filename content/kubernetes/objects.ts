@@ -61,20 +61,29 @@ export const namePart = (value: string) => value.replace(/_/g, '-');
 
 /**
  * Packs items, in order, into as few objects as keep each within
- * OBJECT_BUDGET_BYTES; `build(chunk, i)` makes the i-th object (from 0). An
- * item too big for an object on its own is an error naming `what(item)`.
+ * OBJECT_BUDGET_BYTES; `build(chunk, i)` makes the i-th object (from 0), with
+ * the chunk as one JSON array in it. Sizes add up item by item (an array's
+ * JSON is its items' JSON joined by commas), so packing stays linear in the
+ * number of items. An item too big for an object on its own is an error
+ * naming `what(item)`.
  */
 export function packUnderBudget<T>(items: readonly T[], build: (chunk: readonly T[], index: number) => KubeObject, what: (item: T) => string): KubeObject[] {
-  const chunks: T[][] = [];
+  const chunks: { items: T[]; bytes: number }[] = [];
   for (const item of items) {
+    const itemBytes = objectBytes(item);
     const current = chunks.at(-1);
-    if (current && objectBytes(build([...current, item], chunks.length - 1)) <= OBJECT_BUDGET_BYTES) {
-      current.push(item);
+    if (current && current.bytes + 1 + itemBytes <= OBJECT_BUDGET_BYTES) {
+      current.items.push(item);
+      current.bytes += 1 + itemBytes;
       continue;
     }
-    const alone = objectBytes(build([item], chunks.length));
+    const alone = objectBytes(build([], chunks.length)) + itemBytes;
     if (alone > OBJECT_BUDGET_BYTES) invalid(what(item), 'size', alone, `An object holding it alone would exceed ${OBJECT_BUDGET_BYTES} bytes; split it into smaller parts.`);
-    chunks.push([item]);
+    chunks.push({ items: [item], bytes: alone });
   }
-  return chunks.map((chunk, i) => build(chunk, i));
+  return chunks.map((chunk, i) => {
+    const object = build(chunk.items, i);
+    if (objectBytes(object) !== chunk.bytes) throw new Error(`${object.kind} ${object.metadata.name}: packed as ${chunk.bytes} bytes, serializes to ${objectBytes(object)}`);
+    return object;
+  });
 }

@@ -89,6 +89,8 @@ describe('GIVEN receivers with credentials on the k8s target', () => {
     expect(config.apiVersion).toBe('monitoring.coreos.com/v1alpha1');
     expect(config.spec.route).toEqual({
       receiver: 'ml-mail',
+      // Only pipewatch's alerts (all labelled with a team), not the cluster's others.
+      matchers: [{ name: 'team', matchType: '=~', value: '.+' }],
       groupBy: ['alertname', 'dag_id'],
       groupWait: '30s',
       groupInterval: '5m',
