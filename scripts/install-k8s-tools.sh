@@ -3,6 +3,8 @@
 #   kube_apiserver  built from k8s.io/kubernetes through tools/kube-apiserver (scripts/install-kube-apiserver.sh)
 #   etcd            Debian's etcd-server (3.4), which that kube-apiserver accepts
 #   operator_crds   the Prometheus Operator's CRD manifests, read from its Go module in the module cache
+#   prometheus_operator  built from its Go module through tools/prometheus-operator
+#   amtool, promtool     check what the operator generates (amtool v0.27.0 as the stack; Debian's promtool)
 #   openssl         for the test's self-signed serving certificate
 # A second run installs nothing.
 set -euo pipefail
@@ -13,20 +15,12 @@ operator_version=v0.85.0
 need=()
 command -v etcd >/dev/null || need+=(etcd-server)
 command -v openssl >/dev/null || need+=(openssl)
-if [ ${#need[@]} -gt 0 ]; then
-  echo "installing: ${need[*]}" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  # The package must not start its service: the tier starts its own etcd on a free loopback port.
-  policy=/usr/sbin/policy-rc.d
-  if [ ! -e "${policy}" ]; then
-    printf '#!/bin/sh\nexit 101\n' > "${policy}" && chmod +x "${policy}"
-    trap 'rm -f "${policy}"' EXIT
-  fi
-  apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+command -v promtool >/dev/null || need+=(prometheus)
+bash scripts/apt-install.sh ${need[@]+"${need[@]}"}
 
 kube_apiserver="$(bash scripts/install-kube-apiserver.sh)"
+prometheus_operator="$(bash scripts/install-prometheus-operator.sh)"
+amtool="$(bash scripts/install-amtool.sh)"
 # The module cache keeps the download; `go mod download` only checks it on a second run.
 operator_dir="$(cd /tmp && GOFLAGS=-mod=mod GOTOOLCHAIN=local go mod download -json "${operator_module}@${operator_version}" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
 crds="${operator_dir}/example/prometheus-operator-crd"
@@ -37,3 +31,6 @@ echo "etcd=$(command -v etcd)"
 echo "operator_crds=${crds}"
 echo "operator_version=${operator_version}"
 echo "openssl=$(command -v openssl)"
+echo "prometheus_operator=${prometheus_operator}"
+echo "amtool=${amtool}"
+echo "promtool=$(command -v promtool)"

@@ -1,7 +1,5 @@
 import { mkdirSync, rmSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { Receiver } from '../content/alertmanager/receivers';
-import { TeamRoute } from '../content/alertmanager/routing';
 import { NOTIFICATION_TEMPLATES, TEMPLATE_FILE } from '../content/alertmanager/templates';
 import { airflowChartValues } from '../content/kubernetes/airflow-values';
 import { alertmanagerConfigs } from '../content/kubernetes/alertmanager-config';
@@ -14,10 +12,14 @@ import { lineageInhibitRules } from '../content/pipeline/lineage';
 import { PipelineSpec } from '../content/pipeline/spec';
 import { requireDnsLabel } from '../content/validation';
 import { toYaml } from '../content/yaml';
+import { MonitoringStackProps } from '../constructs/monitoring-stack';
 import { allDashboards } from '../dashboards/index';
 import { environmentName, pipelinesFile } from './environments';
 
-export interface KubernetesTargetProps {
+/** Receivers, routes and runbook links as the Docker stacks take them. */
+type SharedAlertingProps = Pick<MonitoringStackProps, 'receivers' | 'teamRoutes' | 'defaultReceiver' | 'watchdogReceiver' | 'runbookBaseUrl'>;
+
+export interface KubernetesTargetProps extends SharedAlertingProps {
   /** Names every object (`pipewatch-<env>-...`) and labels it `pipewatch.io/environment`. */
   readonly environment: string;
   readonly pipelines: readonly PipelineSpec[];
@@ -31,14 +33,6 @@ export interface KubernetesTargetProps {
   readonly exporters?: readonly ExporterTarget[];
   /** @default 30 */
   readonly scrapeIntervalSeconds?: number;
-  /** @default [] */
-  readonly receivers?: readonly Receiver[];
-  /** @default [] */
-  readonly teamRoutes?: readonly TeamRoute[];
-  /** @default - dropped */
-  readonly defaultReceiver?: string;
-  /** @default - dropped */
-  readonly watchdogReceiver?: string;
   /** The Secret (in `namespace`) whose keys hold the receivers' credentials, one key per secret name. @default `pipewatch-<env>-alertmanager` */
   readonly alertmanagerSecret?: string;
   /**
@@ -50,7 +44,6 @@ export interface KubernetesTargetProps {
   readonly grafanaFolder?: string;
   /** Where alerts' dashboard links point. @default 'http://localhost:3000' */
   readonly grafanaUrl?: string;
-  readonly runbookBaseUrl?: string;
   /** In-cluster URLs Grafana reaches Prometheus and Alertmanager at. @default kube-prometheus-stack's Services in `namespace` */
   readonly prometheusUrl?: string;
   readonly alertmanagerUrl?: string;

@@ -1,10 +1,14 @@
-import { readdirSync, readFileSync } from 'fs';
+import { execFileSync } from 'child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
+import { gunzipSync } from 'zlib';
 import { parse } from 'yaml';
 import { Receiver } from '../../content/alertmanager/receivers';
 import { ANNOTATION_LIMIT_BYTES, KubeObject } from '../../content/kubernetes/objects';
 import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
 import { kubernetesTarget } from '../../stacks/kubernetes';
+import { freePort } from '../live/harness/ports';
+import { ManagedProcess } from '../live/harness/processes';
 import { waitFor } from '../live/harness/wait';
 import { makeTempDir, removeDir } from '../live/harness/workspace';
 import { generatedCatalog } from '../kubernetes/generated-catalog';
@@ -53,7 +57,8 @@ afterAll(async () => {
 
 function collectionPath(o: { apiVersion: string; kind: string; metadata: { namespace?: string } }): string {
   const base = o.apiVersion.includes('/') ? `/apis/${o.apiVersion}` : `/api/${o.apiVersion}`;
-  return `${base}/namespaces/${o.metadata.namespace}/${o.kind.toLowerCase()}s`;
+  const kind = o.kind.toLowerCase();
+  return `${base}/namespaces/${o.metadata.namespace}/${kind.endsWith('s') ? `${kind}es` : `${kind}s`}`;
 }
 
 /** The object as `kubectl apply` (client side) sends it: with its own JSON in the last-applied annotation. */
@@ -134,6 +139,95 @@ describe('GIVEN the k8s target of the example catalog, with every kind of receiv
     expect(stored.spec).toEqual(config.spec);
     const rule = target.objects.find((o) => o.kind === 'PrometheusRule' && o.metadata.name.includes('pipelines-analytics'))!;
     expect((await api.request('GET', `${collectionPath(rule)}/${rule.metadata.name}`)).body.spec).toEqual(rule.spec);
+  });
+});
+
+describe("GIVEN the Prometheus Operator reconciling a Prometheus and an Alertmanager that select pipewatch's objects", () => {
+  let operator: ManagedProcess;
+  let work: string;
+  const example = kubernetesTarget({ environment: 'dev', pipelines: loadPipelineCatalog(DEFAULT_PIPELINES_FILE), lokiUrl: 'http://loki.logging:3100', ...ROUTING });
+  const selector = { matchLabels: { release: 'kube-prometheus-stack' } };
+  const run = (tool: string, args: string[]) => execFileSync(tool, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+  /** The data of a Secret or ConfigMap the operator generates, once it exists. */
+  async function generated(path: string, what: string): Promise<any> {
+    return waitFor(what, async () => {
+      const answer = await api.request('GET', path);
+      return answer.status === 200 ? answer.body : undefined;
+    }, { timeoutMs: 90_000, intervalMs: 500 });
+  }
+
+  beforeAll(async () => {
+    work = join(dir, 'operator');
+    mkdirSync(work);
+    // Test values for every key the receivers refer to; the operator reads them into the config it generates.
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'pipewatch-dev-alertmanager', namespace: 'monitoring' }, stringData: {
+      analytics_slack_api_url: 'https://hooks.slack.example/services/T0/B0/x', deadman_url: 'https://deadman.example/ping', deadman_token: 'test-token',
+      ml_mail_password: 'test-password', platform_pager_routing_key: 'test-routing-key' } };
+    const kubePrometheusStack = example.kubePrometheusStackValues as any;
+    const resources = [
+      secret,
+      { apiVersion: 'monitoring.coreos.com/v1', kind: 'Alertmanager', metadata: { name: 'main', namespace: 'monitoring' },
+        spec: { version: 'v0.27.0', alertmanagerConfigSelector: selector, ...kubePrometheusStack.alertmanager.alertmanagerSpec } },
+      { apiVersion: 'monitoring.coreos.com/v1', kind: 'Prometheus', metadata: { name: 'main', namespace: 'monitoring' },
+        spec: { version: 'v2.42.0', ruleSelector: selector, serviceMonitorSelector: selector, podMonitorSelector: selector, serviceMonitorNamespaceSelector: {}, podMonitorNamespaceSelector: {} } },
+    ];
+    for (const r of resources) {
+      const answer = await api.request('POST', `${collectionPath(r)}?fieldValidation=Strict`, r);
+      expect([r.kind, answer.status, answer.body?.message]).toEqual([r.kind, 201, undefined]);
+    }
+    const kubeconfig = join(work, 'kubeconfig');
+    api.writeKubeconfig(kubeconfig);
+    const port = await freePort();
+    operator = new ManagedProcess({
+      name: 'prometheus-operator',
+      command: tools.prometheusOperator,
+      args: [`--web.listen-address=127.0.0.1:${port}`, '--namespaces=monitoring', '--kubelet-endpoints=false'],
+      env: { KUBECONFIG: kubeconfig },
+      logFile: join(dir, 'prometheus-operator.log'),
+      ready: async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok === true,
+      readyTimeoutMs: 60_000,
+    });
+    await operator.start();
+  }, 3 * 60_000);
+
+  afterAll(async () => operator?.stop(), 60_000);
+
+  test('THEN the alertmanager.yml it generates passes amtool, routes each team to its receiver and leaves alerts without a team to the cluster', async () => {
+    const secret = await generated('/api/v1/namespaces/monitoring/secrets/alertmanager-main-generated', 'the operator has generated the Alertmanager config');
+    const file = join(work, 'alertmanager.yml');
+    writeFileSync(file, gunzipSync(Buffer.from(secret.data['alertmanager.yaml.gz'], 'base64')));
+    expect(run(tools.amtool, ['check-config', file])).toContain('SUCCESS');
+    const receiverOf = (...labels: string[]) => run(tools.amtool, ['config', 'routes', 'test', `--config.file=${file}`, ...labels]).trim();
+    // The operator prefixes receivers with <namespace>/<AlertmanagerConfig name>/.
+    expect(receiverOf('alertname=PipelineRunFailed', 'team=analytics', 'severity=critical', 'dag_id=example_etl')).toBe('monitoring/pipewatch-dev-routing/analytics-slack');
+    expect(receiverOf('alertname=Watchdog', 'team=platform', 'severity=none')).toBe('monitoring/pipewatch-dev-routing/deadman');
+    expect(receiverOf('alertname=PostgresDown', 'team=platform', 'severity=critical')).toBe('monitoring/pipewatch-dev-routing/platform-pager');
+    expect(receiverOf('alertname=Watchdog', 'severity=none')).not.toContain('pipewatch-dev-routing');
+    const config = parse(readFileSync(file, 'utf8'));
+    const pipewatchInhibitions = (example.objects.find((o) => o.kind === 'AlertmanagerConfig')!.spec as any).inhibitRules.length;
+    expect(config.inhibit_rules.length).toBeGreaterThanOrEqual(pipewatchInhibitions);
+    pass(`k8s operator: alertmanager.yml generated from AlertmanagerConfig passes amtool check-config; team routes reach analytics-slack, deadman, platform-pager; ${pipewatchInhibitions} inhibitions carried`);
+  });
+
+  test('THEN the rule files it generates pass promtool with every pipewatch rule, and its scrape config has each monitor with the Docker job name', async () => {
+    const rulesMap = await generated('/api/v1/namespaces/monitoring/configmaps/prometheus-main-rulefiles-0', 'the operator has generated the rule files');
+    const files = Object.entries(rulesMap.data as Record<string, string>).map(([name, content]) => {
+      writeFileSync(join(work, name), content);
+      return join(work, name);
+    });
+    const out = run(tools.promtool, ['check', 'rules', ...files]);
+    const found = [...out.matchAll(/SUCCESS: (\d+) rules found/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+    const written = example.objects.filter((o) => o.kind === 'PrometheusRule').flatMap((o) => (o.spec as any).groups.flatMap((g: any) => g.rules)).length;
+    expect(found).toBe(written);
+
+    const secret = await generated('/api/v1/namespaces/monitoring/secrets/prometheus-main', 'the operator has generated prometheus.yml');
+    const config = parse(gunzipSync(Buffer.from(secret.data['prometheus.yaml.gz'], 'base64')).toString('utf8'));
+    const jobs = config.scrape_configs.map((c: any) => c.job_name);
+    expect(jobs).toEqual(expect.arrayContaining(['serviceMonitor/monitoring/pipewatch-dev-statsd-exporter/0', 'podMonitor/monitoring/pipewatch-dev-airflow-exporter/0']));
+    const statsd = config.scrape_configs.find((c: any) => c.job_name === 'serviceMonitor/monitoring/pipewatch-dev-statsd-exporter/0');
+    expect(statsd.relabel_configs).toContainEqual(expect.objectContaining({ target_label: 'job', replacement: 'statsd-exporter', action: 'replace' }));
+    pass(`k8s operator: ${files.length} rule files generated from ${example.objects.filter((o) => o.kind === 'PrometheusRule').length} PrometheusRules pass promtool check rules (${found} rules); ${jobs.length} scrape jobs from the monitors`);
   });
 });
 

@@ -114,6 +114,19 @@ export class LocalApiServer {
     });
   }
 
+  /** A kubeconfig for clients of this server (the operator): its address, CA and token. */
+  writeKubeconfig(path: string): void {
+    const config = {
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'local', cluster: { server: `https://127.0.0.1:${this.port}`, 'certificate-authority-data': this.ca.toString('base64') } }],
+      users: [{ name: 'pipewatch-test', user: { token: this.token } }],
+      contexts: [{ name: 'local', context: { cluster: 'local', user: 'pipewatch-test' } }],
+      'current-context': 'local',
+    };
+    writeFileSync(path, JSON.stringify(config), { mode: 0o600 });
+  }
+
   async stop(): Promise<void> {
     await this.apiserver.stop();
     await this.etcd.stop();

@@ -10,6 +10,9 @@ export interface K8sTools {
   readonly operatorCrds: string;
   readonly operatorVersion: string;
   readonly openssl: string;
+  readonly prometheusOperator: string;
+  readonly amtool: string;
+  readonly promtool: string;
 }
 
 /** Runs scripts/install-k8s-tools.sh (cached: prints the paths at once) and reads its `name=path` lines; fails, never skips. */
@@ -22,8 +25,9 @@ export function k8sTools(): K8sTools {
     throw new Error(`scripts/install-k8s-tools.sh failed: ${message}\n${stdout ?? ''}${stderr ?? ''}`);
   }
   const found = Object.fromEntries(output.trim().split('\n').map((line) => line.split('=', 2)));
-  const need = ['kube_apiserver', 'etcd', 'operator_crds', 'operator_version', 'openssl'];
+  const need = ['kube_apiserver', 'etcd', 'operator_crds', 'operator_version', 'openssl', 'prometheus_operator', 'amtool', 'promtool'];
   const missing = need.filter((k) => !found[k]);
   if (missing.length > 0) throw new Error(`scripts/install-k8s-tools.sh did not print ${missing.join(', ')}:\n${output}`);
-  return { kubeApiserver: found.kube_apiserver, etcd: found.etcd, operatorCrds: found.operator_crds, operatorVersion: found.operator_version, openssl: found.openssl };
+  return { kubeApiserver: found.kube_apiserver, etcd: found.etcd, operatorCrds: found.operator_crds, operatorVersion: found.operator_version, openssl: found.openssl,
+    prometheusOperator: found.prometheus_operator, amtool: found.amtool, promtool: found.promtool };
 }
