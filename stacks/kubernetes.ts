@@ -3,7 +3,7 @@ import { join } from 'path';
 import { NOTIFICATION_TEMPLATES, TEMPLATE_FILE } from '../content/alertmanager/templates';
 import { airflowChartValues } from '../content/kubernetes/airflow-values';
 import { alertmanagerConfigs } from '../content/kubernetes/alertmanager-config';
-import { dashboardConfigMaps, datasourceConfigMap } from '../content/kubernetes/grafana';
+import { dashboardConfigMaps, datasourceConfigMap, FOLDER_ANNOTATION } from '../content/kubernetes/grafana';
 import { defaultExporterTargets, ExporterTarget, exporterMonitor } from '../content/kubernetes/monitors';
 import { KubeObject, objectName, ObjectScope } from '../content/kubernetes/objects';
 import { prometheusRules } from '../content/kubernetes/prometheus-rules';
@@ -107,6 +107,8 @@ export function kubernetesTarget(props: KubernetesTargetProps): KubernetesTarget
         // The receivers' titles and bodies use pipewatch's templates.
         templateFiles: { [TEMPLATE_FILE]: NOTIFICATION_TEMPLATES },
       },
+      // The dashboard sidecar files each dashboard in the folder its ConfigMap's annotation names.
+      grafana: { sidecar: { dashboards: { folderAnnotation: FOLDER_ANNOTATION, provider: { foldersFromFilesStructure: true } } } },
     },
   };
 }

@@ -47,7 +47,7 @@ export function metadata(scope: ObjectScope, name: string, extra: { labels?: Rec
   };
 }
 
-/** `pipewatch-<env>-<parts>`: a DNS subdomain name (at most 253 characters, 63 for ConfigMaps mounted by name is not needed). */
+/** `pipewatch-<env>-<parts>`: a valid object name (a DNS subdomain: lowercase labels, at most 253 characters). */
 export function objectName(where: Where, scope: ObjectScope, ...parts: string[]): string {
   const name = ['pipewatch', scope.environment, ...parts].join('-');
   if (name.length > 253 || !name.split('.').every((label) => DNS_LABEL.test(label))) {

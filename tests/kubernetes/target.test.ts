@@ -136,6 +136,7 @@ describe('GIVEN receivers with credentials on the k8s target', () => {
     const values = target.kubePrometheusStackValues as any;
     expect(values.alertmanager.alertmanagerSpec.alertmanagerConfigMatcherStrategy).toEqual({ type: 'None' });
     expect(values.alertmanager.templateFiles['pipewatch.tmpl']).toContain('define "pipewatch.title"');
+    expect(values.grafana.sidecar.dashboards).toEqual({ folderAnnotation: 'grafana_folder', provider: { foldersFromFilesStructure: true } });
   });
 
   test('WHEN a route names a receiver that does not exist THEN it fails naming the AlertmanagerConfig and the fix', () => {
