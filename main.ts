@@ -1,3 +1,6 @@
 import { buildApp } from './stacks/app';
+import { synthKubernetesTarget } from './stacks/kubernetes';
 
-buildApp().synth();
+const app = buildApp();
+app.synth();
+synthKubernetesTarget(app.outdir);

@@ -9,6 +9,7 @@ import { WAREHOUSE_RULE_FILE, warehouseRuleGroups } from '../content/warehouse/r
 import { WarehouseSpec } from '../content/warehouse/spec';
 import { DASHBOARD_UIDS, webExternalUrl } from '../content/links';
 import { PipelineSpec } from '../content/pipeline/spec';
+import { RemoteWrite } from '../content/prometheus/remote-write';
 import { scrapeJob } from '../content/prometheus/config';
 import { AlertLinkOptions } from '../content/rules/alert-links';
 import { renderRuleFile } from '../content/rules/render';
@@ -56,6 +57,8 @@ export interface MonitoringStackProps {
   readonly scrapeIntervalSeconds?: number;
   /** @default 15 */
   readonly evaluationIntervalSeconds?: number;
+  /** Long-term stores Prometheus copies every sample to (docs/remote-write.md). @default [] */
+  readonly remoteWrite?: readonly RemoteWrite[];
   /** @default 7 */
   readonly lokiRetentionDays?: number;
   /** Run the bundled Airflow. Turn off to monitor an existing Airflow that sends StatsD here. @default true */
@@ -261,6 +264,7 @@ export class MonitoringStack extends Construct {
       evaluationIntervalSeconds: props.evaluationIntervalSeconds,
       hostPort: this.hostPorts.prometheus,
       externalUrl: props.publicUrls?.prometheus,
+      remoteWrite: props.remoteWrite,
     });
     prometheus.addAlertmanager(this.endpoints.alertmanager);
     return prometheus;

@@ -21,18 +21,7 @@ command -v prometheus-postgres-exporter >/dev/null || need+=(prometheus-postgres
 command -v prometheus-redis-exporter >/dev/null || need+=(prometheus-redis-exporter)
 command -v prometheus-pushgateway >/dev/null || need+=(prometheus-pushgateway)
 
-if [ ${#need[@]} -gt 0 ]; then
-  echo "installing: ${need[*]}" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  # The packages must not start their services here: the tier starts its own copies on free ports.
-  policy=/usr/sbin/policy-rc.d
-  if [ ! -e "${policy}" ]; then
-    printf '#!/bin/sh\nexit 101\n' > "${policy}" && chmod +x "${policy}"
-    trap 'rm -f "${policy}"' EXIT
-  fi
-  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+bash scripts/apt-install.sh ${need[@]+"${need[@]}"}
 
 alertmanager="$(bash scripts/docker-tier/install-alertmanager.sh)"
 statsd_exporter="$(bash scripts/install-statsd-exporter.sh)"

@@ -10,4 +10,5 @@ npm run test:airflow          # a running Airflow's StatsD metrics against what 
 npm run test:dbt              # real dbt against PostgreSQL: its metrics through a Pushgateway into alerts, and back to resolved
 npm run test:terraform        # terraform init/validate/plan of the synthesized stacks
 npm run test:live             # the stack's servers on loopback: alerts, inhibition, panels, fault drills
+npm run test:k8s              # the k8s target's objects in a real kube-apiserver with the Prometheus Operator's CRDs
 npm run test:docker           # deploy, check, re-deploy, change, destroy on a private Docker engine

@@ -1,4 +1,5 @@
 import { DEFAULT_PIPELINES_FILE } from '../content/pipeline/catalog';
+import { RemoteWrite } from '../content/prometheus/remote-write';
 import { requireDnsLabel } from '../content/validation';
 
 /**
@@ -39,4 +40,19 @@ export function grafanaTarget(env: NodeJS.ProcessEnv = process.env) {
       alertmanager: env.PIPEWATCH_ALERTMANAGER_URL ?? 'http://localhost:9093',
     },
   };
+}
+
+/**
+ * The long-term store of PIPEWATCH_REMOTE_WRITE_URL (none when unset), named `longterm`.
+ * PIPEWATCH_REMOTE_WRITE_AUTH: `bearer`, `basic:<username>` or unset; the token or password itself
+ * is the sensitive variable prometheus_remote_write_longterm_<token|password>, never read here.
+ */
+export function remoteWriteTargets(env: NodeJS.ProcessEnv = process.env): RemoteWrite[] {
+  const url = env.PIPEWATCH_REMOTE_WRITE_URL?.trim();
+  if (!url) return [];
+  const auth = env.PIPEWATCH_REMOTE_WRITE_AUTH?.trim() ?? '';
+  if (auth === '') return [{ name: 'longterm', url }];
+  if (auth === 'bearer') return [{ name: 'longterm', url, auth: { kind: 'bearer' } }];
+  if (auth.startsWith('basic:') && auth.length > 'basic:'.length) return [{ name: 'longterm', url, auth: { kind: 'basic', username: auth.slice('basic:'.length) } }];
+  throw new Error(`PIPEWATCH_REMOTE_WRITE_AUTH: invalid value ${JSON.stringify(auth)}. Use bearer, basic:<username> or leave it unset for no authentication.`);
 }

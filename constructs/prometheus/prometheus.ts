@@ -1,3 +1,4 @@
+import { TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { toYaml } from '../../content/yaml';
 import { SERVICE_NAMES, SERVICE_PORTS } from '../../content/endpoints';
@@ -7,6 +8,8 @@ import { Platform } from '../core/platform';
 import { ServiceContainer } from '../core/service-container';
 import { invalid, requirePositive } from '../../content/validation';
 import { ScrapeJob, renderPrometheusConfig } from '../../content/prometheus/config';
+import { PROMETHEUS_SECRETS_DIR, RemoteWrite, remoteWriteSecret, validateRemoteWrites } from '../../content/prometheus/remote-write';
+import { warnCorrected } from '../core/warnings';
 
 export interface PrometheusProps {
   readonly platform: Platform;
@@ -25,6 +28,12 @@ export interface PrometheusProps {
    * @default `http://localhost:<hostPort>`
    */
   readonly externalUrl?: string;
+  /**
+   * Long-term stores every sample is copied to. A password or token is the
+   * sensitive variable `prometheus_remote_write_<name>_<password|token>`,
+   * mounted under /etc/prometheus/secrets. @default []
+   */
+  readonly remoteWrite?: readonly RemoteWrite[];
 }
 
 const CONFIG_DIR = '/etc/prometheus';
@@ -35,6 +44,7 @@ export class Prometheus extends Construct {
   private readonly scrapeJobs: ScrapeJob[] = [];
   private readonly ruleFiles: string[] = [];
   private readonly alertmanagers: string[];
+  private readonly remoteWrites: RemoteWrite[] = [];
   /** The global scrape interval: Grafana's Prometheus datasource steps no finer. */
   readonly scrapeIntervalSeconds: number;
 
@@ -55,6 +65,7 @@ export class Prometheus extends Construct {
           alertmanagers: this.alertmanagers,
           ruleFiles: this.ruleFiles.map((name) => `${CONFIG_DIR}/rules/${name}`),
           scrapeJobs: this.scrapeJobs,
+          remoteWrite: this.remoteWrites,
         }),
       );
 
@@ -74,6 +85,22 @@ export class Prometheus extends Construct {
       configFiles: [{ path: `${CONFIG_DIR}/prometheus.yml`, content: config }],
       healthcheck: wgetProbe(`http://127.0.0.1:${SERVICE_PORTS.prometheus}/-/ready`),
     });
+    (props.remoteWrite ?? []).forEach((rw) => this.addRemoteWrite(rw));
+  }
+
+  /** Copies every sample to one more long-term store; its secret (if any) becomes a sensitive variable mounted as a file. */
+  addRemoteWrite(rw: RemoteWrite): void {
+    validateRemoteWrites([...this.remoteWrites, rw], this.node.path);
+    this.remoteWrites.push(rw);
+    const secret = remoteWriteSecret(rw);
+    if (!secret) return;
+    if (rw.url.startsWith('http://')) warnCorrected(this, `remoteWrite "${rw.name}" sends its ${rw.auth!.kind} credentials over plain http (${rw.url}); use https unless the receiver is on a private network.`);
+    const variable = new TerraformVariable(TerraformStack.of(this), `prometheus_${secret}`, {
+      type: 'string',
+      sensitive: true,
+      description: `remote_write credential of "${rw.name}", mounted as ${PROMETHEUS_SECRETS_DIR}/${secret}`,
+    });
+    this.service.addSecretFile({ path: `${PROMETHEUS_SECRETS_DIR}/${secret}`, content: variable.stringValue });
   }
 
   addScrapeTarget(job: ScrapeJob): void {

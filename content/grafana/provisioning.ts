@@ -6,8 +6,8 @@ export interface DatasourceTargets {
   readonly alertmanagerUrl: string;
   /** Prometheus' scrape interval: Grafana never steps queries finer than it. */
   readonly scrapeIntervalSeconds: number;
-  /** `host:port`, database, user, and the file the password is read from. */
-  readonly postgres: { readonly hostPort: string; readonly database: string; readonly user: string; readonly passwordFile: string };
+  /** `host:port`, database, user, and the file the password is read from. @default - no PostgreSQL datasource (no pipeline history, as on Kubernetes) */
+  readonly postgres?: { readonly hostPort: string; readonly database: string; readonly user: string; readonly passwordFile: string };
 }
 
 /** provisioning/datasources/*.yml; the Postgres password is read by Grafana from its file ($__file). */
@@ -21,9 +21,9 @@ export function datasourcesProvisioning(t: DatasourceTargets): object {
       ...(t.lokiUrl ? [{ ...identity(LOKI_DATASOURCE), access: 'proxy', url: t.lokiUrl, editable: false }] : []),
       { ...identity(ALERTMANAGER_DATASOURCE), access: 'proxy', url: t.alertmanagerUrl, editable: false,
         jsonData: { ...ALERTMANAGER_SETTINGS } },
-      { ...identity(POSTGRES_DATASOURCE), url: t.postgres.hostPort, user: t.postgres.user, editable: false,
+      ...(t.postgres ? [{ ...identity(POSTGRES_DATASOURCE), url: t.postgres.hostPort, user: t.postgres.user, editable: false,
         jsonData: { database: t.postgres.database, sslmode: 'disable', postgresVersion: 1500 },
-        secureJsonData: { password: `$__file{${t.postgres.passwordFile}}` } },
+        secureJsonData: { password: `$__file{${t.postgres.passwordFile}}` } }] : []),
     ],
   };
 }

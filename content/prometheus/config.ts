@@ -1,4 +1,5 @@
 import { Endpoints, SERVICE_NAMES } from '../endpoints';
+import { PROMETHEUS_SECRETS_DIR, RemoteWrite, renderRemoteWrite } from './remote-write';
 
 /** One scrape job of prometheus.yml. */
 export interface ScrapeJob {
@@ -23,6 +24,10 @@ export interface PrometheusConfigModel {
   /** Paths of rule files inside the Prometheus container or directory. */
   readonly ruleFiles: readonly string[];
   readonly scrapeJobs: readonly ScrapeJob[];
+  /** Long-term stores every sample is copied to. @default [] */
+  readonly remoteWrite?: readonly RemoteWrite[];
+  /** Directory the remote_write secret files are mounted in. @default PROMETHEUS_SECRETS_DIR */
+  readonly secretsDir?: string;
 }
 
 /** prometheus.yml as a plain object, ready for toYaml(). */
@@ -44,6 +49,7 @@ export function renderPrometheusConfig(model: PrometheusConfigModel): object {
       ...(j.honorLabels ? { honor_labels: true } : {}),
       static_configs: [{ targets: [...j.targets], ...(j.labels ? { labels: { ...j.labels } } : {}) }],
     })),
+    ...(model.remoteWrite?.length ? { remote_write: model.remoteWrite.map((rw) => renderRemoteWrite(rw, model.secretsDir ?? PROMETHEUS_SECRETS_DIR)) } : {}),
   };
 }
 

@@ -13,6 +13,8 @@ export interface PrometheusOptions {
   readonly ruleFiles: readonly ConfigFileContent[];
   /** --rules.alert.resend-delay: how often firing alerts are sent again. @default Prometheus's (1m) */
   readonly alertResendDelaySeconds?: number;
+  /** Flags beyond the stack's, e.g. `--web.enable-remote-write-receiver`. @default [] */
+  readonly extraArgs?: readonly string[];
 }
 
 /** One sample of an instant query: its labels and value. */
@@ -73,6 +75,7 @@ export class LivePrometheus {
         '--web.enable-lifecycle',
         `--web.listen-address=127.0.0.1:${options.port}`,
         ...(options.alertResendDelaySeconds === undefined ? [] : [`--rules.alert.resend-delay=${options.alertResendDelaySeconds}s`]),
+        ...(options.extraArgs ?? []),
       ],
       logFile: join(options.dir, 'prometheus.log'),
       ready: () => isOk(`${this.url}/-/ready`),
@@ -118,4 +121,12 @@ export class LivePrometheus {
     const body = await getJson(`${this.url}/api/v1/rules?type=alert`);
     return body.data.groups.flatMap((g: any) => g.rules.map((r: any) => ({ group: g.name, name: r.name, health: r.health })));
   }
+}
+
+/** Timestamps (ms) of the raw samples of the one series `selector` picks, over the `rangeSeconds` before `atSeconds`. */
+export async function rawSampleTimes(baseUrl: string, selector: string, rangeSeconds: number, atSeconds: number): Promise<number[]> {
+  const params = new URLSearchParams({ query: `${selector}[${rangeSeconds}s]`, time: String(atSeconds) });
+  const result = (await getJson(`${baseUrl}/api/v1/query?${params}`)).data.result as { values: [number, string][] }[];
+  if (result.length !== 1) throw new Error(`${selector} at ${baseUrl}: expected one series, got ${result.length}`);
+  return result[0].values.map(([t]) => Math.round(t * 1000));
 }

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# install-wrapped-go-tool.sh NAME WRAPPER_DIR MODULE PACKAGE [LDFLAGS]
+# Builds PACKAGE (a command of MODULE) with the go command from the pinned wrapper module WRAPPER_DIR
+# (tools/<name>): for modules whose own go.mod has replace lines, which `go install module@version`
+# refuses; the wrapper's go.mod repeats them with published versions and its go.sum pins every
+# dependency. The version is the wrapper's `require MODULE vX.Y.Z`. Cached under
+# ~/.cache/pipewatch/NAME-VERSION; LDFLAGS may use ${version}. Prints the binary's path (progress on stderr). A second run builds nothing.
+set -euo pipefail
+name="$1" wrapper_dir="$2" module="$3" package="$4" ldflags="${5:-}"
+version="$(sed -n "s#^require ${module} \(v[0-9][^ ]*\)\$#\1#p" "${wrapper_dir}/go.mod")"
+[ -n "${version}" ] || { echo "FAIL ${name}: no 'require ${module} vX.Y.Z' line in ${wrapper_dir}/go.mod" >&2; exit 1; }
+out_dir="${HOME}/.cache/pipewatch/${name}-${version}"
+binary="${out_dir}/${name}"
+
+if [ ! -x "${binary}" ]; then
+  command -v go >/dev/null || { echo "FAIL ${name}: the go command is required (Go 1.24 or later)" >&2; exit 1; }
+  mkdir -p "${out_dir}"
+  exec 9>"${out_dir}/.lock"
+  flock 9
+  if [ ! -x "${binary}" ]; then
+    echo "building ${name} ${version} into ${out_dir}" >&2
+    started=$(date +%s)
+    (cd "${wrapper_dir}" && CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS="-trimpath -buildvcs=false -mod=readonly" \
+      timeout "${PIPEWATCH_BUILD_TIMEOUT:-3600}" go build -p 2 -ldflags "-s -w ${ldflags//\$\{version\}/${version}}" -o "${binary}.tmp" "${package}") >&2
+    mv "${binary}.tmp" "${binary}"
+    echo "built ${name} ${version} in $(($(date +%s) - started))s (Go's build cache may have shortened it)" >&2
+  fi
+fi
+echo "${binary}"
