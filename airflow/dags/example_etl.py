@@ -5,7 +5,7 @@ from __future__ import annotations
 from airflow.sdk import dag, task
 
 from pipewatch import defaults, etl, lake, warehouse
-from pipewatch_metrics import record_dag_success, record_rows, record_schema_violations
+from pipewatch_metrics import record_rows, record_schema_violations
 
 DAG_ID = "example_etl"
 
@@ -19,7 +19,6 @@ DAG_ID = "example_etl"
     max_active_runs=1,
     default_args=defaults.default_args("analytics"),
     tags=["pipewatch", "etl"],
-    on_success_callback=record_dag_success,
 )
 def example_etl():
     @task

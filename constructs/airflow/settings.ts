@@ -1,3 +1,4 @@
+import STATSD_SETTINGS from '../../airflow/statsd-settings.json';
 import { SECRETS_DIR, SecretFile } from '../core/secrets';
 
 /** Airflow settings whose values are secrets: Airflow reads them by running `cat <file>` (the `_CMD` variants). */
@@ -46,10 +47,11 @@ export function airflowEnv(m: AirflowSettingsModel): Record<string, string> {
     AIRFLOW__CORE__LOAD_EXAMPLES: 'False',
     AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION: m.pauseDagsAtCreation ? 'True' : 'False',
     AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK: 'True',
-    AIRFLOW__METRICS__STATSD_ON: 'True',
+    // StatsD with InfluxDB-style tags, as the statsd_exporter mapping expects (content/metrics/catalog.ts);
+    // the DAG tests (airflow/tests/conftest.py) read the same file.
+    ...STATSD_SETTINGS,
     AIRFLOW__METRICS__STATSD_HOST: m.statsdHost,
     AIRFLOW__METRICS__STATSD_PORT: String(m.statsdPort),
-    AIRFLOW__METRICS__STATSD_PREFIX: 'airflow',
     ...secretCommandEnv(),
   };
 }

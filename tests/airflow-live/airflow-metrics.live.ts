@@ -16,11 +16,12 @@ import { airflowVenv, DAGS_DIR, LiveAirflow } from '../live/harness/airflow';
 import { getText, sampleSum } from '../live/harness/http';
 import { ManagedProcess } from '../live/harness/processes';
 import { freePorts, freeUdpPort } from '../live/harness/ports';
-import { LivePrometheus } from '../live/harness/prometheus';
+import { LivePrometheus, Sample } from '../live/harness/prometheus';
 import { LiveStatsdExporter } from '../live/harness/statsd-exporter';
 import { liveTools } from '../live/harness/tools';
 import { sleep } from '../live/harness/wait';
 import { makeTempDir, removeDir } from '../live/harness/workspace';
+import { sampleValue } from '../metrics-app/support/exposition';
 import { compareWithApi, DagComparison, startAirflowExporter } from './airflow-exporter-check';
 import { AIRFLOW_SERIES_SELECTOR, mismatches, SeenFamily, seenFamilies, specDomains, waitingFor } from './live-families';
 import { servedFamilies } from './exporter-families';
@@ -28,6 +29,8 @@ import { AIRFLOW_STATE_SOURCES, airflowFamiliesUsedByMonitoring } from './monito
 import { formatReport } from './report';
 
 const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
+/** The example DAG whose id has a dot (airflow/dags/finance_daily_revenue.py). */
+const DOTTED = 'finance.daily_revenue';
 
 const run = promisify(execFile);
 
@@ -70,7 +73,7 @@ describe('GIVEN Airflow 3.1.8 running the example DAGs with StatsD into statsd_e
     const dataDir = join(dir, 'data');
     mkdirSync(dataDir);
     await run(join(venv, 'bin/python'), [join(__dirname, 'seed_data.py'), DAGS_DIR], { env: { PATH: process.env.PATH ?? '', PIPEWATCH_DATA_DIR: dataDir }, timeout: 120_000 });
-    // Two slots for four DAGs starting together: tasks wait for a slot, so Airflow reports pool.starving_tasks.
+    // Two slots for five DAGs starting together: tasks wait for a slot, so Airflow reports pool.starving_tasks.
     airflow = await LiveAirflow.prepare({ venv, dir: join(dir, 'airflow'), statsdPort: statsdUdp, dataDir, defaultPoolSlots: 2 });
     say(`[${elapsed()}] Airflow database migrated; starting api-server, scheduler, dag-processor, triggerer`);
     await airflow.start();
@@ -143,6 +146,48 @@ describe('GIVEN Airflow 3.1.8 running the example DAGs with StatsD into statsd_e
     expect(served.filter((f) => !f.declared).map((f) => f.name)).toEqual([]);
     expect(served.filter((f) => f.samples === 0 && f.name !== 'pipewatch_task_running_since_seconds').map((f) => f.name)).toEqual([]);
     expect(served.filter((f) => f.missingLabels.length > 0)).toEqual([]);
+  });
+
+  test(`THEN the dotted ${DOTTED} has its run duration, task, data-quality and run-state series under dag_id="${DOTTED}", and no series of a split id`, async () => {
+    const selector = `{__name__=~"airflow_dagrun_duration_count|airflow_ti_finish|airflow_task_duration_count|pipewatch_dq_checks_(passed|failed)_total|pipewatch_dq_completeness_ratio", dag_id="${DOTTED}"}`;
+    const deadline = Date.now() + 3 * 60_000;
+    let samples = await prometheus!.query(selector);
+    const dqFamilies = (s: readonly Sample[]) => s.filter((x) => /^pipewatch_dq_checks_/.test(x.metric.__name__));
+    const complete = (s: readonly Sample[]) => ['airflow_dagrun_duration_count', 'airflow_ti_finish', 'airflow_task_duration_count', 'pipewatch_dq_completeness_ratio'].every((n) => s.some((x) => x.metric.__name__ === n)) && dqFamilies(s).length > 0;
+    while (!complete(samples) && Date.now() < deadline) {
+      await sleep(5_000);
+      samples = await prometheus!.query(selector);
+    }
+    const names = [...new Set(samples.map((x) => x.metric.__name__))].sort();
+    say(`[${elapsed()}] series with dag_id="${DOTTED}": ${names.join(', ')}`);
+    const taskIds = (name: string) => [...new Set(samples.filter((x) => x.metric.__name__ === name).map((x) => x.metric.task_id))].sort();
+    expect(samples.find((x) => x.metric.__name__ === 'airflow_dagrun_duration_count')?.value).toBeGreaterThanOrEqual(1);
+    expect(taskIds('airflow_ti_finish')).toEqual(['check_orders', 'sum_revenue']);
+    expect(taskIds('airflow_task_duration_count')).toEqual(['check_orders', 'sum_revenue']);
+    expect(dqFamilies(samples).map((x) => x.metric.check)).toEqual(['orders_priced']);
+    expect(samples.find((x) => x.metric.__name__ === 'pipewatch_dq_completeness_ratio')?.metric.dataset).toBe('warehouse_orders');
+    say(`PASS run duration, task and data-quality series carry dag_id="${DOTTED}"`);
+
+    const state = await getText(`${airflowExporterUrl!}/metrics`);
+    expect(sampleValue(state, 'pipewatch_dag_runs_finished_total', { dag_id: DOTTED, state: 'success' })).toBeGreaterThanOrEqual(1);
+    expect(sampleValue(state, 'pipewatch_dag_last_success_interval_end_seconds', { dag_id: DOTTED })).toBeGreaterThan(0);
+    expect(sampleValue(state, 'pipewatch_dag_last_run_failed', { dag_id: DOTTED })).toBe(0);
+    say(`PASS run-state series carry dag_id="${DOTTED}"`);
+
+    // A split id would show as dag_id "finance", or, where the legacy dotted line were not dropped, under
+    // statsd_exporter's default name for it (Airflow's other legacy lines, which no family reads, keep theirs).
+    expect(await prometheus!.query('{__name__=~"airflow_.+|pipewatch_.+", dag_id="finance"}')).toEqual([]);
+    const legacyDefaultNames = [
+      'airflow_dagrun_duration_success_finance_daily_revenue',
+      'airflow_dagrun_schedule_delay_finance_daily_revenue',
+      'airflow_dagrun_dependency_check_finance_daily_revenue',
+      'airflow_dag_finance_daily_revenue_check_orders_duration',
+      'airflow_dag_finance_daily_revenue_sum_revenue_duration',
+      'airflow_ti_finish_finance_daily_revenue_check_orders_success',
+      'airflow_ti_finish_finance_daily_revenue_sum_revenue_success',
+    ];
+    expect((await prometheus!.query(`{__name__=~"(${legacyDefaultNames.join('|')})(_sum|_count)?"}`)).map((x) => x.metric.__name__)).toEqual([]);
+    say(`PASS no series of a split ${DOTTED}`);
   });
 
   test('THEN statsd_exporter saw no two Airflow lines claim one metric name with different types', async () => {

@@ -3,7 +3,6 @@ import { randomBytes } from 'crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { dirname, join } from 'path';
 import { promisify } from 'util';
-import { Client } from 'pg';
 import { airflowEnv, AirflowSecrets, secretFiles } from '../../../constructs/airflow/settings';
 import { SECRETS_DIR } from '../../../constructs/core/secrets';
 import { ThrowawayPostgres } from '../../metrics-app/support/postgres';
@@ -158,15 +157,7 @@ function stopPostgresNow(postgres: ThrowawayPostgres): void {
 
 /** The `airflow` role and database, as the stack's Postgres construct creates them; returns the secrets Airflow reads. */
 async function createDatabase(postgres: ThrowawayPostgres): Promise<AirflowSecrets> {
-  const password = randomBytes(12).toString('hex');
-  const client = new Client({ host: '127.0.0.1', port: postgres.port, user: postgres.user, database: postgres.database, password: readFileSync(postgres.passwordFile, 'utf8').trim() });
-  await client.connect();
-  try {
-    await client.query(`CREATE ROLE airflow LOGIN PASSWORD '${password}'`);
-    await client.query('CREATE DATABASE airflow OWNER airflow');
-  } finally {
-    await client.end();
-  }
+  const password = await postgres.createOwnedDatabase('airflow');
   const random = () => randomBytes(24).toString('base64url');
   return {
     sqlAlchemyConn: `postgresql+psycopg2://airflow:${password}@127.0.0.1:${postgres.port}/airflow`,
