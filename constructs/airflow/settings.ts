@@ -36,6 +36,22 @@ export interface AirflowSettingsModel {
   readonly statsdPort: number;
   readonly apiServerUrl: string;
   readonly pauseDagsAtCreation: boolean;
+  /** Where Airflow sends its OpenTelemetry traces (OTLP/HTTP); none: traces off. */
+  readonly traces?: { readonly host: string; readonly port: number };
+}
+
+/** Service name of Airflow's spans, and of the step spans its DAGs add (airflow/dags/pipewatch/tracing.py). */
+export const AIRFLOW_TRACES_SERVICE = 'airflow';
+
+/** Airflow 3.1's `[traces]` settings: a span per DAG run and per task try, exported to `{host}:{port}/v1/traces`. */
+function tracesEnv(traces: AirflowSettingsModel['traces']): Record<string, string> {
+  if (!traces) return {};
+  return {
+    AIRFLOW__TRACES__OTEL_ON: 'True',
+    AIRFLOW__TRACES__OTEL_HOST: traces.host,
+    AIRFLOW__TRACES__OTEL_PORT: String(traces.port),
+    AIRFLOW__TRACES__OTEL_SERVICE: AIRFLOW_TRACES_SERVICE,
+  };
 }
 
 /** Non-secret settings shared by every Airflow component. */
@@ -52,6 +68,7 @@ export function airflowEnv(m: AirflowSettingsModel): Record<string, string> {
     ...STATSD_SETTINGS,
     AIRFLOW__METRICS__STATSD_HOST: m.statsdHost,
     AIRFLOW__METRICS__STATSD_PORT: String(m.statsdPort),
+    ...tracesEnv(m.traces),
     ...secretCommandEnv(),
   };
 }

@@ -18,11 +18,13 @@ import { ManagedProcess } from '../live/harness/processes';
 import { freePorts, freeUdpPort } from '../live/harness/ports';
 import { LivePrometheus, Sample } from '../live/harness/prometheus';
 import { LiveStatsdExporter } from '../live/harness/statsd-exporter';
+import { jaegerBinary, LiveJaeger, tagOf } from '../live/harness/jaeger';
+import { AIRFLOW_TRACES_SERVICE } from '../../constructs/airflow/settings';
 import { liveTools } from '../live/harness/tools';
-import { sleep } from '../live/harness/wait';
+import { sleep, waitFor } from '../live/harness/wait';
 import { makeTempDir, removeDir } from '../live/harness/workspace';
 import { sampleValue } from '../metrics-app/support/exposition';
-import { compareWithApi, DagComparison, startAirflowExporter } from './airflow-exporter-check';
+import { compareWithApi, DagComparison, startAirflowExporter, triggerRun } from './airflow-exporter-check';
 import { AIRFLOW_SERIES_SELECTOR, mismatches, SeenFamily, seenFamilies, specDomains, waitingFor } from './live-families';
 import { servedFamilies } from './exporter-families';
 import { AIRFLOW_STATE_SOURCES, airflowFamiliesUsedByMonitoring } from './monitoring-usage';
@@ -45,6 +47,7 @@ describe('GIVEN Airflow 3.1.8 running the example DAGs with StatsD into statsd_e
   const domains = specDomains(EXAMPLE_PIPELINES);
   let dir: string;
   let statsd: LiveStatsdExporter | undefined;
+  let jaeger: LiveJaeger | undefined;
   let prometheus: LivePrometheus | undefined;
   let airflow: LiveAirflow | undefined;
   let airflowExporter: ManagedProcess | undefined;
@@ -59,6 +62,7 @@ describe('GIVEN Airflow 3.1.8 running the example DAGs with StatsD into statsd_e
     const [statsdWeb, prometheusPort] = await freePorts(2);
     const statsdUdp = await freeUdpPort();
     statsd = await LiveStatsdExporter.start(tools.statsdExporter, dir, statsdUdp, statsdWeb);
+    jaeger = await LiveJaeger.start(jaegerBinary(), dir);
     prometheus = await LivePrometheus.start({
       binary: tools.prometheus,
       dir: join(dir, 'prometheus'),
@@ -74,7 +78,7 @@ describe('GIVEN Airflow 3.1.8 running the example DAGs with StatsD into statsd_e
     mkdirSync(dataDir);
     await run(join(venv, 'bin/python'), [join(__dirname, 'seed_data.py'), DAGS_DIR], { env: { PATH: process.env.PATH ?? '', PIPEWATCH_DATA_DIR: dataDir }, timeout: 120_000 });
     // Two slots for five DAGs starting together: tasks wait for a slot, so Airflow reports pool.starving_tasks.
-    airflow = await LiveAirflow.prepare({ venv, dir: join(dir, 'airflow'), statsdPort: statsdUdp, dataDir, defaultPoolSlots: 2 });
+    airflow = await LiveAirflow.prepare({ venv, dir: join(dir, 'airflow'), statsdPort: statsdUdp, otlpTracesPort: jaeger.otlpHttpPort, dataDir, defaultPoolSlots: 2 });
     say(`[${elapsed()}] Airflow database migrated; starting api-server, scheduler, dag-processor, triggerer`);
     await airflow.start();
     say(`[${elapsed()}] Airflow is up; the DAGs are unpaused at creation and their latest scheduled runs start`);
@@ -85,6 +89,7 @@ describe('GIVEN Airflow 3.1.8 running the example DAGs with StatsD into statsd_e
     await airflow?.stop();
     await prometheus?.process.stop();
     await statsd?.process.stop();
+    await jaeger?.process.stop();
     if (dir) removeDir(dir);
   }, 120_000);
 
@@ -188,6 +193,50 @@ describe('GIVEN Airflow 3.1.8 running the example DAGs with StatsD into statsd_e
     ];
     expect((await prometheus!.query(`{__name__=~"(${legacyDefaultNames.join('|')})(_sum|_count)?"}`)).map((x) => x.metric.__name__)).toEqual([]);
     say(`PASS no series of a split ${DOTTED}`);
+  });
+
+  test('THEN example_etl\'s scheduled run is one trace in Jaeger: the run span, its task spans and, under each, the ETL step spans with their row counts and file sizes', async () => {
+    const wanted = ['example_etl', 'extract', 'transform', 'load', 'etl.extract', 'etl.validate', 'etl.transform', 'etl.write'];
+    const spans = await waitFor(
+      'a trace of example_etl with every task and step span in Jaeger',
+      async () => [...(await jaeger!.traces(AIRFLOW_TRACES_SERVICE, 'example_etl')).values()].find((s) => wanted.every((n) => s.some((x) => x.operationName === n))),
+      { timeoutMs: 120_000, intervalMs: 2_000 },
+    );
+    const byName = new Map(spans.map((s) => [s.operationName, s]));
+    const parentOf = (name: string) => spans.find((s) => s.spanID === byName.get(name)!.references.find((r) => r.refType === 'CHILD_OF')?.spanID)?.operationName;
+    say(`[${elapsed()}] trace ${spans[0].traceID}: ${spans.map((s) => `${s.operationName}${parentOf(s.operationName) ? ` < ${parentOf(s.operationName)}` : ''}`).join(', ')}`);
+    // Airflow 3.1.8 links each try span to the run span (Jaeger shows the link as FOLLOWS_FROM), in the run's trace.
+    const referenced = (name: string) => byName.get(name)!.references.map((r) => [r.refType, spans.find((s) => s.spanID === r.spanID)?.operationName]);
+    expect(['extract', 'transform', 'load'].map((n) => [n, referenced(n)])).toEqual(['extract', 'transform', 'load'].map((n) => [n, [['FOLLOWS_FROM', 'example_etl']]]));
+    expect(['extract', 'transform', 'load'].map((n) => tagOf(byName.get(n)!, 'airflow.task.task_id'))).toEqual(['extract', 'transform', 'load']);
+    expect(new Set(spans.map((s) => s.traceID)).size).toBe(1);
+    expect(wanted.slice(4).map((n) => [n, parentOf(n)])).toEqual([
+      ['etl.extract', 'extract'],
+      ['etl.validate', 'transform'],
+      ['etl.transform', 'transform'],
+      ['etl.write', 'load'],
+    ]);
+    // The demo source's hour: 200 orders, one with an unparseable amount.
+    expect(tagOf(byName.get('etl.extract')!, 'etl.orders.rows')).toBe(200);
+    expect([tagOf(byName.get('etl.validate')!, 'etl.orders.rows'), tagOf(byName.get('etl.validate')!, 'etl.orders.rejected')]).toEqual([199, 1]);
+    expect(tagOf(byName.get('etl.write')!, 'etl.orders.rows')).toBe(199);
+    expect(tagOf(byName.get('etl.write')!, 'etl.orders.bytes')).toBeGreaterThan(1000);
+    say('PASS example_etl run trace in Jaeger: run span, task spans, ETL step spans under their tasks with rows and bytes');
+  });
+
+  test('WHEN example_etl is run with the fail_step switch on write THEN Jaeger shows the write step span in error, with the exception as an event', async () => {
+    await triggerRun(airflow!, 'example_etl', { fail_step: 'write' });
+    const failed = await waitFor(
+      'an etl.write span in error in Jaeger',
+      async () => [...(await jaeger!.traces(AIRFLOW_TRACES_SERVICE, 'etl.write')).values()].flat().find((s) => s.operationName === 'etl.write' && tagOf(s, 'error') === true),
+      { timeoutMs: 180_000, intervalMs: 2_000 },
+    );
+    const exception = failed.logs.map((l) => Object.fromEntries(l.fields.map((f) => [f.key, f.value]))).find((f) => f.event === 'exception');
+    say(`[${elapsed()}] failed span: ${JSON.stringify({ status: tagOf(failed, 'otel.status_description'), exception: exception?.['exception.type'] })}`);
+    expect(tagOf(failed, 'otel.status_code')).toBe('ERROR');
+    expect(exception?.['exception.type']).toBe('pipewatch.etl.StepFailedOnPurpose');
+    expect(String(exception?.['exception.message'])).toContain('fail_step=write');
+    say('PASS failing ETL step shows as an error span with its exception event in Jaeger');
   });
 
   test('THEN statsd_exporter saw no two Airflow lines claim one metric name with different types', async () => {

@@ -37,6 +37,8 @@ export interface LiveAirflowOptions {
   readonly statsdPort: number;
   /** PIPEWATCH_DATA_DIR for the DAGs. */
   readonly dataDir: string;
+  /** OTLP/HTTP port on 127.0.0.1 for Airflow's traces. @default - traces off */
+  readonly otlpTracesPort?: number;
   /** Slots of `default_pool`; few slots make tasks wait for one (pool.starving_tasks). @default 128 (Airflow's) */
   readonly defaultPoolSlots?: number;
 }
@@ -174,7 +176,13 @@ function airflowProcessEnv(options: LiveAirflowOptions, secrets: AirflowSecrets,
   const secretsDir = join(options.dir, 'secrets');
   mkdirSync(secretsDir, { recursive: true, mode: 0o700 });
   for (const file of secretFiles(secrets)) writeFileSync(file.path.replace(SECRETS_DIR, secretsDir), file.content, { mode: 0o600 });
-  const stack = airflowEnv({ statsdHost: '127.0.0.1', statsdPort: options.statsdPort, apiServerUrl: `http://127.0.0.1:${apiPort}`, pauseDagsAtCreation: false });
+  const stack = airflowEnv({
+    statsdHost: '127.0.0.1',
+    statsdPort: options.statsdPort,
+    apiServerUrl: `http://127.0.0.1:${apiPort}`,
+    pauseDagsAtCreation: false,
+    ...(options.otlpTracesPort ? { traces: { host: '127.0.0.1', port: options.otlpTracesPort } } : {}),
+  });
   const relocated = Object.fromEntries(Object.entries(stack).map(([key, value]) => [key, key.endsWith('_CMD') ? value.replace(SECRETS_DIR, secretsDir) : value]));
   delete relocated.AIRFLOW__CORE__AUTH_MANAGER;
   const home = join(options.dir, 'home');
