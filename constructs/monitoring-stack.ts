@@ -20,8 +20,8 @@ import { PostgresExporter } from './exporters/postgres-exporter';
 import { RedisExporter } from './exporters/redis-exporter';
 import { StatsdExporter } from './exporters/statsd-exporter';
 import { Grafana } from './grafana/grafana';
-import { Alloy } from './loki/alloy';
 import { Loki } from './loki/loki';
+import { LogShipper } from './loki/otel-collector';
 import { MetricsApp } from './metrics-app/metrics-app';
 import { PipelineMonitor } from './pipeline/pipeline-monitor';
 import { DatabaseLogin, Postgres } from './postgres/postgres';
@@ -58,14 +58,14 @@ export interface MonitoringStackProps {
   readonly simulator?: boolean;
   /** Run Grafana here. Off: deliver dashboards to an existing Grafana with the grafana stack. @default true */
   readonly grafana?: boolean;
-  /** Run Loki and the Alloy log shipper. @default true */
+  /** Run Loki and its log shipper, the OpenTelemetry Collector. @default true */
   readonly logs?: boolean;
   /** Run cAdvisor (it mounts the Docker host's /var/lib/docker, /var/run and /sys). @default true */
   readonly containerMetrics?: boolean;
   /** Simulated pipeline hours per real hour. @default 60 */
   readonly simulatorTimeScale?: number;
-  /** Docker socket path on the Docker host (log shipping and cAdvisor). @default '/var/run/docker.sock' */
-  readonly dockerSocket?: string;
+  /** Docker's data root on the Docker host; the log shipper reads its containers/ json-file logs. @default '/var/lib/docker' */
+  readonly dockerDataRoot?: string;
   /** Alert receivers (Slack, email, PagerDuty, webhook); credentials become sensitive variables. @default [] */
   readonly receivers?: readonly Receiver[];
   /** Which receiver gets each team's alerts. @default [] */
@@ -137,7 +137,7 @@ interface Databases {
 /**
  * The whole observability stack for one environment: the platform
  * (PostgreSQL, Redis, Airflow), the signals (exporters, simulator) and the
- * monitoring (Prometheus, Loki + Alloy, Grafana), wired together. Each
+ * monitoring (Prometheus, Loki + the OpenTelemetry Collector, Grafana), wired together. Each
  * service that serves metrics adds its own scrape job as it is created.
  */
 export class MonitoringStack extends Construct {
@@ -183,7 +183,7 @@ export class MonitoringStack extends Construct {
       this.scraped('airflowExporter', new AirflowExporter(this, 'AirflowExporter', { platform, login: databases.airflowReader! }));
     }
     if (this.loki) {
-      this.scraped('alloy', new Alloy(this, 'Alloy', { platform, lokiPushUrl: this.loki.pushUrl, airflowLogs: this.airflow?.logs, dockerSocket: props.dockerSocket }));
+      this.scraped('otelCollector', new LogShipper(this, 'LogShipper', { platform, lokiOtlpEndpoint: this.loki.otlpEndpoint, airflowLogs: this.airflow?.logs, dockerDataRoot: props.dockerDataRoot }));
     }
     if (runs.grafana) this.grafana = this.scraped('grafana', this.addGrafana(databases.historyReader));
     if (runs.simulator) this.metricsApp = this.scraped('metricsApp', this.addSimulator(databases.history, props));

@@ -4,7 +4,8 @@
 #            prometheus-postgres-exporter, prometheus-redis-exporter
 #   Go:      alertmanager v0.27.0 (the stack's image version; Debian's 0.25 rejects the *_file
 #            receiver fields the stack renders) and statsd_exporter v0.28.0, built once into
-#            ~/.cache/pipewatch by the repo's own build scripts.
+#            ~/.cache/pipewatch by the repo's own build scripts; the OpenTelemetry Collector, built with
+#            the Collector Builder (scripts/install-otel-collector.sh).
 # No Loki: it is AGPL-licensed, and pipewatch deploys its official image but never builds its code
 # (tests/unit/licence.test.ts); the live checks that needed a running Loki print NOT CHECKED.
 # Idempotent: a second run with everything present installs nothing and only prints the paths.
@@ -33,12 +34,14 @@ fi
 
 alertmanager="$(bash scripts/docker-tier/install-alertmanager.sh)"
 statsd_exporter="$(bash scripts/install-statsd-exporter.sh)"
+otelcol="$(bash scripts/install-otel-collector.sh)"
 postgres_bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
 
 # One `name=path` line per tool; tests/live/harness/tools.ts reads the same locations.
 echo "prometheus=$(command -v prometheus)"
 echo "alertmanager=${alertmanager}"
 echo "statsd_exporter=${statsd_exporter}"
+echo "otelcol=${otelcol}"
 echo "postgres_bin=${postgres_bin}"
 echo "redis_server=$(command -v redis-server)"
 echo "postgres_exporter=$(command -v prometheus-postgres-exporter)"

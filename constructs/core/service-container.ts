@@ -1,3 +1,4 @@
+import { containerLogOptions } from '../../content/logs/collector-config';
 import { Container, ContainerHealthcheck, ContainerUpload, ContainerVolumes } from '@cdktf/provider-docker/lib/container';
 import { Image, ImageBuild } from '@cdktf/provider-docker/lib/image';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
@@ -100,6 +101,9 @@ export class ServiceContainer extends Construct {
       user: props.user,
       privileged: props.privileged,
       memory: props.memoryMb,
+      // json-file with the container's name and environment on every line: what the log shipper reads.
+      logDriver: 'json-file',
+      logOpts: containerLogOptions(),
       ...(props.oneShot
         ? { restart: 'no', mustRun: false, attach: true, logs: false }
         : { restart: props.restart ?? 'unless-stopped', mustRun: true, wait: props.waitHealthy ?? true, waitTimeout: 300 }),

@@ -18,6 +18,8 @@ export type MetricSource =
   | 'prometheus'
   | 'alertmanager'
   | 'loki'
+  /** The OpenTelemetry Collector shipping logs (its own telemetry on :8888). */
+  | 'otel-collector'
   /** pipewatch's read-only exporter over Airflow's metadata database (airflow-exporter/): durable run state. */
   | 'airflow-exporter'
   | 'simulator';
@@ -163,6 +165,17 @@ export const PLATFORM_DATA_METRICS: readonly MetricFamily[] = [
   family('platform-data', 'pipewatch_business_kpi_value', 'gauge', 'Business KPI computed by the pipelines (e.g. orders per hour)', ['kpi']),
 ];
 
+/** The log shipper's own telemetry, as OpenTelemetry Collector v0.165 names it (checked against the real binary in tests/live/logs.live.ts). */
+export const OTEL_COLLECTOR_METRICS: readonly MetricFamily[] = [
+  family('otel-collector', 'otelcol_receiver_accepted_log_records_total', 'counter', 'Log records the receiver pushed into the pipeline', ['receiver']),
+  family('otel-collector', 'otelcol_receiver_refused_log_records_total', 'counter', 'Log records the pipeline refused', ['receiver']),
+  family('otel-collector', 'otelcol_exporter_sent_log_records_total', 'counter', 'Log records the destination accepted', ['exporter']),
+  family('otel-collector', 'otelcol_exporter_send_failed_log_records_total', 'counter', 'Log records given up on after a permanent error or the last retry', ['exporter']),
+  family('otel-collector', 'otelcol_exporter_enqueue_failed_log_records_total', 'counter', 'Log records dropped because the export queue was full', ['exporter']),
+  family('otel-collector', 'otelcol_exporter_queue_size', 'gauge', 'Items waiting in the export queue', ['exporter', 'data_type']),
+  family('otel-collector', 'otelcol_exporter_queue_capacity', 'gauge', 'Capacity of the export queue', ['exporter', 'data_type']),
+];
+
 export const EXPORTER_METRICS: readonly MetricFamily[] = [
   family('postgres-exporter', 'pg_up', 'gauge', 'Whether the last scrape of PostgreSQL succeeded'),
   family('postgres-exporter', 'pg_stat_database_numbackends', 'gauge', 'Backends connected to the database', ['datname']),
@@ -185,6 +198,7 @@ export const EXPORTER_METRICS: readonly MetricFamily[] = [
   family('alertmanager', 'alertmanager_notifications_failed_total', 'counter', 'Notifications that failed to send', ['integration']),
   family('alertmanager', 'alertmanager_notifications_total', 'counter', 'Notifications attempted', ['integration']),
   family('loki', 'loki_distributor_lines_received_total', 'counter', 'Log lines received by Loki', ['tenant']),
+  ...OTEL_COLLECTOR_METRICS,
 ];
 
 /**

@@ -60,7 +60,7 @@ export function standardScrapeJobs(endpoints: Endpoints): ScrapeJob[] {
     job('redisExporter'),
     job('cadvisor'),
     job('loki'),
-    job('alloy'),
+    job('otelCollector'),
     job('grafana'),
     job('metricsApp'),
     job('airflowExporter'),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Docker tier: deploy the stack for real on a private Docker engine and check what a user relies on.
 #   deploy -> every container healthy -> Prometheus has every deployed target up
+#   -> the stack's own container logs reach an OTLP sink through the deployed log shipper
 #   -> a second deploy plans no changes
 #   -> a config change (Prometheus retention) replaces only Prometheus, and its data survives
 #   -> replacing the Postgres container keeps the database
@@ -92,7 +93,7 @@ synth() {
   local env="$1" offset="$2" retention="${3:-15}" dir="${work}/$1"
   rm -rf "${work}/out-$1"
   PIPEWATCH_ENV="${env}" PIPEWATCH_PORT_OFFSET="${offset}" PIPEWATCH_IMAGES_FILE="${work}/images.json" \
-    PIPEWATCH_DOCKER_HOST="${DOCKER_HOST}" PIPEWATCH_TIER_RETENTION_DAYS="${retention}" \
+    PIPEWATCH_DOCKER_HOST="${DOCKER_HOST}" PIPEWATCH_TIER_RETENTION_DAYS="${retention}" PIPEWATCH_DOCKER_DATA_ROOT="${ENGINE_DIR}/data" \
     run "${work}/synth-${env}.log" npx --no-install cdktf synth --app "npx ts-node --transpile-only tests/docker/tier-app.ts" --output "${work}/out-${env}" ||
     fail "synth ${env}"
   mkdir -p "${dir}"
@@ -151,6 +152,13 @@ all_healthy "${env_a}"
 deploy_seconds=$(($(date +%s) - t0))
 pass "${env_a}: deployed, every container healthy, in ${deploy_seconds}s ($(grep -E '^Apply complete' "${work}/apply-a.log"))"
 targets_up "${env_a}" "${prom_a}"
+
+# The log shipper reads the engine's json-file logs: Prometheus's start-up line, named by the tag log
+# option, must reach the OTLP sink (Loki's stand-in) with its container name as service.name.
+t0=$(date +%s)
+out="$(check shipped --sink-container "${env_a}-otlp-sink" --service "${env_a}-prometheus" --contains "Server is ready to receive web requests" --timeout-s 120)" ||
+  fail "${env_a}: container logs did not reach the OTLP sink through the log shipper: ${out}"
+pass "${env_a}: container logs shipped in $(($(date +%s) - t0))s: ${out}"
 
 # Prometheus evaluates the stack's rules and Alertmanager routes to the webhook receiver: the always-firing
 # Watchdog must reach the recorder (tier-app.ts) within two minutes.

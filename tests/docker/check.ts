@@ -13,12 +13,18 @@
  *             Prometheus answers its own `up` sample at that time (its TSDB holds it)
  *   replaces  --plan plan.json --address REGEX
  *             the plan (`terraform show -json`) replaces exactly the resource matching REGEX
+ *   shipped   --sink-container NAME --service NAME --contains TEXT [--timeout-s 120]
+ *             the OTLP sink container of tests/docker/tier-app.ts received, through the deployed log
+ *             shipper, a line of container NAME (resource service.name) containing TEXT
  */
+import { execFileSync } from 'child_process';
 import { readFileSync } from 'fs';
 import { parseArgs } from 'util';
 import { getJson, sendJson } from '../live/harness/http';
 import { activeTargets, instantQuery } from '../live/harness/prometheus';
+import { parseFileExporterOutput } from '../live/harness/otel-collector';
 import { waitFor } from '../live/harness/wait';
+import { SINK_RECEIVED_FILE } from './tier-app-names';
 import { notDeployed, plannedChanges, replacesOnly, targetProblems } from './tier-checks';
 
 type Options = Readonly<Record<string, string | undefined>>;
@@ -98,13 +104,25 @@ async function replaces(options: Options): Promise<string> {
   return changes.join(' ');
 }
 
-const CHECKS: Readonly<Record<string, (options: Options) => Promise<string>>> = { targets, alert, scenario, sample, replaces };
+async function shipped(options: Options): Promise<string> {
+  const container = required(options, 'sink-container');
+  const service = required(options, 'service');
+  const text = required(options, 'contains');
+  const read = () => parseFileExporterOutput(execFileSync('docker', ['exec', container, 'cat', SINK_RECEIVED_FILE], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  const line = await waitFor(`a line of ${service} containing "${text}" reaches ${container}`, async () => read().find((l) => l.resource['service.name'] === service && l.body.includes(text)), {
+    timeoutMs: Number(options['timeout-s'] ?? '120') * 1000,
+    intervalMs: 2000,
+  });
+  return `${service} → ${container}: "${line.body.slice(0, 100)}" with ${JSON.stringify(line.resource)}`;
+}
+
+const CHECKS: Readonly<Record<string, (options: Options) => Promise<string>>> = { targets, alert, scenario, sample, replaces, shipped };
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     options: Object.fromEntries(
-      ['prometheus', 'config', 'deployed', 'timeout-s', 'sink', 'alert', 'simulator', 'dag', 'kind', 'at', 'plan', 'address'].map((o) => [o, { type: 'string' as const }]),
+      ['prometheus', 'config', 'deployed', 'timeout-s', 'sink', 'alert', 'simulator', 'dag', 'kind', 'at', 'plan', 'address', 'sink-container', 'service', 'contains'].map((o) => [o, { type: 'string' as const }]),
     ),
   });
   const check = CHECKS[positionals[0] ?? ''];

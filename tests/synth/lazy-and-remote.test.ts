@@ -126,7 +126,7 @@ describe('GIVEN a stack with Grafana, logs and container metrics switched off', 
 
   test('THEN none of them is deployed and Prometheus does not scrape them, so no TargetDown pages for them', () => {
     const names = Object.values(json.resource.docker_container).map((c: any) => c.name);
-    for (const off of ['dev-grafana', 'dev-loki', 'dev-alloy', 'dev-cadvisor']) expect(names).not.toContain(off);
+    for (const off of ['dev-grafana', 'dev-loki', 'dev-otel-collector', 'dev-cadvisor']) expect(names).not.toContain(off);
     const jobs = parse(uploaded(container(json, 'dev-prometheus'), '/etc/prometheus/prometheus.yml')).scrape_configs.map((s: any) => s.job_name);
     expect(jobs.sort()).toEqual(['airflow-exporter', 'alertmanager', 'metrics-app', 'postgres-exporter', 'prometheus', 'redis-exporter', 'statsd-exporter']);
   });

@@ -8,7 +8,7 @@ const SERVICES = [
   'postgres', 'redis',
   'airflow-init', 'airflow-api-server', 'airflow-scheduler', 'airflow-dag-processor', 'airflow-triggerer', 'airflow-worker',
   'statsd-exporter', 'postgres-exporter', 'redis-exporter', 'cadvisor',
-  'prometheus', 'loki', 'alloy', 'grafana', 'metrics-app', 'airflow-exporter',
+  'prometheus', 'loki', 'otel-collector', 'grafana', 'metrics-app', 'airflow-exporter',
 ];
 
 describe('GIVEN the local Docker stack for environment "dev"', () => {
@@ -106,7 +106,7 @@ describe('GIVEN the local Docker stack for environment "dev"', () => {
     expect(jobs).toEqual({
       prometheus: ['prometheus:9090'], alertmanager: ['alertmanager:9093'], 'statsd-exporter': ['statsd-exporter:9102'],
       'postgres-exporter': ['postgres-exporter:9187'], 'redis-exporter': ['redis-exporter:9121'], cadvisor: ['cadvisor:8080'],
-      loki: ['loki:3100'], alloy: ['alloy:12345'], grafana: ['grafana:3000'], 'metrics-app': ['metrics-app:8000'],
+      loki: ['loki:3100'], 'otel-collector': ['otel-collector:8888'], grafana: ['grafana:3000'], 'metrics-app': ['metrics-app:8000'],
       'airflow-exporter': ['airflow-exporter:9112'],
     });
     expect(config.global.external_labels).toEqual({ environment: 'dev' });
@@ -166,11 +166,26 @@ describe('GIVEN the local Docker stack for environment "dev"', () => {
     expect(ds.find((d: any) => d.type === 'grafana-postgresql-datasource').secureJsonData.password).toBe('$__file{/run/secrets/grafana_history_reader_password}');
   });
 
-  test('THEN Alloy ships this environment\'s container logs and the Airflow task logs to Loki', () => {
-    const config = uploaded(container(json, 'dev-alloy'), '/etc/alloy/config.alloy');
-    expect(config).toContain('values = ["pipewatch.environment=dev"]');
-    expect(config).toContain('url = "http://loki:3100/loki/api/v1/push"');
-    expect(config).toContain('"job" = "airflow-tasks"');
+  test("THEN the OpenTelemetry Collector ships this environment's container logs and the Airflow task logs to Loki's OTLP endpoint", () => {
+    const shipper = container(json, 'dev-otel-collector');
+    const config = parse(uploaded(shipper, '/etc/otelcol-contrib/config.yaml'));
+    expect(config.exporters['otlphttp/loki'].endpoint).toBe('http://loki:3100/otlp');
+    expect(config.exporters['otlphttp/loki'].sending_queue).toMatchObject({ enabled: true, storage: 'file_storage' });
+    expect(config.receivers['filelog/containers'].include).toEqual(['/var/lib/docker/containers/*/*-json.log']);
+    expect(config.receivers['filelog/containers'].operators[1].expr).toBe('attributes["attrs"]?.["pipewatch.environment"] != "dev"');
+    expect(config.receivers['filelog/airflow_tasks'].include).toEqual(['/var/log/airflow/dag_id=*/**/*.log']);
+    expect(config.service.pipelines.logs.receivers).toEqual(['filelog/containers', 'filelog/airflow_tasks']);
+    expect(shipper.volumes).toEqual(expect.arrayContaining([expect.objectContaining({ host_path: '/var/lib/docker/containers', container_path: '/var/lib/docker/containers', read_only: true })]));
+    expect(shipper.healthcheck.test).toEqual(['CMD', '/otelcol-contrib', 'validate', '--config=http://127.0.0.1:13133/']);
+  });
+
+  test('THEN every container logs to json-file with its name and environment on each line, for the shipper to read without the Docker socket', () => {
+    for (const c of containers(json)) expect([c.name, c.log_driver, c.log_opts]).toEqual([c.name, 'json-file', { tag: '{{.Name}}', labels: 'pipewatch.environment', 'max-size': '20m', 'max-file': '5' }]);
+  });
+
+  test('THEN Loki indexes dag_id and task_id of the OTLP task logs on top of its default labels', () => {
+    const loki = parse(uploaded(container(json, 'dev-loki'), '/etc/loki/pipewatch.yml'));
+    expect(loki.limits_config.otlp_config).toEqual({ resource_attributes: { ignore_defaults: false, attributes_config: [{ action: 'index_label', attributes: ['dag_id', 'task_id'] }] } });
   });
 });
 
