@@ -18,7 +18,7 @@ import { ManagedProcess } from '../live/harness/processes';
 import { freePorts, freeUdpPort } from '../live/harness/ports';
 import { LivePrometheus, Sample } from '../live/harness/prometheus';
 import { LiveStatsdExporter } from '../live/harness/statsd-exporter';
-import { jaegerBinary, LiveJaeger, tagOf } from '../live/harness/jaeger';
+import { jaegerBinary, LiveJaeger, LiveTraceCollector, tagOf } from '../live/harness/jaeger';
 import { AIRFLOW_TRACES_SERVICE } from '../../constructs/airflow/settings';
 import { liveTools } from '../live/harness/tools';
 import { sleep, waitFor } from '../live/harness/wait';
@@ -42,12 +42,13 @@ const SCRAPE_INTERVAL = '5s';
 
 const say = (text: string) => process.stdout.write(`${text}\n`);
 
-describe('GIVEN Airflow 3.1.8 running the example DAGs with StatsD into statsd_exporter (stack mapping), scraped by Prometheus', () => {
+describe('GIVEN Airflow 3.1.8 running the example DAGs with StatsD into statsd_exporter (stack mapping), scraped by Prometheus, and traces through an OpenTelemetry Collector into Jaeger', () => {
   const used = airflowFamiliesUsedByMonitoring(EXAMPLE_PIPELINES);
   const domains = specDomains(EXAMPLE_PIPELINES);
   let dir: string;
   let statsd: LiveStatsdExporter | undefined;
   let jaeger: LiveJaeger | undefined;
+  let traceCollector: LiveTraceCollector | undefined;
   let prometheus: LivePrometheus | undefined;
   let airflow: LiveAirflow | undefined;
   let airflowExporter: ManagedProcess | undefined;
@@ -63,6 +64,7 @@ describe('GIVEN Airflow 3.1.8 running the example DAGs with StatsD into statsd_e
     const statsdUdp = await freeUdpPort();
     statsd = await LiveStatsdExporter.start(tools.statsdExporter, dir, statsdUdp, statsdWeb);
     jaeger = await LiveJaeger.start(jaegerBinary(), dir);
+    traceCollector = await LiveTraceCollector.start(tools.otelcol, dir, jaeger);
     prometheus = await LivePrometheus.start({
       binary: tools.prometheus,
       dir: join(dir, 'prometheus'),
@@ -78,7 +80,7 @@ describe('GIVEN Airflow 3.1.8 running the example DAGs with StatsD into statsd_e
     mkdirSync(dataDir);
     await run(join(venv, 'bin/python'), [join(__dirname, 'seed_data.py'), DAGS_DIR], { env: { PATH: process.env.PATH ?? '', PIPEWATCH_DATA_DIR: dataDir }, timeout: 120_000 });
     // Two slots for five DAGs starting together: tasks wait for a slot, so Airflow reports pool.starving_tasks.
-    airflow = await LiveAirflow.prepare({ venv, dir: join(dir, 'airflow'), statsdPort: statsdUdp, otlpTracesPort: jaeger.otlpHttpPort, dataDir, defaultPoolSlots: 2 });
+    airflow = await LiveAirflow.prepare({ venv, dir: join(dir, 'airflow'), statsdPort: statsdUdp, otlpTracesPort: traceCollector.otlpHttpPort, dataDir, defaultPoolSlots: 2 });
     say(`[${elapsed()}] Airflow database migrated; starting api-server, scheduler, dag-processor, triggerer`);
     await airflow.start();
     say(`[${elapsed()}] Airflow is up; the DAGs are unpaused at creation and their latest scheduled runs start`);
@@ -89,6 +91,7 @@ describe('GIVEN Airflow 3.1.8 running the example DAGs with StatsD into statsd_e
     await airflow?.stop();
     await prometheus?.process.stop();
     await statsd?.process.stop();
+    await traceCollector?.process.stop();
     await jaeger?.process.stop();
     if (dir) removeDir(dir);
   }, 120_000);

@@ -78,3 +78,43 @@ export class LiveJaeger {
     return new Map((body.data ?? []).map((t) => [t.traceID, t.spans]));
   }
 }
+
+/**
+ * The OpenTelemetry Collector hop of the trace path: OTLP/HTTP in, batched, and
+ * sent on with otlphttp to Jaeger, as a deployment would run it between
+ * Airflow and Jaeger. Same binary as the log shipper (scripts/install-otel-collector.sh).
+ */
+export class LiveTraceCollector {
+  readonly process: ManagedProcess;
+
+  private constructor(binary: string, dir: string, readonly otlpHttpPort: number, jaegerOtlpHttpPort: number) {
+    const config = join(dir, 'trace-collector.yaml');
+    writeFileSync(
+      config,
+      toYaml({
+        receivers: { otlp: { protocols: { http: { endpoint: `127.0.0.1:${otlpHttpPort}` } } } },
+        processors: { batch: { timeout: '200ms' } },
+        exporters: { 'otlphttp/jaeger': { endpoint: `http://127.0.0.1:${jaegerOtlpHttpPort}` } },
+        service: {
+          telemetry: { metrics: { level: 'none' } },
+          pipelines: { traces: { receivers: ['otlp'], processors: ['batch'], exporters: ['otlphttp/jaeger'] } },
+        },
+      }),
+    );
+    this.process = new ManagedProcess({
+      name: 'trace-collector',
+      command: binary,
+      args: [`--config=${config}`],
+      logFile: join(dir, 'trace-collector.log'),
+      // Any HTTP answer on the traces path means the receiver is up (a GET is a 405).
+      ready: () => fetch(`http://127.0.0.1:${otlpHttpPort}/v1/traces`).then(() => true),
+    });
+  }
+
+  static async start(binary: string, dir: string, jaeger: LiveJaeger): Promise<LiveTraceCollector> {
+    const [port] = await freePorts(1);
+    const collector = new LiveTraceCollector(binary, dir, port, jaeger.otlpHttpPort);
+    await collector.process.start();
+    return collector;
+  }
+}
