@@ -15,7 +15,6 @@ from airflow.sdk import dag, task
 from pipewatch import defaults, lake, quality, warehouse
 from pipewatch_metrics import (
     record_completeness,
-    record_dag_success,
     record_dq_result,
     record_rows,
     record_schema_violations,
@@ -63,7 +62,6 @@ def run_and_publish(check: quality.Check, run_after: datetime) -> dict:
     max_active_runs=1,
     default_args=defaults.default_args("analytics"),
     tags=["pipewatch", "data-quality"],
-    on_success_callback=record_dag_success,
 )
 def data_quality():
     @task

@@ -5,7 +5,7 @@ from __future__ import annotations
 from airflow.sdk import dag, task
 
 from pipewatch import defaults, ingest, lake
-from pipewatch_metrics import record_dag_success, record_rows
+from pipewatch_metrics import record_rows
 
 DAG_ID = "datalake_ingest"
 
@@ -19,7 +19,6 @@ DAG_ID = "datalake_ingest"
     max_active_runs=1,
     default_args=defaults.default_args("data-platform"),
     tags=["pipewatch", "ingest"],
-    on_success_callback=record_dag_success,
 )
 def datalake_ingest():
     @task

@@ -9,7 +9,7 @@ from __future__ import annotations
 from airflow.sdk import dag, task
 
 from pipewatch import defaults, ml
-from pipewatch_metrics import record_dag_success, record_rows
+from pipewatch_metrics import record_rows
 
 DAG_ID = "ml_pipeline"
 
@@ -23,7 +23,6 @@ DAG_ID = "ml_pipeline"
     max_active_runs=1,
     default_args=defaults.default_args("ml"),
     tags=["pipewatch", "ml"],
-    on_success_callback=record_dag_success,
 )
 def ml_pipeline():
     @task

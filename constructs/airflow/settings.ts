@@ -1,3 +1,4 @@
+import STATSD_SETTINGS from '../../airflow/statsd-settings.json';
 import { SECRETS_DIR, SecretFile } from '../core/secrets';
 
 /** Airflow settings whose values are secrets: Airflow reads them by running `cat <file>` (the `_CMD` variants). */
@@ -35,6 +36,22 @@ export interface AirflowSettingsModel {
   readonly statsdPort: number;
   readonly apiServerUrl: string;
   readonly pauseDagsAtCreation: boolean;
+  /** Where Airflow sends its OpenTelemetry traces (OTLP/HTTP); none: traces off. */
+  readonly traces?: { readonly host: string; readonly port: number };
+}
+
+/** Service name of Airflow's spans, and of the step spans its DAGs add (airflow/dags/pipewatch/tracing.py). */
+export const AIRFLOW_TRACES_SERVICE = 'airflow';
+
+/** Airflow 3.1's `[traces]` settings: a span per DAG run and per task try, exported to `{host}:{port}/v1/traces`. */
+function tracesEnv(traces: AirflowSettingsModel['traces']): Record<string, string> {
+  if (!traces) return {};
+  return {
+    AIRFLOW__TRACES__OTEL_ON: 'True',
+    AIRFLOW__TRACES__OTEL_HOST: traces.host,
+    AIRFLOW__TRACES__OTEL_PORT: String(traces.port),
+    AIRFLOW__TRACES__OTEL_SERVICE: AIRFLOW_TRACES_SERVICE,
+  };
 }
 
 /** Non-secret settings shared by every Airflow component. */
@@ -46,10 +63,12 @@ export function airflowEnv(m: AirflowSettingsModel): Record<string, string> {
     AIRFLOW__CORE__LOAD_EXAMPLES: 'False',
     AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION: m.pauseDagsAtCreation ? 'True' : 'False',
     AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK: 'True',
-    AIRFLOW__METRICS__STATSD_ON: 'True',
+    // StatsD with InfluxDB-style tags, as the statsd_exporter mapping expects (content/metrics/catalog.ts);
+    // the DAG tests (airflow/tests/conftest.py) read the same file.
+    ...STATSD_SETTINGS,
     AIRFLOW__METRICS__STATSD_HOST: m.statsdHost,
     AIRFLOW__METRICS__STATSD_PORT: String(m.statsdPort),
-    AIRFLOW__METRICS__STATSD_PREFIX: 'airflow',
+    ...tracesEnv(m.traces),
     ...secretCommandEnv(),
   };
 }

@@ -27,20 +27,30 @@ export type MetricSource =
   | 'dbt';
 
 export interface StatsdMatch {
-  /** statsd_exporter glob (`*` captures one dot-separated part) or regex. */
+  /**
+   * statsd_exporter glob (`*` captures one dot-separated part) or regex on the
+   * line's name. Airflow runs with `[metrics] statsd_influxdb_enabled`, so a
+   * `Stats.incr("ti.finish", tags={...})` line arrives as
+   * `airflow.ti.finish,dag_id=team.pipeline,...:1|c`: the name is matched, and
+   * each tag becomes a label of the same name, dots and all.
+   */
   readonly match: string;
   readonly matchType?: 'glob' | 'regex';
-  /** Label values; `$1`… refer to the captures, anything else is a literal. */
+  /**
+   * Label values; `$1`… refer to the captures, `''` removes a tag Airflow sends
+   * that the family does not carry (Prometheus drops empty labels), anything
+   * else is a literal.
+   */
   readonly labelValues?: Readonly<Record<string, string>>;
   /**
-   * The line Airflow also sends for the same measurement under a name meant
-   * to carry tags (`Stats.incr("ti.finish", tags={...})`). Plain StatsD drops
-   * the tags, and statsd_exporter's default name for the bare line would be
-   * this family's own, without its labels and with another help text: its
-   * /metrics then answers HTTP 500 and Prometheus gets nothing. The mapping
-   * drops the line.
+   * The other line Airflow sends for the same measurement: the legacy name with
+   * the dag id (or pool, operator, host) inside it, or the tagged twin of a
+   * family read from its legacy name. The mapping drops it, so nothing is
+   * counted twice, a dotted dag id never splits into a family of its own, and
+   * no bare line takes the family's name without its labels (statsd_exporter
+   * would then answer HTTP 500).
    */
-  readonly taggedTwin?: string;
+  readonly duplicate?: { readonly match: string; readonly matchType?: 'glob' | 'regex' };
 }
 
 export interface MetricFamily {
@@ -64,38 +74,54 @@ const airflow = (
   statsdDefault?: string,
 ): MetricFamily => ({ name, type, help, labels, source: 'airflow', statsd, statsdDefault });
 
-const glob = (match: string, labelValues?: Record<string, string>, taggedTwin?: string): StatsdMatch => ({ match, labelValues, ...(taggedTwin ? { taggedTwin } : {}) });
+const glob = (match: string, labelValues?: Record<string, string>, duplicate?: string): StatsdMatch => ({ match, labelValues, ...(duplicate ? { duplicate: { match: duplicate } } : {}) });
+
+/** A line whose tags carry the labels; `legacy` matches the line that puts them into the name instead, dropped. */
+const tagged = (match: string, legacy: string, withoutTags: readonly string[] = []): StatsdMatch => ({
+  match,
+  ...(withoutTags.length > 0 ? { labelValues: Object.fromEntries(withoutTags.map((t) => [t, ''])) } : {}),
+  duplicate: { match: legacy, matchType: 'regex' },
+});
+
+/** Airflow's `run_type` tag on DAG-run lines: the families aggregate over it. */
+const RUN_TYPE = ['run_type'];
+/** The dag and task tags on per-operator and per-try counters: the families count per operator or in total. */
+const TASK_TAGS = ['dag_id', 'task_id'];
+/** The executor gauges' `name` and `status` tags: one executor per stack, and the status is the metric's name. */
+const EXECUTOR_TAGS = { name: '', status: '' };
 
 /**
  * Airflow 3.1.8's metric names as statsd-exporter publishes them (the Airflow
- * Helm chart's mapping, corrected against what Airflow 3.1.8 sends: see
- * `npm run test:airflow`). Where Airflow puts a dag id, task id, pool or
- * operator into the name, the mapping turns it into a label.
+ * Helm chart's names, corrected against what Airflow 3.1.8 sends: see
+ * `npm run test:airflow`). Families keyed by dag or task read Airflow's tagged
+ * lines, so a dotted dag id or a TaskGroup's dotted task id stays one label
+ * value; their legacy dotted names are dropped. Pools keep their legacy lines
+ * (the tag is `pool_name`, the label `pool`).
  */
 export const AIRFLOW_METRICS: readonly MetricFamily[] = [
-  airflow('airflow_dagrun_duration', 'summary', 'Duration of successful DAG runs', ['dag_id'], glob('airflow.dagrun.duration.success.*', { dag_id: '$1' })),
-  airflow('airflow_dagrun_failed', 'summary', 'Duration of failed DAG runs', ['dag_id'], glob('airflow.dagrun.duration.failed.*', { dag_id: '$1' })),
-  airflow('airflow_dagrun_schedule_delay', 'summary', 'Delay between the scheduled and the actual DAG run start', ['dag_id'], glob('airflow.dagrun.schedule_delay.*', { dag_id: '$1' }, 'airflow.dagrun.schedule_delay')),
-  airflow('airflow_dagrun_dependency_check', 'summary', 'Time taken to check DAG dependencies', ['dag_id'], glob('airflow.dagrun.dependency-check.*', { dag_id: '$1' }, 'airflow.dagrun.dependency-check')),
-  // Task ids of tasks inside a TaskGroup carry the group (`load.write_parquet`): regexes, so a task id may span dots.
-  airflow('airflow_task_duration', 'summary', 'Task instance duration', ['dag_id', 'task_id'], { match: '^airflow\\.dag\\.([^.]+)\\.(.+)\\.duration$', matchType: 'regex', labelValues: { dag_id: '$1', task_id: '$2' }, taggedTwin: 'airflow.task.duration' }),
-  airflow('airflow_ti_finish', 'counter', 'Task instances finished, by final state', ['dag_id', 'task_id', 'state'], { match: '^airflow\\.ti\\.finish\\.([^.]+)\\.(.+)\\.([^.]+)$', matchType: 'regex', labelValues: { dag_id: '$1', task_id: '$2', state: '$3' }, taggedTwin: 'airflow.ti.finish' }),
-  airflow('airflow_operator_successes', 'counter', 'Successful task instances by operator', ['operator'], { match: 'airflow.operator_successes_(.*)', matchType: 'regex', labelValues: { operator: '$1' }, taggedTwin: 'airflow.operator_successes' }),
-  airflow('airflow_operator_failures', 'counter', 'Failed task instances by operator', ['operator'], { match: 'airflow.operator_failures_(.*)', matchType: 'regex', labelValues: { operator: '$1' }, taggedTwin: 'airflow.operator_failures' }),
+  airflow('airflow_dagrun_duration', 'summary', 'Duration of successful DAG runs', ['dag_id'], tagged('airflow.dagrun.duration.success', '^airflow\\.dagrun\\.duration\\.success\\..+$', RUN_TYPE)),
+  airflow('airflow_dagrun_failed', 'summary', 'Duration of failed DAG runs', ['dag_id'], tagged('airflow.dagrun.duration.failed', '^airflow\\.dagrun\\.duration\\.failed\\..+$', RUN_TYPE)),
+  airflow('airflow_dagrun_schedule_delay', 'summary', 'Delay between the scheduled and the actual DAG run start', ['dag_id'], tagged('airflow.dagrun.schedule_delay', '^airflow\\.dagrun\\.schedule_delay\\..+$')),
+  airflow('airflow_dagrun_dependency_check', 'summary', 'Time taken to check DAG dependencies', ['dag_id'], tagged('airflow.dagrun.dependency-check', '^airflow\\.dagrun\\.dependency-check\\..+$', RUN_TYPE)),
+  airflow('airflow_task_duration', 'summary', 'Task instance duration', ['dag_id', 'task_id'], tagged('airflow.task.duration', '^airflow\\.dag\\..+\\.duration$')),
+  airflow('airflow_ti_finish', 'counter', 'Task instances finished, by final state', ['dag_id', 'task_id', 'state'], tagged('airflow.ti.finish', '^airflow\\.ti\\.finish\\..+$')),
+  airflow('airflow_operator_successes', 'counter', 'Successful task instances by operator', ['operator'], tagged('airflow.operator_successes', '^airflow\\.operator_successes_.+$', TASK_TAGS)),
+  airflow('airflow_operator_failures', 'counter', 'Failed task instances by operator', ['operator'], tagged('airflow.operator_failures', '^airflow\\.operator_failures_.+$', TASK_TAGS)),
   airflow('airflow_scheduler_heartbeat', 'counter', 'Scheduler heartbeats', ['type'], { match: 'airflow.scheduler_heartbeat', matchType: 'regex', labelValues: { type: 'counter' } }),
   airflow('airflow_pool_open_slots', 'gauge', 'Open slots in the pool', ['pool'], glob('airflow.pool.open_slots.*', { pool: '$1' }, 'airflow.pool.open_slots')),
   airflow('airflow_pool_running_slots', 'gauge', 'Slots of the pool taken by running tasks', ['pool'], glob('airflow.pool.running_slots.*', { pool: '$1' }, 'airflow.pool.running_slots')),
   // Sent only for pools that have starving tasks in a scheduler loop: it keeps its last value, and alerts pair it with open_slots.
   airflow('airflow_pool_starving_tasks', 'gauge', 'Tasks waiting for a slot in the pool', ['pool'], glob('airflow.pool.starving_tasks.*', { pool: '$1' }, 'airflow.pool.starving_tasks')),
-  // With one executor configured (the stack's), Airflow names none: `executor.open_slots`, no suffix.
-  airflow('airflow_executor_open_slots', 'gauge', 'Open executor slots', [], undefined, 'airflow.executor.open_slots'),
-  airflow('airflow_executor_queued_tasks', 'gauge', 'Tasks queued on the executor', [], undefined, 'airflow.executor.queued_tasks'),
-  airflow('airflow_executor_running_tasks', 'gauge', 'Tasks running on the executor', [], undefined, 'airflow.executor.running_tasks'),
+  // With one executor configured (the stack's), Airflow names none: `executor.open_slots`, no suffix; the tags name it.
+  airflow('airflow_executor_open_slots', 'gauge', 'Open executor slots', [], { match: 'airflow.executor.open_slots', labelValues: EXECUTOR_TAGS }),
+  airflow('airflow_executor_queued_tasks', 'gauge', 'Tasks queued on the executor', [], { match: 'airflow.executor.queued_tasks', labelValues: EXECUTOR_TAGS }),
+  airflow('airflow_executor_running_tasks', 'gauge', 'Tasks running on the executor', [], { match: 'airflow.executor.running_tasks', labelValues: EXECUTOR_TAGS }),
   airflow('airflow_dag_processing_last_run_seconds_ago', 'gauge', 'Seconds since the DAG file was last processed', ['dag_file'], glob('airflow.dag_processing.last_run.seconds_ago.*', { dag_file: '$1' })),
-  airflow('airflow_ti_failures', 'counter', 'Task instance failures', [], undefined, 'airflow.ti_failures'),
-  airflow('airflow_ti_successes', 'counter', 'Task instance successes', [], undefined, 'airflow.ti_successes'),
+  // Sent once, with the dag and task as tags: counted in total, as before tags.
+  airflow('airflow_ti_failures', 'counter', 'Task instance failures', [], { match: 'airflow.ti_failures', labelValues: { dag_id: '', task_id: '' } }),
+  airflow('airflow_ti_successes', 'counter', 'Task instance successes', [], { match: 'airflow.ti_successes', labelValues: { dag_id: '', task_id: '' } }),
   airflow('airflow_triggerer_heartbeat', 'counter', 'Triggerer heartbeats', [], undefined, 'airflow.triggerer_heartbeat'),
-  airflow('airflow_triggers_running', 'gauge', 'Triggers running on the triggerer', [], undefined, 'airflow.triggers.running'),
+  airflow('airflow_triggers_running', 'gauge', 'Triggers running on the triggerer', [], tagged('airflow.triggers.running', '^airflow\\.triggers\\.running\\..+$', ['hostname'])),
   airflow('airflow_dag_processing_import_errors', 'gauge', 'DAG files that failed to import', [], undefined, 'airflow.dag_processing.import_errors'),
   airflow('airflow_dag_processing_total_parse_time', 'gauge', 'Seconds taken to parse all DAG files once', [], undefined, 'airflow.dag_processing.total_parse_time'),
   airflow('airflow_scheduler_tasks_starving', 'gauge', 'Tasks that cannot be scheduled for lack of pool slots', [], undefined, 'airflow.scheduler.tasks.starving'),
@@ -113,16 +139,16 @@ const pipeline = (name: string, type: MetricType, help: string, labels: readonly
 
 /**
  * Pipeline outcome metrics Airflow does not emit by itself: the DAG helpers
- * (airflow/dags/pipewatch_metrics.py) send them through Airflow's Stats client,
- * so they carry Airflow's `airflow.` prefix and travel the same StatsD path.
+ * (airflow/dags/pipewatch_metrics.py) send them through Airflow's Stats client
+ * with their labels as tags, so they carry Airflow's `airflow.` prefix and
+ * travel the same StatsD path.
  */
 export const PIPELINE_METRICS: readonly MetricFamily[] = [
-  pipeline('pipewatch_pipeline_last_success_timestamp_seconds', 'gauge', 'Unix time of the last successful run of the pipeline', ['dag_id'], glob('airflow.pipewatch.last_success_timestamp.*', { dag_id: '$1' })),
-  pipeline('pipewatch_pipeline_rows_processed_total', 'counter', 'Rows processed by the pipeline', ['dag_id'], glob('airflow.pipewatch.rows_processed.*', { dag_id: '$1' })),
-  pipeline('pipewatch_dq_checks_passed_total', 'counter', 'Data-quality checks that passed', ['dag_id', 'check'], glob('airflow.pipewatch.dq.passed.*.*', { dag_id: '$1', check: '$2' })),
-  pipeline('pipewatch_dq_checks_failed_total', 'counter', 'Data-quality checks that failed', ['dag_id', 'check'], glob('airflow.pipewatch.dq.failed.*.*', { dag_id: '$1', check: '$2' })),
-  pipeline('pipewatch_dq_completeness_ratio', 'gauge', 'Share of expected records present in the dataset (0-1)', ['dag_id', 'dataset'], glob('airflow.pipewatch.dq.completeness.*.*', { dag_id: '$1', dataset: '$2' })),
-  pipeline('pipewatch_dq_schema_violations_total', 'counter', 'Records rejected for schema violations', ['dag_id', 'dataset'], glob('airflow.pipewatch.dq.schema_violations.*.*', { dag_id: '$1', dataset: '$2' })),
+  pipeline('pipewatch_pipeline_rows_processed_total', 'counter', 'Rows processed by the pipeline', ['dag_id'], { match: 'airflow.pipewatch.rows_processed' }),
+  pipeline('pipewatch_dq_checks_passed_total', 'counter', 'Data-quality checks that passed', ['dag_id', 'check'], { match: 'airflow.pipewatch.dq.passed' }),
+  pipeline('pipewatch_dq_checks_failed_total', 'counter', 'Data-quality checks that failed', ['dag_id', 'check'], { match: 'airflow.pipewatch.dq.failed' }),
+  pipeline('pipewatch_dq_completeness_ratio', 'gauge', 'Share of expected records present in the dataset (0-1)', ['dag_id', 'dataset'], { match: 'airflow.pipewatch.dq.completeness' }),
+  pipeline('pipewatch_dq_schema_violations_total', 'counter', 'Records rejected for schema violations', ['dag_id', 'dataset'], { match: 'airflow.pipewatch.dq.schema_violations' }),
 ];
 
 const family = (source: MetricSource, name: string, type: MetricType, help: string, labels: readonly string[] = []): MetricFamily => ({

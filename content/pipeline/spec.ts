@@ -26,9 +26,9 @@ export interface SeverityPolicy {
 }
 
 export interface DataQualityCheck {
-  /** Check name as sent in the `check` label, e.g. `orders_not_null` (no dots: it is one StatsD name part). */
+  /** Check name as sent in the `check` label, e.g. `orders_not_null`; Airflow's key rule (letters, digits, `_`, `-`, `.`). */
   readonly name: string;
-  /** Dataset the check covers, e.g. `warehouse_orders` (no dots: it is one StatsD name part). */
+  /** Dataset the check covers, e.g. `warehouse_orders`; Airflow's key rule (letters, digits, `_`, `-`, `.`). */
   readonly dataset: string;
   /** Alert when completeness drops below this ratio (0-1). @default - no completeness alert */
   readonly minCompleteness?: number;
@@ -42,7 +42,7 @@ export interface TaskSpec {
 
 /** Plain typed data describing one pipeline (one Airflow DAG) and what "healthy" means for it. */
 export interface PipelineSpec {
-  /** Airflow dag_id. */
+  /** Airflow dag_id: letters, digits, `_`, `-` and `.` (e.g. `finance.daily_revenue`), up to 250. */
   readonly dagId: string;
   /** Cron expression or Airflow preset (`@hourly`, `@daily`). */
   readonly schedule: string;

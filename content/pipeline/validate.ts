@@ -4,13 +4,14 @@ import { ScheduleSyntaxError, Schedule, parseSchedule } from './schedule';
 import { PipelineSpec } from './spec';
 
 /**
- * Names that travel through StatsD as one dot-separated part of the metric
- * name (`airflow.dagrun.duration.success.<dag_id>`), so they cannot contain
- * dots, and end up as Prometheus label values and Alertmanager matchers.
+ * Airflow's own rule for dag and task ids (alphanumerics, dashes, dots,
+ * underscores; up to 250), ASCII only because Airflow's StatsD client drops a
+ * line with any other character. The names travel as StatsD tags and end up
+ * as Prometheus label values and Alertmanager matchers.
  */
-const STATSD_PART = /^[A-Za-z0-9_-]{1,200}$/;
+const AIRFLOW_KEY = /^[A-Za-z0-9_.-]{1,250}$/;
 const TEAM = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-const STATSD_PART_FIX = 'Use letters, digits, "_" and "-" only (up to 200): the name is one dot-separated part of a StatsD metric, so a dot would split it.';
+const AIRFLOW_KEY_FIX = 'Use 1 to 250 ASCII letters, digits, "_", "-" and "." (Airflow\'s rule for dag and task ids), e.g. "finance.daily_revenue".';
 
 /** The parsed schedule, or a validation error naming `where` and the fix. */
 export function scheduleOf(spec: PipelineSpec, where: string): Schedule {
@@ -24,7 +25,7 @@ export function scheduleOf(spec: PipelineSpec, where: string): Schedule {
 
 /** Checks one pipeline on its own; `where` is its construct path or catalog location. */
 export function validatePipelineSpec(spec: PipelineSpec, where: string): void {
-  if (!STATSD_PART.test(spec.dagId)) invalid(where, 'dagId', spec.dagId, STATSD_PART_FIX);
+  if (!AIRFLOW_KEY.test(spec.dagId)) invalid(where, 'dagId', spec.dagId, AIRFLOW_KEY_FIX);
   if (!TEAM.test(spec.ownerTeam)) {
     invalid(where, 'ownerTeam', spec.ownerTeam, 'Use a lowercase team name of letters, digits, "_" and "-" (e.g. "data-platform"); it becomes the `team` label routes match on.');
   }
@@ -69,7 +70,7 @@ function validateTasks(where: string, spec: PipelineSpec): void {
   if (spec.tasks.length === 0) invalid(where, 'tasks', [], 'Declare the DAG\'s tasks in run order, e.g. [{ taskId: "extract", expectedDuration: Duration.minutes(5) }].');
   const seen = new Set<string>();
   spec.tasks.forEach((task, i) => {
-    if (!STATSD_PART.test(task.taskId)) invalid(where, `tasks[${i}].taskId`, task.taskId, `${STATSD_PART_FIX} Tasks inside a TaskGroup get a dotted id; give them a prefix_ instead.`);
+    if (!AIRFLOW_KEY.test(task.taskId)) invalid(where, `tasks[${i}].taskId`, task.taskId, `${AIRFLOW_KEY_FIX} A task inside a TaskGroup has the group in front: "load.write_parquet".`);
     if (seen.has(task.taskId)) invalid(where, `tasks[${i}].taskId`, task.taskId, 'Each task id may appear once.');
     seen.add(task.taskId);
     requirePositiveDuration(where, `tasks[${i}].expectedDuration`, task.expectedDuration);
@@ -79,10 +80,10 @@ function validateTasks(where: string, spec: PipelineSpec): void {
 function validateDataQualityChecks(where: string, spec: PipelineSpec): void {
   const seen = new Set<string>();
   (spec.dataQualityChecks ?? []).forEach((check, i) => {
-    if (!STATSD_PART.test(check.name)) invalid(where, `dataQualityChecks[${i}].name`, check.name, STATSD_PART_FIX);
+    if (!AIRFLOW_KEY.test(check.name)) invalid(where, `dataQualityChecks[${i}].name`, check.name, AIRFLOW_KEY_FIX.replace('finance.daily_revenue', 'orders_not_null'));
     if (seen.has(check.name)) invalid(where, `dataQualityChecks[${i}].name`, check.name, 'Each check name may appear once per pipeline.');
     seen.add(check.name);
-    if (!STATSD_PART.test(check.dataset)) invalid(where, `dataQualityChecks[${i}].dataset`, check.dataset, `${STATSD_PART_FIX} Write "warehouse_orders" rather than "warehouse.orders".`);
+    if (!AIRFLOW_KEY.test(check.dataset)) invalid(where, `dataQualityChecks[${i}].dataset`, check.dataset, AIRFLOW_KEY_FIX.replace('finance.daily_revenue', 'warehouse.orders'));
     const min = check.minCompleteness;
     if (min !== undefined && !(min > 0 && min <= 1)) {
       invalid(where, `dataQualityChecks[${i}].minCompleteness`, min, 'Use a ratio in (0, 1], e.g. 0.98 for 98% of the expected records.');

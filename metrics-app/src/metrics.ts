@@ -42,7 +42,8 @@ function createMetric(family: MetricFamily, registry: Registry, clock: Clock = s
 export function fixedLabelValues(family: MetricFamily): Readonly<Record<string, string>> {
   const fixed: Record<string, string> = {};
   for (const [label, value] of Object.entries(family.statsd?.labelValues ?? {})) {
-    if (!/^\$\d+$/.test(value)) fixed[label] = value;
+    // `$n` is a capture, '' a tag the mapping removes: neither is a label of fixed value.
+    if (value !== '' && !/^\$\d+$/.test(value)) fixed[label] = value;
   }
   return fixed;
 }

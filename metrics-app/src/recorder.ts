@@ -38,7 +38,6 @@ export class MetricsRecorder {
   private readonly tasksStarving: Gauge<string>;
   private readonly tasksExecutable: Gauge<string>;
   private readonly triggersRunning: Gauge<string>;
-  private readonly lastSuccess: Gauge<string>;
   private readonly rowsProcessed: Counter<string>;
   private readonly dqPassed: Counter<string>;
   private readonly dqFailed: Counter<string>;
@@ -88,7 +87,6 @@ export class MetricsRecorder {
     this.tasksStarving = metrics.gauge('airflow_scheduler_tasks_starving');
     this.tasksExecutable = metrics.gauge('airflow_scheduler_tasks_executable');
     this.triggersRunning = metrics.gauge('airflow_triggers_running');
-    this.lastSuccess = metrics.gauge('pipewatch_pipeline_last_success_timestamp_seconds');
     this.rowsProcessed = metrics.counter('pipewatch_pipeline_rows_processed_total');
     this.dqPassed = metrics.counter('pipewatch_dq_checks_passed_total');
     this.dqFailed = metrics.counter('pipewatch_dq_checks_failed_total');
@@ -150,7 +148,6 @@ export class MetricsRecorder {
     const labels = { dag_id: dag.dagId };
     const seconds = (simMs: number) => this.clock.publishedTimestampMs(simMs) / 1000;
     if (dag.lastSuccess) {
-      this.lastSuccess.set(labels, seconds(dag.lastSuccess.finishedAtMs));
       this.lastSuccessIntervalEnd.set(labels, seconds(dag.lastSuccess.scheduledAtMs));
     }
     if (dag.lastFinishedScheduledAtMs !== undefined) this.lastFinishedIntervalEnd.set(labels, seconds(dag.lastFinishedScheduledAtMs));

@@ -53,7 +53,7 @@ interface ApiRun {
 }
 
 /** A token for the simple auth manager's generated admin user (the harness runs Airflow's default auth manager). */
-async function apiToken(airflow: LiveAirflow): Promise<string> {
+export async function apiToken(airflow: LiveAirflow): Promise<string> {
   const passwords = JSON.parse(readFileSync(join(airflow.env.AIRFLOW_HOME, 'simple_auth_manager_passwords.json.generated'), 'utf8')) as Record<string, string>;
   const response = await fetch(`${airflow.apiUrl}/auth/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: passwords.admin }) });
   if (!response.ok) throw new Error(`POST /auth/token answered ${response.status}: ${await response.text()}`);
@@ -112,4 +112,15 @@ function optional<K extends string>(key: K, value: number | undefined): Partial<
 function sample(exposition: string, name: string, labels: string): number | undefined {
   const line = exposition.split('\n').find((l) => l.startsWith(`${name}{${labels}} `));
   return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+/** Triggers a manual run of `dagId` with `conf`, as a user would in the UI. */
+export async function triggerRun(airflow: LiveAirflow, dagId: string, conf: Record<string, unknown>): Promise<string> {
+  const response = await fetch(`${airflow.apiUrl}/api/v2/dags/${encodeURIComponent(dagId)}/dagRuns`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${await apiToken(airflow)}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ logical_date: null, conf }),
+  });
+  if (!response.ok) throw new Error(`POST /api/v2/dags/${dagId}/dagRuns answered ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { dag_run_id: string }).dag_run_id;
 }

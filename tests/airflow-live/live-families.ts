@@ -71,14 +71,18 @@ export interface Mismatch {
 
 /**
  * Every way the live data falls short of what the monitoring reads: a family
- * with no series, a used label that some series lack (an alert grouping by it
- * would see an empty group), or a value outside the pipelines' specs.
+ * with no series, a label the catalog does not declare, a used label that some
+ * series lack (an alert grouping by it would see an empty group), or a value
+ * outside the pipelines' specs.
  */
 export function mismatches(used: readonly FamilyUse[], seen: readonly SeenFamily[], domains: Readonly<Record<string, ReadonlySet<string>>>): Mismatch[] {
   const byName = new Map(seen.map((f) => [f.name, f]));
   return used.flatMap(({ family, labels }): Mismatch[] => {
     const live = byName.get(family.name);
     if (!live || live.series.length === 0) return [{ family: family.name, problem: 'no series' }];
+    // A label the catalog does not declare means a tag slipped through the mapping: the label sets rules group by changed.
+    const undeclared = labelNames(live).filter((l) => !family.labels.includes(l));
+    if (undeclared.length > 0) return [{ family: family.name, problem: `labels the catalog does not declare: ${undeclared.join(', ')}` }];
     return labels.flatMap((label): Mismatch[] => {
       const lacking = live.series.filter((s) => !s[label]);
       if (lacking.length > 0) {

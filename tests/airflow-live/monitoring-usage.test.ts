@@ -46,4 +46,15 @@ describe('GIVEN the example pipelines’ rules and dashboards', () => {
     expect(problems.find((p) => p.family === 'airflow_dagrun_duration')?.problem).toBe('dag_id values not in the pipeline specs: not_a_dag');
     expect(problems.find((p) => p.family === 'airflow_scheduler_heartbeat')?.problem).toBe('no series');
   });
+
+  test('WHEN a tag slips through as a label the catalog does not declare, or a dotted dag id is split THEN the comparison says so', () => {
+    const domains = specDomains(EXAMPLE_PIPELINES);
+    const seen = seenFamilies([
+      { metric: { __name__: 'airflow_dagrun_duration_count', dag_id: 'finance.daily_revenue', run_type: 'scheduled' }, value: 1 },
+      { metric: { __name__: 'pipewatch_dq_checks_failed_total', dag_id: 'finance', check: 'daily_revenue' }, value: 1 },
+    ]);
+    const problems = mismatches(used, seen, domains);
+    expect(problems.find((p) => p.family === 'airflow_dagrun_duration')?.problem).toBe('labels the catalog does not declare: run_type');
+    expect(problems.find((p) => p.family === 'pipewatch_dq_checks_failed_total')?.problem).toBe('check values not in the pipeline specs: daily_revenue');
+  });
 });

@@ -32,7 +32,7 @@ describe('Alertmanager', () => {
     const { config } = synthesized(stack);
     expect(config.receivers.map((r: { name: string }) => r.name)).toEqual(['null', 'analytics-slack']);
     expect(config.route.routes[1]).toEqual({ matchers: ['team="analytics"', 'severity=~"critical|warning"'], receiver: 'analytics-slack', continue: true });
-    expect(config.inhibit_rules).toHaveLength(4);
+    expect(config.inhibit_rules).toHaveLength(5);
   });
 
   it('GIVEN receivers with credentials WHEN synthesized THEN each secret is a sensitive variable mounted as a file, never a literal', () => {

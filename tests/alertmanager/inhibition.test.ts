@@ -65,6 +65,7 @@ describe('inhibition', () => {
       ['dag_id="example_etl"', 'dag_id=~"datalake_ingest"'],
       ['dag_id="data_quality"', 'dag_id=~"datalake_ingest|example_etl"'],
       ['dag_id="ml_pipeline"', 'dag_id=~"datalake_ingest|example_etl"'],
+      ['dag_id="finance.daily_revenue"', 'dag_id=~"datalake_ingest|example_etl"'],
     ]);
   });
 
@@ -91,5 +92,14 @@ describe('inhibition', () => {
       expect(inhibited(freshness('customers', 'warning'), [freshness('payments', 'critical')], rules)).toBe(false);
       expect(inhibited(testFailed('accepted_values_status', 'warning'), [testFailed('accepted_values_status', 'critical')], rules)).toBe(true);
     });
+  });
+
+  it('GIVEN a dotted upstream WHEN its downstream goes stale THEN only that upstream mutes it: the dot in the regex matcher is escaped', () => {
+    const finance = EXAMPLE_PIPELINES.find((p) => p.dagId === 'finance.daily_revenue')!;
+    const report = { ...finance, dagId: 'finance.monthly_report', upstream: ['finance.daily_revenue'] };
+    const dotted = lineageInhibitRules([...EXAMPLE_PIPELINES, report]);
+    expect(dotted.at(-1)?.source_matchers[1]).toBe('dag_id=~"datalake_ingest|example_etl|finance\\\\.daily_revenue"');
+    expect(inhibited(alert('PipelineDataStale', 'finance.monthly_report'), [alert('PipelineRunFailed', 'finance.daily_revenue', 'critical')], dotted)).toBe(true);
+    expect(inhibited(alert('PipelineDataStale', 'finance.monthly_report'), [alert('PipelineRunFailed', 'financeXdaily_revenue', 'critical')], dotted)).toBe(false);
   });
 });

@@ -199,7 +199,7 @@ describe('GIVEN the Alerts dashboard', () => {
   const alerts = exampleDashboard('alerts');
 
   test('WHEN filtering by team THEN the choices are the teams that own the pipelines', () => {
-    expect((alerts.templating as Json).list[0]).toMatchObject({ name: 'team', query: 'analytics,data-platform,ml', includeAll: true });
+    expect((alerts.templating as Json).list[0]).toMatchObject({ name: 'team', query: 'analytics,data-platform,finance,ml', includeAll: true });
   });
 
   test('WHEN showing what fires THEN it reads the ALERTS series and links to the Alertmanager pages', () => {

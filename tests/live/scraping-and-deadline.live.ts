@@ -34,9 +34,15 @@ describe('GIVEN the live stack rendered from the stack functions with loopback e
     expect([...dagIds]).toEqual(expect.arrayContaining([...LIVE_PIPELINES.map((p) => p.dagId), CATALOG_PROBE_PIPELINE.dagId]));
   });
 
-  test("WHEN Airflow-style StatsD lines reach statsd-exporter THEN Prometheus holds them under the stack mapping's names and labels", async () => {
-    await stack.statsd.send(['airflow.ti.finish.live_probe.probe_task.success:1|c', 'airflow.dagrun.duration.success.live_probe:1500|ms']);
-    const selector = '{job="statsd-exporter", dag_id="live_probe"}';
+  test("WHEN Airflow's StatsD lines for a dotted dag id reach statsd-exporter, legacy and tagged THEN Prometheus holds each once under the stack mapping's names and labels", async () => {
+    // Airflow 3.1.8 with statsd_influxdb_enabled: the legacy line (dropped by the mapping), then the tagged one.
+    await stack.statsd.send([
+      'airflow.ti.finish.live.probe.probe_task.success,dag_id=live.probe,task_id=probe_task:1|c',
+      'airflow.ti.finish,dag_id=live.probe,task_id=probe_task,state=success:1|c',
+      'airflow.dagrun.duration.success.live.probe,dag_id=live.probe,run_type=manual:1500|ms',
+      'airflow.dagrun.duration.success,dag_id=live.probe,run_type=manual:1500|ms',
+    ]);
+    const selector = '{job="statsd-exporter", dag_id="live.probe"}';
     const [finished, runs] = await waitFor(
       'Prometheus has scraped the mapped StatsD series',
       async () => {
@@ -45,8 +51,10 @@ describe('GIVEN the live stack rendered from the stack functions with loopback e
       },
       { timeoutMs: 30_000, intervalMs: 1000 },
     );
-    expect(finished[0].metric).toMatchObject({ task_id: 'probe_task', state: 'success' });
+    expect(finished.map((r) => r.metric)).toEqual([{ __name__: 'airflow_ti_finish', job: 'statsd-exporter', instance: finished[0].metric.instance, dag_id: 'live.probe', task_id: 'probe_task', state: 'success' }]);
     expect(finished[0].value).toBe(1);
+    // No run_type: the mapping removes the tag, so the label set is the one the rules group by.
+    expect(runs.map((r) => Object.keys(r.metric).sort())).toEqual([['__name__', 'dag_id', 'instance', 'job']]);
     expect(runs[0].value).toBe(1);
   });
 });

@@ -49,7 +49,7 @@ describe('npm run simulator (metrics-app/src/main.ts)', () => {
   test('GIVEN a running simulator WHEN it receives SIGTERM THEN it stops cleanly with exit code 0 after serving /metrics', async () => {
     const { child, lines, exited } = startSimulator({ SIM_TIME_SCALE: '60', SIM_SCENARIOS: 'example_etl=fail' });
     const started = await waitForLine(lines, 'simulator started');
-    expect(started).toMatchObject({ pipelines: 4, timeScale: 60, history: 'memory', scenarios: [expect.objectContaining({ dagId: 'example_etl', kind: 'fail' })] });
+    expect(started).toMatchObject({ pipelines: 5, timeScale: 60, history: 'memory', scenarios: [expect.objectContaining({ dagId: 'example_etl', kind: 'fail' })] });
     const response = await fetch(`http://${started.address}/metrics`);
     expect(response.status).toBe(200);
     expect(await response.text()).toMatch(/^# TYPE airflow_dagrun_duration summary$/m);

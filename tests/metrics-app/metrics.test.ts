@@ -1,6 +1,6 @@
 import { metricFamily } from '../../content/metrics/catalog';
 import { SIMULATED_FAMILIES, SimulatorMetrics } from '../../metrics-app/src/metrics';
-import { parseExposition } from './support/exposition';
+import { parseExposition, sampleValue } from './support/exposition';
 import { populatedApp, testApp } from './support/app';
 
 /** The families the simulator serves, as Airflow behind the stack's statsd mapping, the Airflow exporter and pipewatch's own exporters name them. */
@@ -29,7 +29,6 @@ const SIMULATED: [name: string, type: string, labels: string[]][] = [
   ['airflow_dag_processing_total_parse_time', 'gauge', []],
   ['airflow_scheduler_tasks_starving', 'gauge', []],
   ['airflow_scheduler_tasks_executable', 'gauge', []],
-  ['pipewatch_pipeline_last_success_timestamp_seconds', 'gauge', ['dag_id']],
   ['pipewatch_pipeline_rows_processed_total', 'counter', ['dag_id']],
   ['pipewatch_dq_checks_passed_total', 'counter', ['dag_id', 'check']],
   ['pipewatch_dq_checks_failed_total', 'counter', ['dag_id', 'check']],
@@ -87,7 +86,7 @@ describe('simulator metrics registry', () => {
     expect(await app.metrics.render()).toMatch(new RegExp(`^airflow_scheduler_heartbeat\\{type="${literal}"\\} \\d+$`, 'm'));
   });
 
-  test('GIVEN time compression of 60 WHEN a stale pipeline has not succeeded for hours of pipeline time THEN now minus its last-success timestamp is that pipeline-time age', async () => {
+  test('GIVEN time compression of 60 WHEN a stale pipeline has not succeeded for hours of pipeline time THEN now minus its last success interval end is that pipeline-time age', async () => {
     const { app, clock } = testApp({ timeScale: 60 });
     app.scenarios.set({ dagId: 'ml_pipeline', kind: 'stale' });
     app.runner.step();
@@ -95,6 +94,18 @@ describe('simulator metrics registry', () => {
     clock.advance(5 * 60_000); // five real minutes: five pipeline hours
     app.runner.step();
     expect((await lastSuccessAgeSeconds(app.metrics, clock.nowMs())) - before).toBeCloseTo(5 * 3600, 3);
+  });
+
+  test('GIVEN the dotted finance.daily_revenue WHEN its 03:30 run has been played THEN every family keeps dag_id whole, and its DAG file is finance_daily_revenue', async () => {
+    const text = await populatedApp().app.metrics.render();
+    const dag = { dag_id: 'finance.daily_revenue' };
+    expect(sampleValue(text, 'airflow_dagrun_duration_count', dag)).toBe(1);
+    expect(sampleValue(text, 'airflow_ti_finish', { ...dag, task_id: 'check_orders', state: 'success' })).toBe(1);
+    expect(sampleValue(text, 'airflow_task_duration_count', { ...dag, task_id: 'sum_revenue' })).toBe(1);
+    expect(sampleValue(text, 'pipewatch_dq_checks_passed_total', { ...dag, check: 'orders_priced' })).toBe(1);
+    expect(sampleValue(text, 'pipewatch_dag_runs_finished_total', { ...dag, state: 'success' })).toBe(1);
+    expect(sampleValue(text, 'airflow_dag_processing_last_run_seconds_ago', { dag_file: 'finance_daily_revenue' })).toBeGreaterThanOrEqual(0);
+    expect(text).not.toMatch(/dag_id="finance"|daily_revenue_/);
   });
 
   test('GIVEN a name outside the simulated catalog or the wrong type WHEN looked up THEN the error says how to fix it', () => {
@@ -105,7 +116,7 @@ describe('simulator metrics registry', () => {
 });
 
 async function lastSuccessAgeSeconds(metrics: SimulatorMetrics, wallNowMs: number): Promise<number> {
-  const gauge = await metrics.gauge('pipewatch_pipeline_last_success_timestamp_seconds').get();
+  const gauge = await metrics.gauge('pipewatch_dag_last_success_interval_end_seconds').get();
   const value = gauge.values.find((v) => v.labels.dag_id === 'ml_pipeline')!.value;
   return wallNowMs / 1000 - value;
 }

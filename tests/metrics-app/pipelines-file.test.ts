@@ -16,7 +16,7 @@ describe('the pipelines the simulator plays', () => {
     const file = join(dir, 'simulator-pipelines.yaml');
     writeFileSync(file, renderPipelineCatalog([...loadPipelineCatalog(DEFAULT_PIPELINES_FILE), extra]));
     const { app } = testApp({ pipelines: file });
-    expect(app.pipelines.map((p) => p.dagId)).toEqual(['datalake_ingest', 'example_etl', 'data_quality', 'ml_pipeline', 'billing_export']);
+    expect(app.pipelines.map((p) => p.dagId)).toEqual(['datalake_ingest', 'example_etl', 'data_quality', 'ml_pipeline', 'finance.daily_revenue', 'billing_export']);
   });
 
   test('GIVEN SIM_PIPELINES_FILE pointing nowhere WHEN the app is created THEN a ConfigError names the variable and the path', () => {

@@ -15,7 +15,6 @@ const STATE_FAMILIES = [
   'pipewatch_dag_last_success_interval_end_seconds',
   'pipewatch_dag_last_finished_interval_end_seconds',
   'pipewatch_dag_last_run_failed',
-  'pipewatch_pipeline_last_success_timestamp_seconds',
 ];
 
 type Sim = TestApp & { call: Call };
@@ -85,7 +84,7 @@ describe('a simulator restarted against the same PostgreSQL', () => {
     expect(await metric(second, 'pipewatch_dag_last_success_interval_end_seconds', etl)).toBe(at(-6, 15));
     expect(await metric(second, 'pipewatch_airflow_db_up')).toBe(1);
     expect(await metric(second, 'pipewatch_airflow_db_query_duration_seconds')).toBeGreaterThan(0);
-    expect(second.log.lines.some((l) => l.msg === 'run state restored from the run history' && l.dags === 4)).toBe(true);
+    expect(second.log.lines.some((l) => l.msg === 'run state restored from the run history' && l.dags === 5)).toBe(true);
 
     // THEN counting continues: the 06:15 and 07:15 runs succeed.
     await second.call('POST', '/clock/advance', { seconds: 2 * 3600 });

@@ -1,7 +1,7 @@
 import { METRIC_CATALOG } from '../../content/metrics/catalog';
 import { statsdMapping } from '../../content/metrics/statsd-mapping';
 import { SIMULATED_FAMILIES } from '../../metrics-app/src/metrics';
-import { ExposedFamily, parseExposition } from './support/exposition';
+import { ExposedFamily, parseExposition, sampleValue } from './support/exposition';
 import { populatedApp } from './support/app';
 import { arrivesThroughStatsd, statsdLineFor } from './support/statsd-lines';
 import { testTool } from '../support/tools';
@@ -51,15 +51,28 @@ describe('simulator versus statsd_exporter v0.28.0 with the stack mapping', () =
     },
   );
 
-  test('GIVEN a task inside a TaskGroup (its task id carries the group) WHEN Airflow reports it THEN dag_id and the whole task id are labels', async () => {
+  test('GIVEN a dotted dag id and a task inside a TaskGroup WHEN Airflow 3.1.8 reports a try with tags on THEN dag_id and task_id are whole labels and each measurement counts once', async () => {
+    // What Airflow sends for one successful try and run with statsd_influxdb_enabled: each legacy line, then its tagged twin.
     await exporter!.send([
-      'airflow.dag.example_etl.load.write_parquet.duration:2500|ms',
-      'airflow.ti.finish.example_etl.load.write_parquet.success:1|c',
-      'airflow.dag.example_etl.load.write_parquet.scheduled_duration:10|ms',
+      'airflow.dag.finance.daily_revenue.load.write_parquet.duration:2500|ms',
+      'airflow.task.duration,dag_id=finance.daily_revenue,task_id=load.write_parquet:2500|ms',
+      'airflow.ti.finish.finance.daily_revenue.load.write_parquet.success,dag_id=finance.daily_revenue,task_id=load.write_parquet:1|c',
+      'airflow.ti.finish,dag_id=finance.daily_revenue,task_id=load.write_parquet,state=success:1|c',
+      'airflow.dag.finance.daily_revenue.load.write_parquet.scheduled_duration:10|ms',
+      'airflow.dagrun.duration.success.finance.daily_revenue,dag_id=finance.daily_revenue,run_type=scheduled:60000|ms',
+      'airflow.dagrun.duration.success,dag_id=finance.daily_revenue,run_type=scheduled:60000|ms',
+      'airflow.operator_successes_PythonOperator,dag_id=finance.daily_revenue,task_id=load.write_parquet:1|c',
+      'airflow.operator_successes,dag_id=finance.daily_revenue,task_id=load.write_parquet,operator=PythonOperator:1|c',
     ]);
     const text = await exporter!.scrape();
-    expect(text).toMatch(/^airflow_task_duration_count\{dag_id="example_etl",task_id="load\.write_parquet"\} 1$/m);
-    expect(text).toMatch(/^airflow_ti_finish\{dag_id="example_etl",state="success",task_id="load\.write_parquet"\} 1$/m);
+    expect(sampleValue(text, 'airflow_task_duration_count', { dag_id: 'finance.daily_revenue', task_id: 'load.write_parquet' })).toBe(1);
+    expect(sampleValue(text, 'airflow_ti_finish', { dag_id: 'finance.daily_revenue', state: 'success', task_id: 'load.write_parquet' })).toBe(1);
+    expect(sampleValue(text, 'airflow_dagrun_duration_count', { dag_id: 'finance.daily_revenue' })).toBe(1);
+    expect(sampleValue(text, 'airflow_dagrun_duration_sum', { dag_id: 'finance.daily_revenue' })).toBe(60);
+    expect(sampleValue(text, 'airflow_operator_successes', { operator: 'PythonOperator' })).toBe(1);
+    // The dropped legacy lines left nothing under statsd_exporter's default names.
+    const defaultNames = ['airflow_dag_finance_daily_revenue_load_write_parquet_duration', 'airflow_ti_finish_finance_daily_revenue_load_write_parquet_success', 'airflow_dagrun_duration_success_finance_daily_revenue', 'airflow_operator_successes_PythonOperator'];
+    expect(defaultNames.filter((name) => new RegExp(`^${name}[{ _]`, 'm').test(text))).toEqual([]);
     expect(text).not.toMatch(/^airflow_task_duration.*scheduled/m);
   });
 

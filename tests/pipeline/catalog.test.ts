@@ -18,7 +18,7 @@ ${extra}`;
 describe('the YAML pipeline catalog', () => {
   it('GIVEN pipelines.yaml at the repository root WHEN loaded THEN it holds the example platform with Durations', () => {
     const catalog = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
-    expect(catalog.map((s) => s.dagId)).toEqual(['datalake_ingest', 'example_etl', 'data_quality', 'ml_pipeline']);
+    expect(catalog.map((s) => s.dagId)).toEqual(['datalake_ingest', 'example_etl', 'data_quality', 'ml_pipeline', 'finance.daily_revenue']);
     expect(catalog[1].deadline?.toSeconds()).toBe(40 * 60);
   });
 

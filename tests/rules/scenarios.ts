@@ -186,7 +186,7 @@ const MINUTE_SCENARIOS: readonly Scenario[] = [
     title: 'a DAG Airflow does not know: PipelineMetricsAbsent after 15 minutes, and not while the exporter cannot read the database',
     input: [
       { series: seriesOf('pipewatch_airflow_db_up', EXPORTER_TARGET), values: '1x30 0x30' },
-      ...['example_etl', 'data_quality', 'ml_pipeline'].flatMap((dagId) =>
+      ...['example_etl', 'data_quality', 'ml_pipeline', 'finance.daily_revenue'].flatMap((dagId) =>
         ['success', 'failed'].map((state) => ({ series: seriesOf('pipewatch_dag_runs_finished_total', { dag_id: dagId, state, ...EXPORTER_TARGET }), values: '0x60' })),
       ),
     ],

@@ -81,13 +81,15 @@ describe('GIVEN the local Docker stack for environment "dev"', () => {
     expect(container(json, 'dev-grafana').env).toContain('GF_SECURITY_ADMIN_PASSWORD__FILE=/run/secrets/grafana_admin_password');
   });
 
-  test('THEN Airflow sends StatsD to the statsd-exporter and reads each secret setting from its file', () => {
+  test('THEN Airflow sends StatsD with tags to the statsd-exporter and reads each secret setting from its file', () => {
     const env = container(json, 'dev-airflow-scheduler').env as string[];
     expect(env).toEqual(expect.arrayContaining([
       'AIRFLOW__CORE__EXECUTOR=CeleryExecutor',
       'AIRFLOW__METRICS__STATSD_ON=True',
       'AIRFLOW__METRICS__STATSD_HOST=statsd-exporter',
       'AIRFLOW__METRICS__STATSD_PORT=9125',
+      'AIRFLOW__METRICS__STATSD_PREFIX=airflow',
+      'AIRFLOW__METRICS__STATSD_INFLUXDB_ENABLED=True',
       'AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_CMD=cat /run/secrets/airflow_sql_alchemy_conn',
       'AIRFLOW__CORE__FERNET_KEY_CMD=cat /run/secrets/airflow_fernet_key',
     ]));
@@ -128,9 +130,14 @@ describe('GIVEN the local Docker stack for environment "dev"', () => {
   test('THEN the statsd-exporter gets the mapping rendered from the metric catalog', () => {
     const mapping = parse(uploaded(container(json, 'dev-statsd-exporter'), '/etc/statsd-exporter/mapping.yml'));
     expect(mapping.mappings).toEqual(expect.arrayContaining([
-      expect.objectContaining({ match: 'airflow.dagrun.duration.success.*', name: 'airflow_dagrun_duration', labels: { dag_id: '$1' } }),
-      expect.objectContaining({ match: '^airflow\\.dag\\.([^.]+)\\.(.+)\\.duration$', match_type: 'regex', name: 'airflow_task_duration', labels: { dag_id: '$1', task_id: '$2' } }),
+      { match: 'airflow.dagrun.duration.success', name: 'airflow_dagrun_duration', help: 'Duration of successful DAG runs', labels: { run_type: '' } },
+      { match: '^airflow\\.dagrun\\.duration\\.success\\..+$', match_type: 'regex', action: 'drop', name: 'dropped' },
+      { match: 'airflow.task.duration', name: 'airflow_task_duration', help: 'Task instance duration' },
+      { match: '^airflow\\.dag\\..+\\.duration$', match_type: 'regex', action: 'drop', name: 'dropped' },
     ]));
+    // Every drop rule comes before the first mapping rule.
+    const firstMapped = mapping.mappings.findIndex((m: { action?: string }) => m.action !== 'drop');
+    expect(mapping.mappings.slice(firstMapped).filter((m: { action?: string }) => m.action === 'drop')).toEqual([]);
   });
 
   test('THEN a one-shot postgres-setup job creates the roles and databases after PostgreSQL is healthy, before any client starts', () => {

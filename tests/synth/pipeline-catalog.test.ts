@@ -29,8 +29,8 @@ describe('GIVEN a stack with a pipeline added by addPipeline() after constructio
 
   test('THEN the catalog mounted into the simulator holds the monitored pipelines, the late one included', () => {
     const catalog = parsePipelineCatalog(uploaded(simulator, SIMULATOR_PIPELINES_FILE), SIMULATOR_PIPELINES_FILE);
-    expect(catalog.map((s) => s.dagId)).toEqual(['datalake_ingest', 'example_etl', 'data_quality', 'ml_pipeline', 'billing_export']);
-    expect(catalog[4].expectedDuration.toSeconds()).toBe(8 * 60);
+    expect(catalog.map((s) => s.dagId)).toEqual(['datalake_ingest', 'example_etl', 'data_quality', 'ml_pipeline', 'finance.daily_revenue', 'billing_export']);
+    expect(catalog[5].expectedDuration.toSeconds()).toBe(8 * 60);
   });
 });
 
@@ -90,7 +90,7 @@ describe('GIVEN the stack and the monitors of its pipelines', () => {
 
   test("THEN each pipeline's alert group in pipelines.yml is the one its PipelineMonitor built", () => {
     const monitors = stack.monitoring.node.findChild('Pipelines').node.children as PipelineMonitor[];
-    expect(monitors.map((m) => m.spec.dagId)).toEqual(['datalake_ingest', 'example_etl', 'data_quality', 'ml_pipeline', 'billing_export']);
+    expect(monitors.map((m) => m.spec.dagId)).toEqual(['datalake_ingest', 'example_etl', 'data_quality', 'ml_pipeline', 'finance.daily_revenue', 'billing_export']);
     for (const monitor of monitors) {
       expect(rendered.find((g: any) => g.name === monitor.ruleGroup.name)).toEqual(JSON.parse(JSON.stringify(monitor.ruleGroup)));
     }

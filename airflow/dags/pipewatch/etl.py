@@ -8,6 +8,15 @@ from pathlib import Path
 from pipewatch import ingest, lake, tables, warehouse
 
 
+class StepFailedOnPurpose(RuntimeError):
+    """Raised by the step a run's `fail_step` conf names: how a failure is shown in the trace."""
+
+
+def fail_if_asked(conf: dict, step: str) -> None:
+    if conf.get("fail_step") == step:
+        raise StepFailedOnPurpose(f"step {step} failed on purpose: the run's conf sets fail_step={step}")
+
+
 def _staging(step: str, table: warehouse.Table, hour: datetime) -> Path:
     return lake.zone("staging") / step / table.name / lake.partition(hour)
 
@@ -31,21 +40,36 @@ def extract(hour: datetime) -> dict[str, str]:
     return extracted
 
 
-def transform(extracted: dict[str, str], hour: datetime) -> dict[str, dict]:
-    """Parses and normalises each table's rows; returns, by table, the conformed file and the rows rejected."""
+def validate(extracted: dict[str, str]) -> dict[str, tuple[list[dict[str, object]], int]]:
+    """Parses each table's extracted rows against its schema: the rows that conform, and how many were rejected."""
+    return {table.name: warehouse.conform(table, tables.read_csv(Path(extracted[table.name]))) for table in warehouse.TABLES}
+
+
+def conform(validated: dict[str, tuple[list[dict[str, object]], int]], hour: datetime) -> dict[str, dict]:
+    """Writes each table's conformed rows to staging; returns, by table, the file and the rows rejected."""
     transformed = {}
     for table in warehouse.TABLES:
-        conformed, rejected = warehouse.conform(table, tables.read_csv(Path(extracted[table.name])))
-        path = tables.write_table(_staging("conformed", table, hour), conformed, table.columns)
+        rows, rejected = validated[table.name]
+        path = tables.write_table(_staging("conformed", table, hour), rows, table.columns)
         transformed[table.name] = {"path": str(path), "rejected": rejected}
     return transformed
 
 
+def transform(extracted: dict[str, str], hour: datetime) -> dict[str, dict]:
+    """Parses and normalises each table's rows; returns, by table, the conformed file and the rows rejected."""
+    return conform(validate(extracted), hour)
+
+
 def load(transformed: dict[str, dict], hour: datetime) -> dict[str, int]:
     """Publishes each conformed table as the hour's warehouse partition (replacing earlier loads); rows by table."""
-    loaded = {}
+    return {name: facts["rows"] for name, facts in write(transformed, hour).items()}
+
+
+def write(transformed: dict[str, dict], hour: datetime) -> dict[str, dict]:
+    """`load`, with each warehouse file written and its size in bytes, by table."""
+    written = {}
     for table in warehouse.TABLES:
         rows = tables.read_table(Path(transformed[table.name]["path"]))
-        tables.write_table(table.partition_base(hour), rows, table.columns)
-        loaded[table.name] = len(rows)
-    return loaded
+        path = tables.write_table(table.partition_base(hour), rows, table.columns)
+        written[table.name] = {"rows": len(rows), "path": str(path), "bytes": path.stat().st_size}
+    return written

@@ -1,10 +1,10 @@
 import { execFile } from 'child_process';
 import { randomBytes } from 'crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { homedir, tmpdir } from 'os';
 import { join } from 'path';
 import { promisify } from 'util';
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
 import { ThrowawayPostgres } from '../../metrics-app/support/postgres';
 
 const run = promisify(execFile);
@@ -43,18 +43,9 @@ export class AirflowMetadataDb {
     const postgres = await ThrowawayPostgres.start();
     try {
       const secretsDir = mkdtempSync(join(tmpdir(), 'pipewatch-exporter-'));
-      const ownerPassword = randomBytes(12).toString('hex');
+      const ownerPassword = await postgres.createOwnedDatabase('airflow');
       const exporterPassword = randomBytes(12).toString('hex');
-      const admin = new Client({ host: '127.0.0.1', port: postgres.port, user: postgres.user, database: postgres.database, password: readFileSync(postgres.passwordFile, 'utf8').trim() });
-      await admin.connect();
-      try {
-        await admin.query(`CREATE ROLE airflow LOGIN PASSWORD '${ownerPassword}'`);
-        await admin.query('CREATE DATABASE airflow OWNER airflow');
-        await admin.query(`CREATE ROLE ${EXPORTER_ROLE} LOGIN PASSWORD '${exporterPassword}'`);
-        await admin.query(`ALTER ROLE ${EXPORTER_ROLE} SET default_transaction_read_only = on`);
-      } finally {
-        await admin.end();
-      }
+      await postgres.runAsAdmin([`CREATE ROLE ${EXPORTER_ROLE} LOGIN PASSWORD '${exporterPassword}'`, `ALTER ROLE ${EXPORTER_ROLE} SET default_transaction_read_only = on`]);
       const started = Date.now();
       await migrate(airflow, secretsDir, `postgresql+psycopg2://airflow:${ownerPassword}@127.0.0.1:${postgres.port}/airflow`);
       const migrateSeconds = (Date.now() - started) / 1000;

@@ -3,7 +3,6 @@ import { randomBytes } from 'crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { dirname, join } from 'path';
 import { promisify } from 'util';
-import { Client } from 'pg';
 import { airflowEnv, AirflowSecrets, secretFiles } from '../../../constructs/airflow/settings';
 import { SECRETS_DIR } from '../../../constructs/core/secrets';
 import { ThrowawayPostgres } from '../../metrics-app/support/postgres';
@@ -38,6 +37,8 @@ export interface LiveAirflowOptions {
   readonly statsdPort: number;
   /** PIPEWATCH_DATA_DIR for the DAGs. */
   readonly dataDir: string;
+  /** OTLP/HTTP port on 127.0.0.1 for Airflow's traces. @default - traces off */
+  readonly otlpTracesPort?: number;
   /** Slots of `default_pool`; few slots make tasks wait for one (pool.starving_tasks). @default 128 (Airflow's) */
   readonly defaultPoolSlots?: number;
 }
@@ -158,15 +159,7 @@ function stopPostgresNow(postgres: ThrowawayPostgres): void {
 
 /** The `airflow` role and database, as the stack's Postgres construct creates them; returns the secrets Airflow reads. */
 async function createDatabase(postgres: ThrowawayPostgres): Promise<AirflowSecrets> {
-  const password = randomBytes(12).toString('hex');
-  const client = new Client({ host: '127.0.0.1', port: postgres.port, user: postgres.user, database: postgres.database, password: readFileSync(postgres.passwordFile, 'utf8').trim() });
-  await client.connect();
-  try {
-    await client.query(`CREATE ROLE airflow LOGIN PASSWORD '${password}'`);
-    await client.query('CREATE DATABASE airflow OWNER airflow');
-  } finally {
-    await client.end();
-  }
+  const password = await postgres.createOwnedDatabase('airflow');
   const random = () => randomBytes(24).toString('base64url');
   return {
     sqlAlchemyConn: `postgresql+psycopg2://airflow:${password}@127.0.0.1:${postgres.port}/airflow`,
@@ -183,7 +176,13 @@ function airflowProcessEnv(options: LiveAirflowOptions, secrets: AirflowSecrets,
   const secretsDir = join(options.dir, 'secrets');
   mkdirSync(secretsDir, { recursive: true, mode: 0o700 });
   for (const file of secretFiles(secrets)) writeFileSync(file.path.replace(SECRETS_DIR, secretsDir), file.content, { mode: 0o600 });
-  const stack = airflowEnv({ statsdHost: '127.0.0.1', statsdPort: options.statsdPort, apiServerUrl: `http://127.0.0.1:${apiPort}`, pauseDagsAtCreation: false });
+  const stack = airflowEnv({
+    statsdHost: '127.0.0.1',
+    statsdPort: options.statsdPort,
+    apiServerUrl: `http://127.0.0.1:${apiPort}`,
+    pauseDagsAtCreation: false,
+    ...(options.otlpTracesPort ? { traces: { host: '127.0.0.1', port: options.otlpTracesPort } } : {}),
+  });
   const relocated = Object.fromEntries(Object.entries(stack).map(([key, value]) => [key, key.endsWith('_CMD') ? value.replace(SECRETS_DIR, secretsDir) : value]));
   delete relocated.AIRFLOW__CORE__AUTH_MANAGER;
   const home = join(options.dir, 'home');

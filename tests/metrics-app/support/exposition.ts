@@ -2,7 +2,7 @@
 export interface ExposedFamily {
   readonly name: string;
   readonly type: string;
-  /** Label names of its samples, without the `quantile`/`le` the type adds. */
+  /** Label names of its samples, without the `quantile`/`le` the type adds, nor empty labels (Prometheus drops them on ingestion). */
   readonly labels: readonly string[];
   readonly samples: number;
 }
@@ -27,8 +27,8 @@ export function parseExposition(text: string): Map<string, ExposedFamily> {
     const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? \S+$/.exec(line);
     if (!sample) throw new Error(`not a sample line: ${line}`);
     const family = familyOf(sample[1], types);
-    for (const [, name] of (sample[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="(?:[^"\\]|\\.)*"/g)) {
-      if (name !== 'quantile' && name !== 'le') labels.get(family)!.add(name);
+    for (const [, name, value] of (sample[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) {
+      if (name !== 'quantile' && name !== 'le' && value !== '') labels.get(family)!.add(name);
     }
     samples.set(family, samples.get(family)! + 1);
   }
@@ -44,13 +44,13 @@ function familyOf(sampleName: string, types: ReadonlyMap<string, string>): strin
   throw new Error(`sample ${sampleName} has no # TYPE line`);
 }
 
-/** The value of the sample of `name` with exactly `labels`, or undefined when there is none. */
+/** The value of the sample of `name` with exactly `labels` (empty labels count as absent), or undefined when there is none. */
 export function sampleValue(text: string, name: string, labels: Readonly<Record<string, string>> = {}): number | undefined {
   const wanted = JSON.stringify(Object.entries(labels).sort());
   for (const line of text.split('\n')) {
     const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!sample || sample[1] !== name) continue;
-    const found = [...(sample[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)].map(([, label, value]) => [label, value]);
+    const found = [...(sample[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)].filter(([, , value]) => value !== '').map(([, label, value]) => [label, value]);
     if (JSON.stringify(found.sort()) === wanted) return Number(sample[3]);
   }
   return undefined;

@@ -4,6 +4,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { promisify } from 'util';
+import { Client } from 'pg';
 import { freePort } from '../../support/ports';
 
 const run = promisify(execFile);
@@ -87,6 +88,24 @@ export class ThrowawayPostgres {
   async destroy(): Promise<void> {
     await this.pause().catch(() => undefined);
     rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** Runs each statement in turn as the server's admin user. */
+  async runAsAdmin(statements: readonly string[]): Promise<void> {
+    const admin = new Client({ host: '127.0.0.1', port: this.port, user: this.user, database: this.database, password: readFileSync(this.passwordFile, 'utf8').trim() });
+    await admin.connect();
+    try {
+      for (const statement of statements) await admin.query(statement);
+    } finally {
+      await admin.end();
+    }
+  }
+
+  /** A login role and a database it owns, both named `name` (as the stack's Postgres setup job makes them); returns the role's new password. */
+  async createOwnedDatabase(name: string): Promise<string> {
+    const password = randomBytes(12).toString('hex');
+    await this.runAsAdmin([`CREATE ROLE ${name} LOGIN PASSWORD '${password}'`, `CREATE DATABASE ${name} OWNER ${name}`]);
+    return password;
   }
 
   /** Variables as the app reads them. */

@@ -79,5 +79,7 @@ export class StatsdExporter {
 
 /** Events leave the exporter's queue in batches (every 200 ms by default); this counts the handled ones. */
 function eventsHandled(exposition: string): number {
-  return [...exposition.matchAll(/^statsd_exporter_events_total\{[^}]*\} (\S+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+  // A dropped line is counted only among the actions, not in events_total.
+  const counted = /^statsd_exporter_events_total\{[^}]*\} (\S+)$|^statsd_exporter_events_actions_total\{action="drop"\} (\S+)$/gm;
+  return [...exposition.matchAll(counted)].reduce((sum, m) => sum + Number(m[1] ?? m[2]), 0);
 }

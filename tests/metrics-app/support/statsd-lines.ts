@@ -11,7 +11,9 @@ export function arrivesThroughStatsd(family: MetricFamily): boolean {
 /**
  * The StatsD line Airflow (or the pipewatch DAG helpers) would send for a
  * family, derived from its mapping: each glob `*` or regex group becomes a
- * sample value (`v1`, `v2`, ...), unmapped families use their default name.
+ * sample value (`v1`, `v2`, ...), every other label and every tag the mapping
+ * removes is sent as an InfluxDB-style tag (`,dag_id=v3`), unmapped families
+ * use their default name.
  */
 export function statsdLineFor(family: MetricFamily): string {
   const suffix = STATSD_SUFFIX[family.type];
@@ -24,5 +26,8 @@ export function statsdLineFor(family: MetricFamily): string {
     if (!new RegExp(match).test(name)) throw new Error(`${family.name}: cannot derive a StatsD name for regex ${match}; got ${name}`);
     return `${name}:${suffix}`;
   }
-  return `${match.replace(/\*/g, () => `v${++capture}`)}:${suffix}`;
+  const name = match.replace(/\*/g, () => `v${++capture}`);
+  const labelValues = family.statsd!.labelValues ?? {};
+  const tags = [...family.labels.filter((l) => !(l in labelValues)), ...Object.keys(labelValues).filter((l) => labelValues[l] === '')];
+  return `${name}${tags.map((t) => `,${t}=v${++capture}`).join('')}:${suffix}`;
 }
