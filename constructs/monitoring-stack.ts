@@ -251,9 +251,9 @@ export class MonitoringStack extends Construct {
     return statsd;
   }
 
-  /** Rendered at synth, so pipelines added with addPipeline() are included; each monitor brings its own alert group. */
+  /** Rendered at synth, so pipelines added with addPipeline() are included; each monitor brings its thresholds. */
   private addRuleFiles(runs: RunningParts): void {
-    this.prometheus.addRuleFile(PIPELINE_RULE_FILE, () => renderRuleFile(pipelineRuleFile(this.monitors.map((m) => m.ruleGroup))));
+    this.prometheus.addRuleFile(PIPELINE_RULE_FILE, () => renderRuleFile(pipelineRuleFile(this.monitors.flatMap((m) => m.thresholds), this.links)));
     this.prometheus.addRuleFile(PLATFORM_RULE_FILE, () => renderRuleFile(platformRuleGroups({ ...this.links, logs: runs.logs })));
   }
 
@@ -307,7 +307,7 @@ export class MonitoringStack extends Construct {
    */
   addPipeline(spec: PipelineSpec): PipelineMonitor {
     // Validated before it joins the catalog, so a rejected spec leaves the stack as it was.
-    const monitor = new PipelineMonitor(this.pipelineScope, spec.dagId, { spec, catalog: [...this.specs, spec], ...this.links });
+    const monitor = new PipelineMonitor(this.pipelineScope, spec.dagId, { spec, catalog: [...this.specs, spec] });
     this.specs.push(spec);
     this.monitors.push(monitor);
     if (monitor.inhibitRule) this.alertmanager.addInhibitRule(monitor.inhibitRule);

@@ -1,0 +1,118 @@
+import { RecordingRule } from '../rules/types';
+import { batchSlo, budgetTiers, percentOf } from './batch-slo';
+import { Schedule } from './schedule';
+import { PipelineSpec, Severity, SeverityPolicy } from './spec';
+
+/**
+ * Per-pipeline thresholds published as series: one constant recording rule
+ * per fact (`vector(N)` with the pipeline's labels), in the same rule group
+ * as the alerts that join them on `dag_id`, so the alert rules and dashboard
+ * queries are written once for every pipeline. A label holds the value as
+ * the spec wrote it (`deadline="40m"`) for alert text and dashboards; where a
+ * PromQL range must be a literal (a deadline's pause window, a staleness
+ * offset, an SLO lookback) the alert is written once per distinct value and
+ * selects its pipelines by that label.
+ */
+export const THRESHOLD_SERIES = {
+  /** 1 per monitored pipeline; `team` routes its alerts. */
+  info: 'dag_id:pipewatch_pipeline_info:spec',
+  /** 1 where a pipeline's severity for one `policy` differs from the default; labels `policy`, `severity`, `team`. */
+  severity: 'dag_id:pipewatch_alert_severity:spec',
+  /** Seconds between scheduled runs (periodic schedules only); `schedule` as written. */
+  period: 'dag_id:pipewatch_schedule_period_seconds:spec',
+  /** Seconds after its scheduled time a run must have succeeded; `deadline` and `schedule` as written. */
+  deadline: 'dag_id:pipewatch_deadline_seconds:spec',
+  /** Oldest acceptable data age in seconds; `max_staleness` as written. */
+  maxStaleness: 'dag_id:pipewatch_max_staleness_seconds:spec',
+  /** Typical run duration in seconds; `expected` as written, `recent_window` the duration alert compares. */
+  expectedDuration: 'dag_id:pipewatch_expected_duration_seconds:spec',
+  /** Typical duration of one task (`task_id`) in seconds; `expected` as written. */
+  taskExpectedDuration: 'dag_id:pipewatch_task_expected_duration_seconds:spec',
+  /** Declared data-quality checks of the pipeline (only where there are some). */
+  dataQualityChecks: 'dag_id:pipewatch_dq_checks_declared:spec',
+  /** Lowest acceptable completeness of one `dataset` (0-1); `minimum` as a percentage. */
+  minCompleteness: 'dag_id:pipewatch_dq_min_completeness_ratio:spec',
+  /** Target share of successful runs (0-1); `window` as written. */
+  sloSuccessRatio: 'dag_id:pipewatch_slo_success_ratio:spec',
+  /** Failure ratio over `lookback` at which the `speed` (fast/slow) budget alert fires, with the numbers its text quotes. */
+  budgetBurnRatio: 'dag_id:pipewatch_error_budget_burn_ratio:spec',
+} as const;
+
+/** Severity policy keys, and the severity a pipeline gets when its spec sets none. */
+export type SeverityKind = keyof SeverityPolicy;
+export const DEFAULT_SEVERITY: Readonly<Record<SeverityKind, Severity>> = {
+  runFailed: 'critical',
+  deadlineMissed: 'critical',
+  dataStale: 'warning',
+  dataQuality: 'warning',
+  durationRegression: 'warning',
+  budgetBurnFast: 'critical',
+  budgetBurnSlow: 'warning',
+  metricsAbsent: 'warning',
+};
+
+const RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, critical: 2 };
+const leastSevere = (a: Severity, b: Severity): Severity => (RANK[a] <= RANK[b] ? a : b);
+
+/** The severity each kind of alert of this pipeline carries; budget alerts are never more severe than a failed run. */
+export function effectiveSeverity(spec: PipelineSpec, kind: SeverityKind): Severity {
+  const own = (k: SeverityKind) => spec.severity?.[k] ?? DEFAULT_SEVERITY[k];
+  return kind === 'budgetBurnFast' || kind === 'budgetBurnSlow' ? leastSevere(own(kind), own('runFailed')) : own(kind);
+}
+
+/** The shortest recorded run-duration window that normally holds a run: 1h for hourly or faster DAGs, else 1d. */
+export const recentDurationWindow = (schedule: Schedule): '1h' | '1d' => (schedule.kind === 'periodic' && schedule.periodSeconds <= 3600 ? '1h' : '1d');
+
+/** The threshold records of one validated pipeline, in a stable order. */
+export function pipelineThresholdRules(spec: PipelineSpec, schedule: Schedule): RecordingRule[] {
+  const dag = { dag_id: spec.dagId };
+  const record = (name: string, value: number, labels: Readonly<Record<string, string>> = {}): RecordingRule => ({
+    record: name,
+    expr: `vector(${value})`,
+    labels: { ...dag, ...labels },
+  });
+  const rules: RecordingRule[] = [record(THRESHOLD_SERIES.info, 1, { team: spec.ownerTeam })];
+  for (const kind of Object.keys(DEFAULT_SEVERITY) as SeverityKind[]) {
+    const severity = effectiveSeverity(spec, kind);
+    if (severity !== DEFAULT_SEVERITY[kind]) rules.push(record(THRESHOLD_SERIES.severity, 1, { team: spec.ownerTeam, policy: kind, severity }));
+  }
+  const periodic = schedule.kind === 'periodic' ? schedule : undefined;
+  if (periodic) rules.push(record(THRESHOLD_SERIES.period, periodic.periodSeconds, { schedule: spec.schedule }));
+  if (periodic && spec.deadline) rules.push(record(THRESHOLD_SERIES.deadline, spec.deadline.toSeconds(), { deadline: spec.deadline.toString(), schedule: spec.schedule }));
+  if (spec.maxStaleness) rules.push(record(THRESHOLD_SERIES.maxStaleness, spec.maxStaleness.toSeconds(), { max_staleness: spec.maxStaleness.toString() }));
+  rules.push(record(THRESHOLD_SERIES.expectedDuration, spec.expectedDuration.toSeconds(), { expected: spec.expectedDuration.toString(), recent_window: recentDurationWindow(schedule) }));
+  for (const task of spec.tasks) {
+    rules.push(record(THRESHOLD_SERIES.taskExpectedDuration, task.expectedDuration.toSeconds(), { task_id: task.taskId, expected: task.expectedDuration.toString() }));
+  }
+  const checks = spec.dataQualityChecks ?? [];
+  if (checks.length > 0) rules.push(record(THRESHOLD_SERIES.dataQualityChecks, checks.length));
+  for (const [dataset, minimum] of strictestMinimumByDataset(spec)) {
+    rules.push(record(THRESHOLD_SERIES.minCompleteness, minimum, { dataset, minimum: percentOf(minimum) }));
+  }
+  if (periodic) {
+    const slo = batchSlo(spec, periodic.periodSeconds);
+    rules.push(record(THRESHOLD_SERIES.sloSuccessRatio, slo.successRatio, { window: slo.window.toString() }));
+    for (const tier of budgetTiers(slo, periodic.periodSeconds)) {
+      rules.push(
+        record(THRESHOLD_SERIES.budgetBurnRatio, tier.ratio, {
+          speed: tier.speed,
+          lookback: tier.lookback.toString(),
+          budget_runs: `${slo.budgetRuns}`,
+          objective: `${percentOf(slo.successRatio)} over ${slo.window}`,
+          spent_within: tier.spentWithin.toString(),
+        }),
+      );
+    }
+  }
+  return rules;
+}
+
+/** One completeness threshold per dataset: the strictest minimum any of its checks asks for. */
+function strictestMinimumByDataset(spec: PipelineSpec): Map<string, number> {
+  const minimumByDataset = new Map<string, number>();
+  for (const check of spec.dataQualityChecks ?? []) {
+    if (check.minCompleteness === undefined) continue;
+    minimumByDataset.set(check.dataset, Math.max(check.minCompleteness, minimumByDataset.get(check.dataset) ?? 0));
+  }
+  return minimumByDataset;
+}
