@@ -291,7 +291,7 @@ export class MonitoringStack extends Construct {
       hostPort: this.hostPorts.grafana,
       rootUrl: this.links.grafanaUrl,
     });
-    // Rendered once at synth, so pipelines added later get their tiles, links and thresholds too.
+    // Rendered once at synth, so pipelines added later count too (their team, their SLO window).
     let rendered: { forPipelines: number; dashboards: ReturnType<typeof allDashboards> } | undefined;
     const renderedDashboard = (uid: string) => {
       if (rendered?.forPipelines !== this.specs.length) rendered = { forPipelines: this.specs.length, dashboards: allDashboards(this.specs, this.links) };

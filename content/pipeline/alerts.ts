@@ -170,7 +170,7 @@ export class PipelineAlertBuilder {
     });
     return {
       alert: PIPELINE_ALERTS.dataQualityCheckFailed,
-      expr: routed(`(${events}) and on (dag_id) ${T.dataQualityChecks}`, 'dataQuality'),
+      expr: routed(`(${events}) and on (dag_id) ${T.dataQualityCheck}`, 'dataQuality'),
       summary: 'Data-quality check {{ $labels.check }} of {{ $labels.dag_id }} failed',
       description: 'Check {{ $labels.check }} of pipeline {{ $labels.dag_id }} failed {{ $value | printf "%.0f" }} time(s) in the last hour.',
       dashboard: 'dataQuality',

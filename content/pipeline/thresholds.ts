@@ -1,7 +1,7 @@
 import { RecordingRule } from '../rules/types';
 import { batchSlo, budgetTiers, percentOf } from './batch-slo';
 import { Schedule } from './schedule';
-import { PipelineSpec, Severity, SeverityPolicy } from './spec';
+import { DEFAULT_SLO, PipelineSpec, Severity, SeverityPolicy } from './spec';
 
 /**
  * Per-pipeline thresholds published as series: one constant recording rule
@@ -28,8 +28,8 @@ export const THRESHOLD_SERIES = {
   expectedDuration: 'dag_id:pipewatch_expected_duration_seconds:spec',
   /** Typical duration of one task (`task_id`) in seconds; `expected` as written. */
   taskExpectedDuration: 'dag_id:pipewatch_task_expected_duration_seconds:spec',
-  /** Declared data-quality checks of the pipeline (only where there are some). */
-  dataQualityChecks: 'dag_id:pipewatch_dq_checks_declared:spec',
+  /** 1 per declared data-quality `check`, with the `dataset` it covers. */
+  dataQualityCheck: 'dag_id:pipewatch_dq_check_info:spec',
   /** Lowest acceptable completeness of one `dataset` (0-1); `minimum` as a percentage. */
   minCompleteness: 'dag_id:pipewatch_dq_min_completeness_ratio:spec',
   /** Target share of successful runs (0-1); `window` as written. */
@@ -84,14 +84,14 @@ export function pipelineThresholdRules(spec: PipelineSpec, schedule: Schedule): 
   for (const task of spec.tasks) {
     rules.push(record(THRESHOLD_SERIES.taskExpectedDuration, task.expectedDuration.toSeconds(), { task_id: task.taskId, expected: task.expectedDuration.toString() }));
   }
-  const checks = spec.dataQualityChecks ?? [];
-  if (checks.length > 0) rules.push(record(THRESHOLD_SERIES.dataQualityChecks, checks.length));
+  for (const check of spec.dataQualityChecks ?? []) rules.push(record(THRESHOLD_SERIES.dataQualityCheck, 1, { check: check.name, dataset: check.dataset }));
   for (const [dataset, minimum] of strictestMinimumByDataset(spec)) {
     rules.push(record(THRESHOLD_SERIES.minCompleteness, minimum, { dataset, minimum: percentOf(minimum) }));
   }
+  const successRatio = spec.slo?.successRatio ?? DEFAULT_SLO.successRatio;
+  rules.push(record(THRESHOLD_SERIES.sloSuccessRatio, successRatio, { window: (spec.slo?.window ?? DEFAULT_SLO.window).toString() }));
   if (periodic) {
     const slo = batchSlo(spec, periodic.periodSeconds);
-    rules.push(record(THRESHOLD_SERIES.sloSuccessRatio, slo.successRatio, { window: slo.window.toString() }));
     for (const tier of budgetTiers(slo, periodic.periodSeconds)) {
       rules.push(
         record(THRESHOLD_SERIES.budgetBurnRatio, tier.ratio, {

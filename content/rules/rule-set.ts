@@ -1,4 +1,5 @@
 import { pipelineAlertGroup, pipelineThresholds } from '../pipeline/rule-group';
+import { THRESHOLD_SERIES } from '../pipeline/thresholds';
 import { PipelineSpec } from '../pipeline/spec';
 import { validatePipelineCatalog } from '../pipeline/validate';
 import { AlertLinkOptions, withLinks } from './alert-links';
@@ -28,7 +29,7 @@ export function pipelineRuleGroups(specs: readonly PipelineSpec[], options: Rule
 /** The pipelines rule file's groups: the duration records, then the thresholds and the alerts that join them, validated as a set. */
 export function pipelineRuleFile(thresholds: readonly RecordingRule[], links: AlertLinkOptions = {}): RuleGroup[] {
   const groups = [...pipelineRecordingGroups(), pipelineAlertGroup(thresholds, links)];
-  assertRuleGroupsValid(groups, PIPELINE_RULE_FILE);
+  assertRuleGroupsValid(groups, PIPELINE_RULE_FILE, Object.values(THRESHOLD_SERIES));
   return groups;
 }
 

@@ -96,8 +96,8 @@ describe('GIVEN a stack extended in code after construction: one more pipeline, 
     expect(json.variable.alertmanager_finance_hook_url.sensitive).toBe(true);
   });
 
-  test('THEN the Pipeline Overview dashboard shows the new pipeline', () => {
-    expect(uploaded(container(json, 'dev-grafana'), '/etc/grafana/dashboards/pipewatch/pipewatch-pipeline-overview.json')).toContain('billing_export');
+  test("THEN the Alerts dashboard offers the new pipeline's team (its tiles and rows come from its threshold series)", () => {
+    expect(uploaded(container(json, 'dev-grafana'), '/etc/grafana/dashboards/pipewatch/pipewatch-alerts.json')).toContain('finance');
   });
 
   test('WHEN a pipeline names an upstream that does not exist THEN it fails naming the pipeline construct and the fix', () => {
