@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { InhibitRule } from '../../content/alertmanager/config';
-import { RecordingRule } from '../../content/rules/types';
 import { lineageInhibitRule } from '../../content/pipeline/lineage';
 import { pipelineThresholds } from '../../content/pipeline/rule-group';
+import { ThresholdSample } from '../../content/pipeline/thresholds';
 import { PipelineSpec } from '../../content/pipeline/spec';
 import { scheduleOf, validatePipelineCatalog } from '../../content/pipeline/validate';
 import { sloWarnings } from '../../content/pipeline/batch-slo';
@@ -22,8 +22,8 @@ export interface PipelineMonitorProps {
  */
 export class PipelineMonitor extends Construct {
   readonly spec: PipelineSpec;
-  /** Threshold records of this pipeline: its whole share of the pipelines rule file. */
-  readonly thresholds: readonly RecordingRule[];
+  /** Threshold samples of this pipeline: its whole share of the pipelines rule file. */
+  readonly thresholds: readonly ThresholdSample[];
   /** Mutes this pipeline's stale/deadline alerts while an upstream fails; undefined without upstreams. */
   readonly inhibitRule?: InhibitRule;
 

@@ -3,10 +3,9 @@ import { RUN_SERIES } from '../metrics/catalog';
 import { PIPELINE_ALERTS } from './alert-names';
 import { AlertDraft } from '../rules/alert-links';
 import { runDurationRecord, RunDurationWindow } from '../rules/pipeline-recording';
-import { RecordingRule } from '../rules/types';
 import { BudgetSpeed, MIN_RUNS } from './batch-slo';
 import { eventsInWindow } from './event-count';
-import { DEFAULT_SEVERITY, SeverityKind, THRESHOLD_SERIES as T } from './thresholds';
+import { DEFAULT_SEVERITY, SeverityKind, THRESHOLD_SERIES as T, ThresholdSample } from './thresholds';
 
 /** Failed data-quality checks keep their alert firing this long. */
 export const EVENT_WINDOW = '1h';
@@ -63,8 +62,8 @@ function onePerCatalog(terms: readonly string[], rule: (condition: string) => Al
 }
 
 /** The distinct values of one label of the given threshold series, in first-seen order. */
-function distinct(records: readonly RecordingRule[], series: string, label: string): string[] {
-  return [...new Set(records.filter((r) => r.record === series).map((r) => r.labels?.[label] as string))];
+function distinct(samples: readonly ThresholdSample[], series: string, label: string): string[] {
+  return [...new Set(samples.filter((s) => s.series === series).map((s) => s.labels[label]))];
 }
 
 /**
@@ -73,8 +72,8 @@ function distinct(records: readonly RecordingRule[], series: string, label: stri
  * literal, the rule has one term per distinct value the catalog uses.
  */
 export class PipelineAlertBuilder {
-  /** @param thresholds the threshold records of every monitored pipeline */
-  constructor(private readonly thresholds: readonly RecordingRule[]) {}
+  /** @param thresholds the threshold samples of every monitored pipeline */
+  constructor(private readonly thresholds: readonly ThresholdSample[]) {}
 
   drafts(): AlertDraft[] {
     return [
@@ -261,8 +260,8 @@ export class PipelineAlertBuilder {
    */
   private errorBudgetBurn(speed: BudgetSpeed): AlertDraft[] {
     const fast = speed === 'fast';
-    const tiers = this.thresholds.filter((r) => r.record === T.budgetBurnRatio && r.labels?.speed === speed);
-    const byLookback = [...new Set(tiers.map((r) => r.labels?.lookback as string))].map((range) => {
+    const tiers = this.thresholds.filter((s) => s.series === T.budgetBurnRatio && s.labels.speed === speed);
+    const byLookback = [...new Set(tiers.map((s) => s.labels.lookback))].map((range) => {
       const runs = (matchers: string) => `sum by (dag_id) (increase(${RUN_SERIES.finished}${matchers}[${range}]))`;
       return `${runs('{state="failed"}')} / ${runs('')} >= on (dag_id) ${T.budgetBurnRatio}{speed="${speed}", lookback="${range}"} and on (dag_id) ${runs('')} >= ${MIN_RUNS - 0.5}`;
     });

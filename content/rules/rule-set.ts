@@ -1,12 +1,12 @@
 import { pipelineAlertGroup, pipelineThresholds } from '../pipeline/rule-group';
-import { THRESHOLD_SERIES } from '../pipeline/thresholds';
+import { THRESHOLD_SERIES, ThresholdSample } from '../pipeline/thresholds';
 import { PipelineSpec } from '../pipeline/spec';
 import { validatePipelineCatalog } from '../pipeline/validate';
 import { AlertLinkOptions, withLinks } from './alert-links';
 import { dataPlatformAlerts, DataPlatformRuleOptions } from './data-platform-rules';
 import { pipelineRecordingGroups } from './pipeline-recording';
 import { airflowAlerts, containerAlerts, datastoreAlerts, monitoringAlerts } from './platform-rules';
-import { RecordingRule, RuleFile, RuleGroup } from './types';
+import { RuleFile, RuleGroup } from './types';
 import { assertRuleGroupsValid } from './validate-rules';
 
 export interface RuleSetOptions extends AlertLinkOptions, DataPlatformRuleOptions {
@@ -27,7 +27,7 @@ export function pipelineRuleGroups(specs: readonly PipelineSpec[], options: Rule
 }
 
 /** The pipelines rule file's groups: the duration records, then the thresholds and the alerts that join them, validated as a set. */
-export function pipelineRuleFile(thresholds: readonly RecordingRule[], links: AlertLinkOptions = {}): RuleGroup[] {
+export function pipelineRuleFile(thresholds: readonly ThresholdSample[], links: AlertLinkOptions = {}): RuleGroup[] {
   const groups = [...pipelineRecordingGroups(), pipelineAlertGroup(thresholds, links)];
   assertRuleGroupsValid(groups, PIPELINE_RULE_FILE, Object.values(THRESHOLD_SERIES));
   return groups;

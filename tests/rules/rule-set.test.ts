@@ -27,8 +27,13 @@ describe('the rule set', () => {
     const pipelineAlerts = rules.filter(isAlertingRule);
     expect(pipelineAlerts.map((a) => a.alert)).toEqual([...new Set(pipelineAlerts.map((a) => a.alert))]);
     expect(pipelineAlerts.every((a) => a.labels === undefined)).toBe(true);
-    const info = rules.filter(isRecordingRule).filter((r) => r.record === 'dag_id:pipewatch_pipeline_info:spec').map((r) => r.labels);
-    expect(info).toEqual(EXAMPLE_PIPELINES.map((s) => ({ dag_id: s.dagId, team: s.ownerTeam })));
+    const info = rules.filter(isRecordingRule).filter((r) => r.record === 'dag_id:pipewatch_pipeline_info:spec');
+    expect(info).toEqual([
+      { record: 'dag_id:pipewatch_pipeline_info:spec', expr: 'vector(1)', labels: { dag_id: 'datalake_ingest', team: 'data-platform' } },
+      { record: 'dag_id:pipewatch_pipeline_info:spec', expr: 'vector(1)', labels: { dag_id: 'example_etl', team: 'analytics' } },
+      { record: 'dag_id:pipewatch_pipeline_info:spec', expr: 'vector(1)', labels: { dag_id: 'data_quality', team: 'analytics' } },
+      { record: 'dag_id:pipewatch_pipeline_info:spec', expr: 'vector(1)', labels: { dag_id: 'ml_pipeline', team: 'ml' } },
+    ]);
     const platform = platformRuleGroups().find((g) => g.name === 'pipewatch-airflow') as RuleGroup;
     expect(platform.rules.filter(isAlertingRule).every((a) => a.labels?.team === 'platform')).toBe(true);
   });

@@ -7,6 +7,7 @@ import { Duration } from '../../content/duration';
 import { DEFAULT_PIPELINES_FILE, parsePipelineCatalog } from '../../content/pipeline/catalog';
 import { SIMULATOR_PIPELINES_FILE } from '../../constructs/metrics-app/metrics-app';
 import { PipelineMonitor } from '../../constructs/pipeline/pipeline-monitor';
+import { thresholdRecords } from '../../content/pipeline/thresholds';
 import { buildApp } from '../../stacks/app';
 import { LocalDockerStack } from '../../stacks/local-docker';
 import { container, synthLocal, uploaded } from '../support/synth';
@@ -92,7 +93,7 @@ describe('GIVEN the stack and the monitors of its pipelines', () => {
     expect(monitors.map((m) => m.spec.dagId)).toEqual(['datalake_ingest', 'example_etl', 'data_quality', 'ml_pipeline', 'billing_export']);
     const group = rendered.find((g: any) => g.name === 'pipewatch-pipelines');
     const records = group.rules.filter((r: any) => r.record !== undefined);
-    expect(records).toEqual(JSON.parse(JSON.stringify(monitors.flatMap((m) => m.thresholds))));
+    expect(records).toEqual(JSON.parse(JSON.stringify(thresholdRecords(monitors.flatMap((m) => m.thresholds)))));
     // Thresholds first: an alert reads the ones written in the same evaluation.
     expect(group.rules.findIndex((r: any) => r.alert !== undefined)).toBe(records.length);
   });
