@@ -1,5 +1,12 @@
 import { Construct } from 'constructs';
+import { dbtLineageInhibitRule } from '../content/dbt/lineage';
+import { pushgatewayScrapeJob } from '../content/dbt/pushgateway';
+import { DBT_RULE_FILE, dbtRuleGroups } from '../content/dbt/rules';
+import { DbtProjectSpec } from '../content/dbt/spec';
+import { validateDbtProjectSpec } from '../content/dbt/validate';
 import { Endpoints, containerEndpoints } from '../content/endpoints';
+import { WAREHOUSE_RULE_FILE, warehouseRuleGroups } from '../content/warehouse/rules';
+import { WarehouseSpec } from '../content/warehouse/spec';
 import { DASHBOARD_UIDS, webExternalUrl } from '../content/links';
 import { PipelineSpec } from '../content/pipeline/spec';
 import { scrapeJob } from '../content/prometheus/config';
@@ -15,13 +22,14 @@ import { Alertmanager } from './alertmanager/alertmanager';
 import { ImageMap } from './core/images';
 import { Platform } from './core/platform';
 import { AirflowExporter } from './exporters/airflow-exporter';
+import { Pushgateway } from './dbt/pushgateway';
 import { Cadvisor } from './exporters/cadvisor';
 import { PostgresExporter } from './exporters/postgres-exporter';
 import { RedisExporter } from './exporters/redis-exporter';
 import { StatsdExporter } from './exporters/statsd-exporter';
 import { Grafana } from './grafana/grafana';
-import { Alloy } from './loki/alloy';
 import { Loki } from './loki/loki';
+import { LogShipper } from './loki/otel-collector';
 import { MetricsApp } from './metrics-app/metrics-app';
 import { PipelineMonitor } from './pipeline/pipeline-monitor';
 import { DatabaseLogin, Postgres } from './postgres/postgres';
@@ -58,14 +66,14 @@ export interface MonitoringStackProps {
   readonly simulator?: boolean;
   /** Run Grafana here. Off: deliver dashboards to an existing Grafana with the grafana stack. @default true */
   readonly grafana?: boolean;
-  /** Run Loki and the Alloy log shipper. @default true */
+  /** Run Loki and its log shipper, the OpenTelemetry Collector. @default true */
   readonly logs?: boolean;
   /** Run cAdvisor (it mounts the Docker host's /var/lib/docker, /var/run and /sys). @default true */
   readonly containerMetrics?: boolean;
   /** Simulated pipeline hours per real hour. @default 60 */
   readonly simulatorTimeScale?: number;
-  /** Docker socket path on the Docker host (log shipping and cAdvisor). @default '/var/run/docker.sock' */
-  readonly dockerSocket?: string;
+  /** Docker's data root on the Docker host; the log shipper reads its containers/ json-file logs. @default '/var/lib/docker' */
+  readonly dockerDataRoot?: string;
   /** Alert receivers (Slack, email, PagerDuty, webhook); credentials become sensitive variables. @default [] */
   readonly receivers?: readonly Receiver[];
   /** Which receiver gets each team's alerts. @default [] */
@@ -84,6 +92,26 @@ export interface MonitoringStackProps {
    * @default - http://localhost:<host port> of each
    */
   readonly publicUrls?: PublicUrls;
+  /**
+   * Monitor dbt: a Pushgateway (state persisted on a volume) that dbt
+   * invocations push their artifacts' metrics to, the dbt alerts of each
+   * project routed to its owner team, and the lineage inhibition
+   * (docs/dbt.md). More projects with addDbtProject().
+   * @default - off: no Pushgateway, no dbt rules
+   */
+  readonly dbt?: DbtMonitoringProps;
+  /**
+   * Warehouse and business signals: replication lag of the warehouse's
+   * PostgreSQL replicas over a declared bound, business KPIs against last
+   * week (docs/dbt.md#warehouse-and-business-signals).
+   * @default - off: no warehouse.yml rule file
+   */
+  readonly warehouse?: WarehouseSpec;
+}
+
+export interface DbtMonitoringProps {
+  /** @default [] */
+  readonly projects?: readonly DbtProjectSpec[];
 }
 
 export interface PublicUrls {
@@ -137,7 +165,7 @@ interface Databases {
 /**
  * The whole observability stack for one environment: the platform
  * (PostgreSQL, Redis, Airflow), the signals (exporters, simulator) and the
- * monitoring (Prometheus, Loki + Alloy, Grafana), wired together. Each
+ * monitoring (Prometheus, Loki + the OpenTelemetry Collector, Grafana), wired together. Each
  * service that serves metrics adds its own scrape job as it is created.
  */
 export class MonitoringStack extends Construct {
@@ -151,7 +179,10 @@ export class MonitoringStack extends Construct {
   readonly grafana?: Grafana;
   readonly airflow?: Airflow;
   readonly metricsApp?: MetricsApp;
+  /** Present when dbt monitoring is on. */
+  readonly pushgateway?: Pushgateway;
   private readonly specs: PipelineSpec[] = [];
+  private readonly dbtProjects: DbtProjectSpec[] = [];
   private readonly monitors: PipelineMonitor[] = [];
   private readonly pipelineScope: Construct;
   private readonly links: AlertLinkOptions;
@@ -176,6 +207,14 @@ export class MonitoringStack extends Construct {
     this.pipelineScope = new Construct(this, 'Pipelines');
     props.pipelines.forEach((spec) => this.addPipeline(spec));
     this.addRuleFiles(runs);
+    if (props.warehouse) {
+      const spec = props.warehouse;
+      this.prometheus.addRuleFile(WAREHOUSE_RULE_FILE, () => renderRuleFile(warehouseRuleGroups(spec, this.links, `${this.node.path}/warehouse`)));
+    }
+    if (props.dbt) {
+      this.pushgateway = this.addDbt();
+      (props.dbt.projects ?? []).forEach((spec) => this.addDbtProject(spec));
+    }
 
     if (runs.logs) this.loki = this.scraped('loki', new Loki(this, 'Loki', { platform, retentionDays: props.lokiRetentionDays }));
     if (runs.airflow) {
@@ -183,7 +222,7 @@ export class MonitoringStack extends Construct {
       this.scraped('airflowExporter', new AirflowExporter(this, 'AirflowExporter', { platform, login: databases.airflowReader! }));
     }
     if (this.loki) {
-      this.scraped('alloy', new Alloy(this, 'Alloy', { platform, lokiPushUrl: this.loki.pushUrl, airflowLogs: this.airflow?.logs, dockerSocket: props.dockerSocket }));
+      this.scraped('otelCollector', new LogShipper(this, 'LogShipper', { platform, lokiOtlpEndpoint: this.loki.otlpEndpoint, airflowLogs: this.airflow?.logs, dockerDataRoot: props.dockerDataRoot }));
     }
     if (runs.grafana) this.grafana = this.scraped('grafana', this.addGrafana(databases.historyReader));
     if (runs.simulator) this.metricsApp = this.scraped('metricsApp', this.addSimulator(databases.history, props));
@@ -255,6 +294,26 @@ export class MonitoringStack extends Construct {
   private addRuleFiles(runs: RunningParts): void {
     this.prometheus.addRuleFile(PIPELINE_RULE_FILE, () => renderRuleFile(pipelineRuleFile(this.monitors.flatMap((m) => m.thresholds), this.links)));
     this.prometheus.addRuleFile(PLATFORM_RULE_FILE, () => renderRuleFile(platformRuleGroups({ ...this.links, logs: runs.logs })));
+  }
+
+  /** The Pushgateway, its scrape job (keeping the pushed labels), the dbt rule file and the lineage inhibition. */
+  private addDbt(): Pushgateway {
+    const pushgateway = new Pushgateway(this, 'Pushgateway', { platform: this.platform });
+    this.prometheus.addScrapeTarget(pushgatewayScrapeJob(pushgateway.endpoint));
+    this.prometheus.addRuleFile(DBT_RULE_FILE, () => renderRuleFile(dbtRuleGroups(this.dbtProjects, this.links, (i) => this.dbtWhere(i))));
+    this.alertmanager.addInhibitRule(dbtLineageInhibitRule());
+    return pushgateway;
+  }
+
+  private dbtWhere(i: number): string {
+    return `${this.node.path}/dbt.projects[${i}]`;
+  }
+
+  /** Monitors one more dbt project and target; dbt monitoring must be on (the `dbt` prop). */
+  addDbtProject(spec: DbtProjectSpec): void {
+    if (!this.pushgateway) invalid(this, 'addDbtProject', spec.project, 'dbt monitoring is off: set `dbt: {}` (or `dbt: { projects: [...] }`) on the stack first.');
+    validateDbtProjectSpec(spec, this.dbtWhere(this.dbtProjects.length));
+    this.dbtProjects.push(spec);
   }
 
   private addAirflow(props: MonitoringStackProps, metadataDb: DatabaseLogin): Airflow {

@@ -11,7 +11,7 @@ export interface Endpoints {
   readonly redisExporter: string;
   readonly cadvisor: string;
   readonly loki: string;
-  readonly alloy: string;
+  readonly otelCollector: string;
   readonly grafana: string;
   readonly metricsApp: string;
   readonly airflowExporter: string;
@@ -27,7 +27,9 @@ export const SERVICE_PORTS = {
   redisExporter: 9121,
   cadvisor: 8080,
   loki: 3100,
-  alloy: 12345,
+  /** The OpenTelemetry Collector's own metrics. */
+  otelCollector: 8888,
+  otelCollectorHealth: 13133,
   grafana: 3000,
   metricsApp: 8000,
   airflowExporter: 9112,
@@ -45,7 +47,7 @@ export const SERVICE_NAMES = {
   redisExporter: 'redis-exporter',
   cadvisor: 'cadvisor',
   loki: 'loki',
-  alloy: 'alloy',
+  otelCollector: 'otel-collector',
   grafana: 'grafana',
   metricsApp: 'metrics-app',
   airflowExporter: 'airflow-exporter',

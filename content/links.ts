@@ -11,6 +11,7 @@ export const DASHBOARD_UIDS = {
   platformHealth: 'pipewatch-platform-health',
   logs: 'pipewatch-logs',
   alerts: 'pipewatch-alerts',
+  dbt: 'pipewatch-dbt',
 } as const;
 
 export type DashboardKey = keyof typeof DASHBOARD_UIDS;

@@ -99,7 +99,7 @@ function pipelineOutputPanels(): PlaceablePanel[] {
     }),
     tablePanel({
       title: 'Business KPIs',
-      description: 'Latest value of each KPI the pipelines compute.',
+      description: `Latest value of each KPI the pipelines compute ${SIMULATED}.`,
       unit: UNIT.count,
       queries: [promQuery('max by (kpi) (pipewatch_business_kpi_value)', { instant: true, table: true })],
       width: 12,
@@ -107,13 +107,20 @@ function pipelineOutputPanels(): PlaceablePanel[] {
   ];
 }
 
+/**
+ * Data-lake and warehouse usage come from the pipeline simulator: pipewatch
+ * ships no exporter for them, and the section titles say so, so nobody takes
+ * them for a real warehouse's figures.
+ */
+const SIMULATED = '(simulated by the pipeline simulator)';
+
 /** Platform-wide; the pipeline specs do not change it, but it keeps the dashboard-function shape. */
 export function dataLakeWarehouseDashboard(_specs: readonly PipelineSpec[], _options: DashboardOptions = {}): dashboard.DashboardBuilder {
   const builder = pipewatchDashboard(
     'dataLakeWarehouse',
     'Data Lake & Warehouse',
-    'Storage and serving: data-lake space and accesses, warehouse response time, records loaded and what the pipelines produce.',
+    'Storage and serving: data-lake space and accesses, warehouse response time, records loaded and what the pipelines produce. Data-lake, warehouse and KPI figures are simulated unless your own exporters publish the same metrics.',
     ['data'],
   );
-  return layoutSections(builder, [section('Data lake', dataLakePanels()), section('Warehouse', warehousePanels()), section('Pipeline output', pipelineOutputPanels())]);
+  return layoutSections(builder, [section(`Data lake ${SIMULATED}`, dataLakePanels()), section(`Warehouse ${SIMULATED}`, warehousePanels()), section('Pipeline output', pipelineOutputPanels())]);
 }

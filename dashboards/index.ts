@@ -5,6 +5,7 @@ import { alertsDashboard } from './alerts';
 import { DashboardFactory, DashboardOptions } from './common';
 import { dataQualityDashboard } from './data-quality';
 import { dataLakeWarehouseDashboard } from './datalake-warehouse';
+import { dbtDashboard } from './dbt';
 import { logsDashboard } from './logs';
 import { performanceDashboard } from './performance';
 import { pipelineDetailDashboard } from './pipeline-detail';
@@ -31,6 +32,7 @@ export const DASHBOARDS: Readonly<Record<DashboardKey, DashboardFactory>> = {
   platformHealth: platformHealthDashboard,
   logs: logsDashboard,
   alerts: alertsDashboard,
+  dbt: dbtDashboard,
 };
 
 export function allDashboards(specs: readonly PipelineSpec[], options: DashboardOptions = {}): RenderedDashboard[] {

@@ -21,11 +21,12 @@ import {
 import { layoutSections, PlaceablePanel, section } from './layout';
 import { dataAgeSeconds, dqChecksFailed, dqPassRatio, meanTaskDuration, runs, series } from './queries';
 import { PIPELINE_ALERTS } from '../content/pipeline/alert-names';
+import { TASK_LOGS_MATCHER } from '../content/logs/streams';
 import { expectedRunSeconds, expectedTaskSeconds, maxStalenessSeconds, stalenessBudgetUsed, timeLeftBeforeDeadline } from './targets';
 
 /** Exactly the selected pipeline: this dashboard shows one DAG at a time. */
 const DAG = 'dag_id="$dag_id"';
-const TASK_LOGS = `{job="airflow-tasks", ${DAG}}`;
+const TASK_LOGS = `{${TASK_LOGS_MATCHER}, ${DAG}}`;
 const ERROR_LINES = '|~ "(?i)(error|exception|traceback)"';
 
 function runPanels(options: DashboardOptions): PlaceablePanel[] {

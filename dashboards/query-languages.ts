@@ -91,6 +91,36 @@ export function parseLogQL(query: string): ParsedQuery {
   return { errors: syntaxErrors(tree, query, (o) => substituted.originalOffset(o)), metricNames: [], unnamedSelectors: [] };
 }
 
+/** Label names the stream selectors of a LogQL query match on (`{a="x", b=~"y"}`), not those of its label filters. */
+export function logqlStreamLabels(query: string): string[] {
+  const text = substituteVariables(query).text;
+  const labels = new Set<string>();
+  logqlParser.parse(text).iterate({
+    enter: (node) => {
+      if (node.name !== 'Selector') return;
+      for (const matcher of node.node.getChild('Matchers') ? allMatchers(node.node) : []) {
+        const identifier = matcher.getChild('Identifier');
+        if (identifier) labels.add(text.slice(identifier.from, identifier.to));
+      }
+      return false;
+    },
+  });
+  return [...labels].sort();
+}
+
+/** Matchers nest (`Matchers` → `Matchers`, `Matcher`), one per label. */
+function allMatchers(selector: SyntaxNode): SyntaxNode[] {
+  const found: SyntaxNode[] = [];
+  const walk = (node: SyntaxNode): void => {
+    for (let child = node.firstChild; child; child = child.nextSibling) {
+      if (child.name === 'Matcher') found.push(child);
+      else if (child.name === 'Matchers') walk(child);
+    }
+  };
+  walk(selector);
+  return found;
+}
+
 export function parseQuery(language: QueryLanguage, query: string): ParsedQuery {
   return language === 'promql' ? parsePromQL(query) : parseLogQL(query);
 }

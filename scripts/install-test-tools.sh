@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the tools `npm test` runs, before jest starts (jest only looks them up):
 #   Debian:  promtool (prometheus), amtool (prometheus-alertmanager), PostgreSQL 15
-#   Go:      amtool v0.27.0 and statsd_exporter v0.28.0, built once into ~/.cache/pipewatch
+#   Go:      amtool v0.27.0, statsd_exporter v0.28.0 and the OpenTelemetry Collector (built with the
+#            Collector Builder, scripts/install-otel-collector.sh), built once into ~/.cache/pipewatch
 # and records their paths in ~/.cache/pipewatch/tools.env (`name=path` lines, read by tests/support/tools.ts).
 # Idempotent: a second run with everything present installs nothing and only rewrites tools.env.
 set -euo pipefail
@@ -25,6 +26,7 @@ fi
 # Debian's amtool is 0.25, which rejects receiver fields the stack's Alertmanager 0.27 accepts.
 amtool="$(bash scripts/install-amtool.sh)"
 statsd_exporter="$(bash scripts/install-statsd-exporter.sh)"
+otelcol="$(bash scripts/install-otel-collector.sh)"
 
 tools_env="${HOME}/.cache/pipewatch/tools.env"
 mkdir -p "$(dirname "${tools_env}")"
@@ -32,10 +34,12 @@ mkdir -p "$(dirname "${tools_env}")"
   echo "promtool=$(command -v promtool)"
   echo "amtool=${amtool}"
   echo "statsd_exporter=${statsd_exporter}"
+  echo "otelcol=${otelcol}"
 } > "${tools_env}.tmp"
 mv "${tools_env}.tmp" "${tools_env}"
 
 promtool --version 2>&1 | head -n 1
 "${amtool}" --version 2>&1 | head -n 1
 "${statsd_exporter}" --version 2>&1 | head -n 1
+"${otelcol}" --version 2>&1 | head -n 1
 echo "tool paths: ${tools_env}"

@@ -7,6 +7,7 @@ bash scripts/install-airflow.sh >/dev/null     # tests/airflow-exporter creates 
 npm test                      # unit, synth, static (promtool/amtool), simulator, dashboards
 bash airflow/run-tests.sh     # the DAGs, with Airflow 3.1.8
 npm run test:airflow          # a running Airflow's StatsD metrics against what alerts and dashboards use
+npm run test:dbt              # real dbt against PostgreSQL: its metrics through a Pushgateway into alerts, and back to resolved
 npm run test:terraform        # terraform init/validate/plan of the synthesized stacks
 npm run test:live             # the stack's servers on loopback: alerts, inhibition, panels, fault drills
 npm run test:docker           # deploy, check, re-deploy, change, destroy on a private Docker engine

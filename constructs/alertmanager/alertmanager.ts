@@ -1,6 +1,5 @@
 import { TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
-import { lazyText } from '../core/config-files';
 import { toYaml } from '../../content/yaml';
 import { SERVICE_NAMES, SERVICE_PORTS } from '../../content/endpoints';
 import { wgetProbe } from '../core/healthchecks';
@@ -59,7 +58,7 @@ export class Alertmanager extends Construct {
     const { platform } = props;
     this.defaultReceiver = props.defaultReceiver;
     this.watchdogReceiver = props.watchdogReceiver;
-    const config = lazyText(() => toYaml(this.renderConfig()));
+    const config = () => toYaml(this.renderConfig());
     this.service = new ServiceContainer(this, 'Resource', {
       platform,
       service: SERVICE_NAMES.alertmanager,

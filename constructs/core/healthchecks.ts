@@ -32,12 +32,6 @@ export function curlProbe(url: string, timing?: HealthTiming): ContainerHealthch
   return healthcheck(['CMD', 'curl', '--fail', '--silent', '--max-time', '4', url], timing);
 }
 
-/** HTTP probe through bash's /dev/tcp, for images with bash but neither wget nor curl (Alloy). */
-export function bashHttpProbe(port: number, path: string, timing?: HealthTiming): ContainerHealthcheck {
-  const script = `exec 3<>/dev/tcp/127.0.0.1/${port} && printf 'GET ${path} HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '`;
-  return healthcheck(['CMD', 'bash', '-c', script], timing);
-}
-
 export function commandProbe(command: string, timing?: HealthTiming): ContainerHealthcheck {
   return healthcheck(['CMD-SHELL', command], timing);
 }

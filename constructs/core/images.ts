@@ -14,10 +14,11 @@ export const DEFAULT_IMAGES = {
   prometheus: 'prom/prometheus:v2.55.1',
   alertmanager: 'prom/alertmanager:v0.27.0',
   loki: 'grafana/loki:3.3.2',
-  alloy: 'grafana/alloy:v1.5.1',
+  otelCollector: 'otel/opentelemetry-collector-contrib:0.165.0',
   grafana: 'grafana/grafana:11.4.0',
   metricsApp: 'pipewatch/metrics-app:local',
   airflowExporter: 'pipewatch/airflow-exporter:local',
+  pushgateway: 'prom/pushgateway:v1.5.1',
 } as const;
 
 export type ImageKey = keyof typeof DEFAULT_IMAGES;

@@ -1,8 +1,9 @@
+import { containerLogOptions } from '../../content/logs/collector-config';
 import { Container, ContainerHealthcheck, ContainerUpload, ContainerVolumes } from '@cdktf/provider-docker/lib/container';
 import { Image, ImageBuild } from '@cdktf/provider-docker/lib/image';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
 import { Construct } from 'constructs';
-import { ConfigFile, literalContent } from './config-files';
+import { ConfigFile, ConfigFileAssets } from './config-files';
 import { ImageKey } from './images';
 import { Platform } from './platform';
 import { SecretFile } from './secrets';
@@ -59,8 +60,9 @@ export interface ServiceContainerProps {
 /**
  * One container of the environment, with the house rules applied: pinned
  * image from the image map, private network, loopback-only ports, healthcheck,
- * restart policy, environment-prefixed name. Config and secret files are
- * uploaded, and a change to any of them replaces the container on deploy.
+ * restart policy, environment-prefixed name. Config files are uploaded from
+ * the synthesized stack directory (ConfigFileAssets) and secret files from
+ * their Terraform references; a change to any of them replaces the container on deploy.
  */
 export class ServiceContainer extends Construct {
   readonly container: Container;
@@ -68,6 +70,7 @@ export class ServiceContainer extends Construct {
   /** Host name other containers reach this service at. */
   readonly hostname: string;
   private readonly files: ContainerUpload[];
+  private readonly configFiles: ConfigFileAssets;
 
   constructor(scope: Construct, id: string, props: ServiceContainerProps) {
     super(scope, id);
@@ -85,7 +88,8 @@ export class ServiceContainer extends Construct {
     if (!props.oneShot && !props.healthcheck) {
       invalid(this, 'healthcheck', undefined, 'Every long-running service needs a healthcheck; set oneShot for run-to-completion jobs.');
     }
-    this.files = [...(props.configFiles ?? []).map(configUpload), ...(props.secretFiles ?? []).map(secretUpload)];
+    this.configFiles = new ConfigFileAssets(this, 'ConfigFiles', platform.resourceName(props.service));
+    this.files = [...(props.configFiles ?? []).map((f) => this.configFiles.upload(f)), ...(props.secretFiles ?? []).map(secretUpload)];
     this.container = new Container(this, 'Resource', {
       name: platform.resourceName(props.service),
       hostname: props.service,
@@ -100,6 +104,9 @@ export class ServiceContainer extends Construct {
       user: props.user,
       privileged: props.privileged,
       memory: props.memoryMb,
+      // json-file with the container's name and environment on every line: what the log shipper reads.
+      logDriver: 'json-file',
+      logOpts: containerLogOptions(),
       ...(props.oneShot
         ? { restart: 'no', mustRun: false, attach: true, logs: false }
         : { restart: props.restart ?? 'unless-stopped', mustRun: true, wait: props.waitHealthy ?? true, waitTimeout: 300 }),
@@ -114,7 +121,7 @@ export class ServiceContainer extends Construct {
 
   /** Uploads one more config file; like every upload, a change to it replaces the container. */
   addConfigFile(file: ConfigFile): void {
-    this.files.push(configUpload(file));
+    this.files.push(this.configFiles.upload(file));
     this.container.putUpload(this.files);
   }
 
@@ -133,10 +140,6 @@ function toDockerVolume(m: Mount): ContainerVolumes {
   return 'volume' in m
     ? { volumeName: m.volume.name, containerPath: m.containerPath, readOnly: m.readOnly ?? false }
     : { hostPath: m.hostPath, containerPath: m.containerPath, readOnly: m.readOnly ?? false };
-}
-
-function configUpload(f: ConfigFile): ContainerUpload {
-  return { file: f.path, content: literalContent(f.content) };
 }
 
 /** Secret content is a Terraform reference (random_password, sensitive variable): it must stay one. */

@@ -1,5 +1,4 @@
 import { Construct } from 'constructs';
-import { lazyText } from '../core/config-files';
 import { toYaml } from '../../content/yaml';
 import { SERVICE_NAMES, SERVICE_PORTS } from '../../content/endpoints';
 import { wgetProbe } from '../core/healthchecks';
@@ -87,11 +86,11 @@ export class Grafana extends Construct {
     this.dashboardUids.add(uid);
     this.service.addConfigFile({
       path: `${DASHBOARDS_DIR}/${uid}.json`,
-      content: lazyText(() => {
+      content: () => {
         const json = render();
         if (json.uid !== uid) invalid(this, `dashboard ${uid} uid`, json.uid, 'The rendered dashboard must keep the uid it was added with.');
         return JSON.stringify(json, null, 2);
-      }),
+      },
     });
   }
 }

@@ -1,11 +1,15 @@
 import { SERVICE_PORTS } from '../../content/endpoints';
+import { lokiOtlpLimits } from '../../content/logs/loki-otlp';
 
 export interface LokiConfigModel {
   readonly retentionDays: number;
   readonly dataDir: string;
 }
 
-/** Single-binary Loki on the local filesystem, with retention enforced by the compactor. */
+/**
+ * Single-binary Loki on the local filesystem, with retention enforced by the compactor; logs arrive on
+ * its OTLP endpoint (/otlp), which needs structured metadata for the attributes it does not index.
+ */
 export function renderLokiConfig(m: LokiConfigModel): object {
   return {
     auth_enabled: false,
@@ -20,7 +24,7 @@ export function renderLokiConfig(m: LokiConfigModel): object {
     schema_config: {
       configs: [{ from: '2024-01-01', store: 'tsdb', object_store: 'filesystem', schema: 'v13', index: { prefix: 'index_', period: '24h' } }],
     },
-    limits_config: { retention_period: `${m.retentionDays * 24}h`, allow_structured_metadata: true },
+    limits_config: { retention_period: `${m.retentionDays * 24}h`, allow_structured_metadata: true, otlp_config: lokiOtlpLimits() },
     compactor: { working_directory: `${m.dataDir}/compactor`, retention_enabled: true, delete_request_store: 'filesystem' },
     analytics: { reporting_enabled: false },
   };

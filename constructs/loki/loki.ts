@@ -36,8 +36,9 @@ export class Loki extends Construct {
     });
   }
 
-  get pushUrl(): string {
-    return this.service.url(SERVICE_PORTS.loki, '/loki/api/v1/push');
+  /** Loki's native OTLP endpoint; otlphttp appends /v1/logs. */
+  get otlpEndpoint(): string {
+    return this.service.url(SERVICE_PORTS.loki, '/otlp');
   }
 
   get url(): string {

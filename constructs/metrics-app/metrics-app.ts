@@ -1,7 +1,6 @@
 import { Construct } from 'constructs';
 import { renderPipelineCatalog } from '../../content/pipeline/catalog';
 import { PipelineSpec } from '../../content/pipeline/spec';
-import { lazyText } from '../core/config-files';
 import { SECRETS_DIR } from '../core/secrets';
 import { SERVICE_NAMES, SERVICE_PORTS } from '../../content/endpoints';
 import { LocalImage, localBuild, nodeHealthz, rebuildOnSourceChange } from '../core/local-image';
@@ -56,7 +55,7 @@ export class MetricsApp extends Construct {
         PGUSER: history.user,
         PGPASSWORD_FILE: `${SECRETS_DIR}/history_password`,
       },
-      configFiles: [{ path: SIMULATOR_PIPELINES_FILE, content: lazyText(() => renderPipelineCatalog(props.pipelines())) }],
+      configFiles: [{ path: SIMULATOR_PIPELINES_FILE, content: () => renderPipelineCatalog(props.pipelines()) }],
       secretFiles: [history.password.asFile('history_password')],
       dependsOn: [history.provisionedBy],
       ports: [{ internal: SERVICE_PORTS.metricsApp, external: props.hostPort }],

@@ -1,5 +1,4 @@
 import { Construct } from 'constructs';
-import { lazyText } from '../core/config-files';
 import { SERVICE_PORTS } from '../../content/endpoints';
 import { commandProbe } from '../core/healthchecks';
 import { Platform } from '../core/platform';
@@ -68,7 +67,7 @@ export class Postgres extends Construct {
       image: 'postgres',
       entrypoint: ['bash', SETUP_SCRIPT],
       env: { PGHOST: this.service.hostname, PGPORT: String(SERVICE_PORTS.postgres) },
-      configFiles: [{ path: SETUP_SCRIPT, content: lazyText(() => this.setupScript()) }],
+      configFiles: [{ path: SETUP_SCRIPT, content: () => this.setupScript() }],
       secretFiles: [superuserFile],
       oneShot: true,
       dependsOn: [this.service],

@@ -1,5 +1,4 @@
 import { Construct } from 'constructs';
-import { lazyText } from '../core/config-files';
 import { toYaml } from '../../content/yaml';
 import { SERVICE_NAMES, SERVICE_PORTS } from '../../content/endpoints';
 import { wgetProbe } from '../core/healthchecks';
@@ -47,18 +46,17 @@ export class Prometheus extends Construct {
     this.alertmanagers = [...(props.alertmanagers ?? [])];
     const { platform } = props;
 
-    const config = lazyText(() =>
-        toYaml(
-          renderPrometheusConfig({
-            scrapeIntervalSeconds,
-            evaluationIntervalSeconds,
-            externalLabels: { environment: platform.environment },
-            alertmanagers: this.alertmanagers,
-            ruleFiles: this.ruleFiles.map((name) => `${CONFIG_DIR}/rules/${name}`),
-            scrapeJobs: this.scrapeJobs,
-          }),
-        ),
-    );
+    const config = () =>
+      toYaml(
+        renderPrometheusConfig({
+          scrapeIntervalSeconds,
+          evaluationIntervalSeconds,
+          externalLabels: { environment: platform.environment },
+          alertmanagers: this.alertmanagers,
+          ruleFiles: this.ruleFiles.map((name) => `${CONFIG_DIR}/rules/${name}`),
+          scrapeJobs: this.scrapeJobs,
+        }),
+      );
 
     this.service = new ServiceContainer(this, 'Resource', {
       platform,
@@ -91,7 +89,7 @@ export class Prometheus extends Construct {
       invalid(this, 'rule file name', name, 'Use lowercase letters, digits and dashes ending in .yml.');
     }
     this.ruleFiles.push(name);
-    this.service.addConfigFile({ path: `${CONFIG_DIR}/rules/${name}`, content: lazyText(render) });
+    this.service.addConfigFile({ path: `${CONFIG_DIR}/rules/${name}`, content: render });
   }
 
   addAlertmanager(hostPort: string): void {

@@ -18,9 +18,13 @@ export type MetricSource =
   | 'prometheus'
   | 'alertmanager'
   | 'loki'
+  /** The OpenTelemetry Collector shipping logs (its own telemetry on :8888). */
+  | 'otel-collector'
   /** pipewatch's read-only exporter over Airflow's metadata database (airflow-exporter/): durable run state. */
   | 'airflow-exporter'
-  | 'simulator';
+  | 'simulator'
+  /** dbt's artifacts after each invocation, pushed to the Pushgateway by dbt/dags/dbt_metrics.py. */
+  | 'dbt';
 
 export interface StatsdMatch {
   /** statsd_exporter glob (`*` captures one dot-separated part) or regex. */
@@ -137,10 +141,24 @@ export const PLATFORM_DATA_METRICS: readonly MetricFamily[] = [
   family('platform-data', 'pipewatch_business_kpi_value', 'gauge', 'Business KPI computed by the pipelines (e.g. orders per hour)', ['kpi']),
 ];
 
+/** The log shipper's own telemetry, as OpenTelemetry Collector v0.165 names it (checked against the real binary in tests/live/logs.live.ts). */
+export const OTEL_COLLECTOR_METRICS: readonly MetricFamily[] = [
+  family('otel-collector', 'otelcol_receiver_accepted_log_records_total', 'counter', 'Log records the receiver pushed into the pipeline', ['receiver']),
+  family('otel-collector', 'otelcol_receiver_refused_log_records_total', 'counter', 'Log records the pipeline refused', ['receiver']),
+  family('otel-collector', 'otelcol_exporter_sent_log_records_total', 'counter', 'Log records the destination accepted', ['exporter']),
+  family('otel-collector', 'otelcol_exporter_send_failed_log_records_total', 'counter', 'Log records given up on after a permanent error or the last retry', ['exporter']),
+  family('otel-collector', 'otelcol_exporter_enqueue_failed_log_records_total', 'counter', 'Log records dropped because the export queue was full', ['exporter']),
+  family('otel-collector', 'otelcol_exporter_queue_size', 'gauge', 'Items waiting in the export queue', ['exporter', 'data_type']),
+  family('otel-collector', 'otelcol_exporter_queue_capacity', 'gauge', 'Capacity of the export queue', ['exporter', 'data_type']),
+];
+
 export const EXPORTER_METRICS: readonly MetricFamily[] = [
   family('postgres-exporter', 'pg_up', 'gauge', 'Whether the last scrape of PostgreSQL succeeded'),
   family('postgres-exporter', 'pg_stat_database_numbackends', 'gauge', 'Backends connected to the database', ['datname']),
   family('postgres-exporter', 'pg_settings_max_connections', 'gauge', 'PostgreSQL max_connections setting'),
+  // postgres_exporter 0.13+ (the stack's 0.16 image), replication collector, on a standby; 0 on a primary.
+  family('postgres-exporter', 'pg_replication_lag_seconds', 'gauge', 'How far a replica replays behind its primary, in seconds'),
+  family('postgres-exporter', 'pg_replication_is_replica', 'gauge', '1 when the server is a replica (in recovery)'),
   family('redis-exporter', 'redis_up', 'gauge', 'Whether Redis answered the last scrape'),
   family('redis-exporter', 'redis_memory_used_bytes', 'gauge', 'Memory used by Redis'),
   family('redis-exporter', 'redis_memory_max_bytes', 'gauge', 'Redis maxmemory setting (0 = unlimited)'),
@@ -159,6 +177,7 @@ export const EXPORTER_METRICS: readonly MetricFamily[] = [
   family('alertmanager', 'alertmanager_notifications_failed_total', 'counter', 'Notifications that failed to send', ['integration']),
   family('alertmanager', 'alertmanager_notifications_total', 'counter', 'Notifications attempted', ['integration']),
   family('loki', 'loki_distributor_lines_received_total', 'counter', 'Log lines received by Loki', ['tenant']),
+  ...OTEL_COLLECTOR_METRICS,
 ];
 
 /**
@@ -184,6 +203,31 @@ export const SIMULATOR_METRICS: readonly MetricFamily[] = [
   family('simulator', 'pipewatch_simulator_history_dropped_rows_total', 'counter', 'Run-history rows dropped because the buffer was full'),
 ];
 
+/**
+ * One dbt invocation's artifacts (run_results.json, sources.json, manifest.json)
+ * as dbt/dags/dbt_metrics.py pushes them: every series also carries the
+ * Pushgateway group's `project`, `target` and `command` (docs/dbt.md).
+ * `status` families are state sets: one series per state, 1 for the current one.
+ */
+export const DBT_METRICS: readonly MetricFamily[] = [
+  family('dbt', 'dbt_invocation_timestamp_seconds', 'gauge', "Time dbt wrote the invocation's artifacts, Unix seconds", ['project', 'target', 'command']),
+  family('dbt', 'dbt_invocation_duration_seconds', 'gauge', 'Wall-clock duration of the invocation', ['project', 'target', 'command']),
+  family('dbt', 'dbt_invocation_nodes', 'gauge', 'Nodes of the invocation by final status', ['project', 'target', 'command', 'status']),
+  family('dbt', 'dbt_model_status', 'gauge', "1 for the model's status in the latest invocation (success, error, skipped), 0 for the others", ['project', 'target', 'command', 'model', 'owner', 'status']),
+  family('dbt', 'dbt_model_duration_seconds', 'gauge', 'Execution time of the model in the latest invocation', ['project', 'target', 'command', 'model', 'owner']),
+  family('dbt', 'dbt_model_rows_affected', 'gauge', "Rows the model's statement affected, as the adapter reports them", ['project', 'target', 'command', 'model', 'owner']),
+  family('dbt', 'dbt_model_upstream', 'gauge', 'Lineage: 1 for every model the model reads from, directly or through others', ['project', 'target', 'command', 'model', 'upstream']),
+  family('dbt', 'dbt_model_columns', 'gauge', "Columns of the model's relation (the warehouse's with catalog.json, else the declared ones)", ['project', 'target', 'command', 'model', 'owner']),
+  family('dbt', 'dbt_model_schema_fingerprint', 'gauge', "48-bit hash of the model's column names and types: changes when a column is added, removed or retyped", ['project', 'target', 'command', 'model', 'owner']),
+  family('dbt', 'dbt_test_status', 'gauge', "1 for the test's status in the latest invocation (pass, warn, fail, error, skipped), 0 for the others", ['project', 'target', 'command', 'test', 'model', 'dbt_severity', 'owner', 'status']),
+  family('dbt', 'dbt_test_failures', 'gauge', 'Rows the test found failing in the latest invocation', ['project', 'target', 'command', 'test', 'model', 'dbt_severity', 'owner']),
+  family('dbt', 'dbt_source_max_loaded_at_timestamp_seconds', 'gauge', 'Newest loaded_at value of the source table at the latest freshness check, Unix seconds', ['project', 'target', 'command', 'source', 'table', 'owner']),
+  family('dbt', 'dbt_source_freshness_warn_after_seconds', 'gauge', "The source table's warn_after, in seconds", ['project', 'target', 'command', 'source', 'table', 'owner']),
+  family('dbt', 'dbt_source_freshness_error_after_seconds', 'gauge', "The source table's error_after, in seconds", ['project', 'target', 'command', 'source', 'table', 'owner']),
+  family('dbt', 'dbt_source_freshness_status', 'gauge', "1 for the source table's status at the latest freshness check (pass, warn, error, runtime_error), 0 for the others", ['project', 'target', 'command', 'source', 'table', 'owner', 'status']),
+  family('dbt', 'push_time_seconds', 'gauge', 'Pushgateway: when the group was last pushed, Unix seconds', ['job', 'project', 'target', 'command']),
+];
+
 export const METRIC_CATALOG: readonly MetricFamily[] = [
   ...AIRFLOW_METRICS,
   ...PIPELINE_METRICS,
@@ -191,6 +235,7 @@ export const METRIC_CATALOG: readonly MetricFamily[] = [
   ...EXPORTER_METRICS,
   ...AIRFLOW_STATE_METRICS,
   ...SIMULATOR_METRICS,
+  ...DBT_METRICS,
 ];
 
 /**

@@ -11,6 +11,8 @@ export interface ScrapeJob {
   readonly scrapeIntervalSeconds?: number;
   /** Extra labels on every series of the job. */
   readonly labels?: Readonly<Record<string, string>>;
+  /** Keep the target's own `job`/`instance` labels (a Pushgateway's pushed groups). @default false */
+  readonly honorLabels?: boolean;
 }
 
 export interface PrometheusConfigModel {
@@ -39,6 +41,7 @@ export function renderPrometheusConfig(model: PrometheusConfigModel): object {
       job_name: j.job,
       ...(j.metricsPath ? { metrics_path: j.metricsPath } : {}),
       ...(j.scrapeIntervalSeconds ? { scrape_interval: `${j.scrapeIntervalSeconds}s` } : {}),
+      ...(j.honorLabels ? { honor_labels: true } : {}),
       static_configs: [{ targets: [...j.targets], ...(j.labels ? { labels: { ...j.labels } } : {}) }],
     })),
   };
@@ -60,7 +63,7 @@ export function standardScrapeJobs(endpoints: Endpoints): ScrapeJob[] {
     job('redisExporter'),
     job('cadvisor'),
     job('loki'),
-    job('alloy'),
+    job('otelCollector'),
     job('grafana'),
     job('metricsApp'),
     job('airflowExporter'),

@@ -161,6 +161,38 @@ export function containerAlerts(): AlertDraft[] {
   ];
 }
 
+/** The job of the OpenTelemetry Collector that ships logs to Loki (its own metrics). */
+const SHIPPER = 'job="otel-collector"';
+
+/** Alerts that only mean something when the stack runs Loki and its log shipper. */
+export const LOG_ALERTS: readonly string[] = ['LokiDown', 'LogShipperDroppingLogs', 'LogShipperExportStalled'];
+
+/**
+ * The log shipper losing lines for good (Loki rejected them, or the full export queue refused them), or
+ * holding them without delivering: it retries without a deadline, so a Loki outage shows as a stalled queue.
+ */
+function logShipperAlerts(): AlertDraft[] {
+  const dropped = (metric: string) => `sum by (instance) (increase(${metric}{${SHIPPER}}[5m])) > 0`;
+  return [
+    platform({
+      alert: 'LogShipperDroppingLogs',
+      // Either counter may not exist yet (the collector creates it on the first drop), hence `or`, not `+`.
+      expr: `${dropped('otelcol_exporter_send_failed_log_records_total')} or ${dropped('otelcol_exporter_enqueue_failed_log_records_total')}`,
+      severity: 'warning',
+      summary: 'The log shipper is dropping log lines',
+      description: '{{ $labels.instance }} dropped {{ $value | printf "%.0f" }} log line(s) in the last 5 minutes, rejected by Loki or refused by its full export queue: they will not reach Loki.',
+    }),
+    platform({
+      alert: 'LogShipperExportStalled',
+      expr: `max by (instance) (otelcol_exporter_queue_size{${SHIPPER}, data_type="logs"}) > 0 unless on (instance) sum by (instance) (increase(otelcol_exporter_sent_log_records_total{${SHIPPER}}[10m])) > 0`,
+      for: '5m',
+      severity: 'warning',
+      summary: 'The log shipper delivers nothing to Loki',
+      description: '{{ $labels.instance }} holds {{ $value | printf "%.0f" }} log line(s) in its export queue and Loki has accepted none for 10 minutes: logs are delayed (kept on disk, retried) and log panels fall behind.',
+    }),
+  ];
+}
+
 /** The monitoring stack watching itself, plus the always-firing Watchdog. */
 export function monitoringAlerts(): AlertDraft[] {
   return [
@@ -181,6 +213,7 @@ export function monitoringAlerts(): AlertDraft[] {
       summary: 'Loki is down',
       description: 'Prometheus cannot scrape Loki (up = {{ $value }}): logs are not stored and log panels stay empty.',
     }),
+    ...logShipperAlerts(),
     platform({
       alert: 'PrometheusRuleEvaluationFailures',
       expr: 'sum by (rule_group) (increase(prometheus_rule_evaluation_failures_total[5m])) > 0',

@@ -5,12 +5,12 @@ import { validatePipelineCatalog } from '../pipeline/validate';
 import { AlertLinkOptions, withLinks } from './alert-links';
 import { dataPlatformAlerts, DataPlatformRuleOptions } from './data-platform-rules';
 import { pipelineRecordingGroups } from './pipeline-recording';
-import { airflowAlerts, containerAlerts, datastoreAlerts, monitoringAlerts } from './platform-rules';
+import { airflowAlerts, containerAlerts, datastoreAlerts, LOG_ALERTS, monitoringAlerts } from './platform-rules';
 import { RuleFile, RuleGroup } from './types';
 import { assertRuleGroupsValid } from './validate-rules';
 
 export interface RuleSetOptions extends AlertLinkOptions, DataPlatformRuleOptions {
-  /** The stack runs Loki; without it, LokiDown (which also fires on a missing Loki) would page forever. @default true */
+  /** The stack runs Loki and its log shipper; without them, LokiDown (which also fires on a missing Loki) would page forever. @default true */
   readonly logs?: boolean;
 }
 
@@ -40,7 +40,7 @@ export function platformRuleGroups(options: RuleSetOptions = {}): RuleGroup[] {
     group('pipewatch-airflow', airflowAlerts()),
     group('pipewatch-datastores', datastoreAlerts()),
     group('pipewatch-containers', containerAlerts()),
-    group('pipewatch-monitoring', monitoringAlerts().filter((d) => options.logs !== false || d.alert !== 'LokiDown')),
+    group('pipewatch-monitoring', monitoringAlerts().filter((d) => options.logs !== false || !LOG_ALERTS.includes(d.alert))),
     group('pipewatch-data-platform', dataPlatformAlerts(options)),
   ];
   assertRuleGroupsValid(groups, PLATFORM_RULE_FILE);

@@ -72,6 +72,7 @@ build redis pipewatch-tier/redis:7.0
 build postgres-exporter pipewatch-tier/postgres-exporter:0.11.1
 build redis-exporter pipewatch-tier/redis-exporter:1.45.0
 build statsd-exporter pipewatch-tier/statsd-exporter:v0.28.0 "$(bash "${repo_root}/scripts/install-statsd-exporter.sh")"
+build otel-collector pipewatch-tier/otel-collector:0.165.1 "$(bash "${repo_root}/scripts/install-otel-collector.sh")"
 
 # The simulator: transpiled with the repository's TypeScript, runtime packages from npm at the locked versions.
 app="${ctx_root}/metrics-app-src/app"
@@ -105,6 +106,7 @@ cat >"${images_file}" <<EOF
   "postgresExporter": "pipewatch-tier/postgres-exporter:0.11.1",
   "redisExporter": "pipewatch-tier/redis-exporter:1.45.0",
   "statsdExporter": "pipewatch-tier/statsd-exporter:v0.28.0",
+  "otelCollector": "pipewatch-tier/otel-collector:0.165.1",
   "metricsApp": "${metrics_ref}"
 }
 EOF

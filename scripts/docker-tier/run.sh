@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Docker tier: deploy the stack for real on a private Docker engine and check what a user relies on.
+# Docker tier: deploy the stack for real on a private Docker engine and check what a user relies on,
+# monitoring pipelines.yaml's pipelines plus 500 synthetic ones (tests/docker/tier-app.ts):
 #   deploy -> every container healthy -> Prometheus has every deployed target up
+#   -> the stack's own container logs reach an OTLP sink through the deployed log shipper
 #   -> a second deploy plans no changes
 #   -> a config change (Prometheus retention) replaces only Prometheus, and its data survives
+#   -> one pipeline's deadline changed replaces exactly the containers that read the pipeline catalog:
+#      Prometheus (its rules) and the simulator (the catalog it plays)
 #   -> replacing the Postgres container keeps the database
 #   -> a second environment deployed beside the first; destroying the first leaves the second
 #      untouched and nothing of the first behind (containers, networks, volumes)
@@ -87,16 +91,20 @@ t0=$(date +%s)
 bash scripts/docker-tier/build-images.sh "${work}/images.json" || fail "images: could not build the tier's images"
 pass "images ready in $(($(date +%s) - t0))s"
 
-# synth ENV OFFSET [RETENTION]: the tier app's stack for one environment, ready to apply, in $work/ENV.
+# synth ENV OFFSET [RETENTION] [FIRST_DEADLINE]: the tier app's stack for one environment, ready to apply,
+# in $work/ENV (its configuration and the config files it uploads; Terraform's state stays there).
 synth() {
-  local env="$1" offset="$2" retention="${3:-15}" dir="${work}/$1"
+  local env="$1" offset="$2" retention="${3:-15}" deadline_minutes="${4:-40}" dir="${work}/$1"
   rm -rf "${work}/out-$1"
   PIPEWATCH_ENV="${env}" PIPEWATCH_PORT_OFFSET="${offset}" PIPEWATCH_IMAGES_FILE="${work}/images.json" \
-    PIPEWATCH_DOCKER_HOST="${DOCKER_HOST}" PIPEWATCH_TIER_RETENTION_DAYS="${retention}" \
+    PIPEWATCH_DOCKER_HOST="${DOCKER_HOST}" PIPEWATCH_TIER_RETENTION_DAYS="${retention}" PIPEWATCH_DOCKER_DATA_ROOT="${ENGINE_DIR}/data" \
+    PIPEWATCH_TIER_FIRST_DEADLINE_MINUTES="${deadline_minutes}" \
     run "${work}/synth-${env}.log" npx --no-install cdktf synth --app "npx ts-node --transpile-only tests/docker/tier-app.ts" --output "${work}/out-${env}" ||
     fail "synth ${env}"
   mkdir -p "${dir}"
   cp "${work}/out-${env}/stacks/local-${env}/cdk.tf.json" "${dir}/cdk.tf.json"
+  rm -rf "${dir}/assets"
+  cp -r "${work}/out-${env}/stacks/local-${env}/assets" "${dir}/assets"
   node tests/terraform/write-override.js "${dir}" "${dir}/terraform.tfstate" "${PIPEWATCH_PROVIDER_SOURCE}" >/dev/null ||
     fail "${env}: override file"
   # The webhook receiver of tests/docker/tier-app.ts: the recorder container on the environment network.
@@ -120,6 +128,18 @@ all_healthy() {
   bad="$(awk '$3 != "healthy" && $3 != "completed"' <<<"${list}")"
   [ -z "${bad}" ] || fail "$1: not healthy: $(tr '\n' ';' <<<"${bad}")"
   pass "$1: $(awk '$3 == "healthy"' <<<"${list}" | wc -l) containers healthy, $(awk '$3 == "completed"' <<<"${list}" | wc -l) jobs completed ($(awk '{print $1}' <<<"${list}" | tr '\n' ' '))"
+}
+
+# only_replaced ENV BEFORE AFTER NAME...: between two `containers` listings, exactly the named containers
+# got a new id and every other one kept its own.
+only_replaced() {
+  local env="$1" before="$2" after="$3" replaced expected
+  shift 3
+  # diff exits 1 when the lists differ, which they must (a replaced container has a new id).
+  replaced="$( (diff <(awk '{print $1, $2}' <<<"${before}") <(awk '{print $1, $2}' <<<"${after}") || true) | awk '/^>/ {print $2}' | sort | tr '\n' ' ')"
+  expected="$(printf '%s\n' "$@" | sort | tr '\n' ' ')"
+  [ "${replaced}" = "${expected}" ] || fail "${env}: containers replaced by the change: ${replaced:-none}; expected ${expected}only"
+  pass "${env}: only ${replaced}replaced; every other container kept its id"
 }
 
 # check NAME OPTIONS...: one of the checks of tests/docker/check.ts against the deployed environment,
@@ -151,6 +171,13 @@ all_healthy "${env_a}"
 deploy_seconds=$(($(date +%s) - t0))
 pass "${env_a}: deployed, every container healthy, in ${deploy_seconds}s ($(grep -E '^Apply complete' "${work}/apply-a.log"))"
 targets_up "${env_a}" "${prom_a}"
+
+# The log shipper reads the engine's json-file logs: Prometheus's start-up line, named by the tag log
+# option, must reach the OTLP sink (Loki's stand-in) with its container name as service.name.
+t0=$(date +%s)
+out="$(check shipped --sink-container "${env_a}-otlp-sink" --service "${env_a}-prometheus" --contains "Server is ready to receive web requests" --timeout-s 120)" ||
+  fail "${env_a}: container logs did not reach the OTLP sink through the log shipper: ${out}"
+pass "${env_a}: container logs shipped in $(($(date +%s) - t0))s: ${out}"
 
 # Prometheus evaluates the stack's rules and Alertmanager routes to the webhook receiver: the always-firing
 # Watchdog must reach the recorder (tier-app.ts) within two minutes.
@@ -196,14 +223,23 @@ t0=$(date +%s)
 run "${work}/change-apply-a.log" "${tf}" -chdir="${work}/${env_a}" apply -auto-approve -input=false -no-color change.plan || fail "${env_a}: apply of the config change"
 pass "${env_a}: config change applied in $(($(date +%s) - t0))s"
 all_healthy "${env_a}"
-ids_after="$(containers "${env_a}")"
-# diff exits 1 when the lists differ, which they must (the replaced container has a new id).
-replaced="$( (diff <(awk '{print $1, $2}' <<<"${ids_before}") <(awk '{print $1, $2}' <<<"${ids_after}") || true) | awk '/^>/ {print $2}' | tr '\n' ' ')"
-[ "${replaced}" = "${env_a}-prometheus " ] || fail "${env_a}: containers replaced by the change: ${replaced:-none}; expected ${env_a}-prometheus only"
-pass "${env_a}: only ${replaced}was replaced; every other container kept its id"
+only_replaced "${env_a}" "${ids_before}" "$(containers "${env_a}")" "${env_a}-prometheus"
 out="$(check sample --prometheus "http://127.0.0.1:${prom_a}" --at "${before_ts}")" ||
   fail "${env_a}: the Prometheus sample at ${before_ts} is gone after the change (data volume not kept): ${out}"
 pass "${env_a}: Prometheus kept its data across the replacement (sample at ${before_ts} still answered)"
+targets_up "${env_a}" "${prom_a}"
+
+# --- one pipeline's rules change: exactly the containers that read the catalog are replaced ------------
+ids_before="$(containers "${env_a}")"
+synth "${env_a}" "${offset_a}" 7 45
+run "${work}/rule-plan-a.log" "${tf}" -chdir="${work}/${env_a}" plan -input=false -no-color -out=rule.plan || fail "${env_a}: plan of the deadline change"
+"${tf}" -chdir="${work}/${env_a}" show -json rule.plan >"${work}/rule-plan-a.json" || fail "${env_a}: show the deadline change's plan"
+out="$(check replaces --plan "${work}/rule-plan-a.json" --address '^docker_container\.Monitoring_Prometheus_[A-Z0-9]+$' --address '^docker_container\.Monitoring_MetricsApp_[A-Z0-9]+$')" ||
+  fail "${env_a}: one pipeline's deadline change: ${out}"
+pass "${env_a}: one pipeline's deadline change plans exactly: ${out}"
+run "${work}/rule-apply-a.log" "${tf}" -chdir="${work}/${env_a}" apply -auto-approve -input=false -no-color rule.plan || fail "${env_a}: apply of the deadline change"
+all_healthy "${env_a}"
+only_replaced "${env_a}" "${ids_before}" "$(containers "${env_a}")" "${env_a}-prometheus" "${env_a}-metrics-app"
 targets_up "${env_a}" "${prom_a}"
 
 # Replacing the Postgres container keeps the database (named volume).

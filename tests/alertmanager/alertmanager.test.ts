@@ -5,6 +5,7 @@ import { Alertmanager } from '../../constructs/alertmanager/alertmanager';
 import { Platform } from '../../constructs/core/platform';
 import { lineageInhibitRules } from '../../content/pipeline/lineage';
 import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
+import { containers, synthToFiles, uploaded } from '../support/synth';
 
 const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
 
@@ -16,16 +17,11 @@ function setup() {
   return { stack, alertmanager };
 }
 
-interface Upload {
-  readonly file: string;
-  readonly content: string;
-}
-
 function synthesized(stack: TerraformStack) {
-  const json = JSON.parse(Testing.synth(stack));
-  const [container] = Object.values(json.resource.docker_container) as { upload: Upload[]; ports: { internal: number; external: number; ip: string }[] }[];
-  const file = (path: string) => container.upload.find((u) => u.file === path)?.content;
-  return { json, container, file, config: parse(file('/etc/alertmanager/alertmanager.yml') as string) };
+  const { json } = synthToFiles(stack);
+  const [container] = containers(json);
+  const file = (path: string) => uploaded(container, path);
+  return { json, container, file, config: parse(file('/etc/alertmanager/alertmanager.yml')) };
 }
 
 describe('Alertmanager', () => {
@@ -44,8 +40,8 @@ describe('Alertmanager', () => {
     alertmanager.addReceiver({ kind: 'pagerduty', name: 'ml-pager' });
     alertmanager.addReceiver({ kind: 'webhook', name: 'hook', bearerTokenSecret: 'hook_token' });
     const { json, file, config } = synthesized(stack);
-    expect(Object.keys(json.variable).sort()).toEqual(['alertmanager_hook_token', 'alertmanager_hook_url', 'alertmanager_ml_pager_routing_key']);
-    expect(Object.values(json.variable).every((v) => (v as { sensitive: boolean }).sensitive)).toBe(true);
+    expect(Object.keys(json.variable!).sort()).toEqual(['alertmanager_hook_token', 'alertmanager_hook_url', 'alertmanager_ml_pager_routing_key']);
+    expect(Object.values(json.variable!).every((v) => (v as { sensitive: boolean }).sensitive)).toBe(true);
     expect(file('/etc/alertmanager/secrets/ml_pager_routing_key')).toBe('${var.alertmanager_ml_pager_routing_key}');
     expect(config.receivers[1].pagerduty_configs[0].routing_key_file).toBe('/etc/alertmanager/secrets/ml_pager_routing_key');
     expect(config.receivers[2].webhook_configs[0].http_config.authorization.credentials_file).toBe('/etc/alertmanager/secrets/hook_token');

@@ -1,5 +1,6 @@
 import { InhibitRule } from '../../content/alertmanager/config';
 import { severityInhibitRules } from '../../content/alertmanager/inhibitions';
+import { dbtLineageInhibitRule } from '../../content/dbt/lineage';
 import { lineageInhibitRules } from '../../content/pipeline/lineage';
 import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
 
@@ -25,7 +26,7 @@ function inhibited(target: Labels, firing: readonly Labels[], rules: readonly In
   );
 }
 
-const rules = [...severityInhibitRules(), ...lineageInhibitRules(EXAMPLE_PIPELINES)];
+const rules = [...severityInhibitRules(), ...lineageInhibitRules(EXAMPLE_PIPELINES), dbtLineageInhibitRule()];
 const alert = (alertname: string, dag_id: string, severity = 'warning'): Labels => ({ alertname, dag_id, severity });
 
 describe('inhibition', () => {
@@ -65,5 +66,30 @@ describe('inhibition', () => {
       ['dag_id="data_quality"', 'dag_id=~"datalake_ingest|example_etl"'],
       ['dag_id="ml_pipeline"', 'dag_id=~"datalake_ingest|example_etl"'],
     ]);
+  });
+
+  describe('dbt', () => {
+    const shop = { project: 'shop', target: 'prod' };
+    const modelFailed: Labels = { ...shop, alertname: 'DbtModelFailed', severity: 'critical', model: 'stg_orders' };
+    const testFailed = (test: string, severity: string, extra: Labels = {}): Labels => ({ ...shop, alertname: 'DbtTestFailed', severity, model: 'fct_orders', test, ...extra });
+
+    it('GIVEN a failed model WHEN a test on a model downstream of it fails THEN the test alert is muted', () => {
+      expect(inhibited(testFailed('unique_fct_orders_order_id', 'critical', { upstream_failed: 'true' }), [modelFailed], rules)).toBe(true);
+    });
+
+    it('GIVEN a failed model WHEN a test whose models all built fails THEN it still notifies', () => {
+      expect(inhibited(testFailed('unique_fct_orders_order_id', 'critical'), [modelFailed], rules)).toBe(false);
+    });
+
+    it('GIVEN a failed model of another target WHEN a downstream test fails here THEN it still notifies', () => {
+      expect(inhibited(testFailed('unique_fct_orders_order_id', 'critical', { upstream_failed: 'true' }), [{ ...modelFailed, target: 'dev' }], rules)).toBe(false);
+    });
+
+    it('GIVEN a critical test failure WHEN another test only warns THEN the warning still notifies, as does a stale source beside another', () => {
+      expect(inhibited(testFailed('accepted_values_status', 'warning'), [testFailed('unique_fct_orders_order_id', 'critical')], rules)).toBe(false);
+      const freshness = (table: string, severity: string): Labels => ({ ...shop, alertname: 'DbtSourceFreshness', severity, source: 'shop', table });
+      expect(inhibited(freshness('customers', 'warning'), [freshness('payments', 'critical')], rules)).toBe(false);
+      expect(inhibited(testFailed('accepted_values_status', 'warning'), [testFailed('accepted_values_status', 'critical')], rules)).toBe(true);
+    });
   });
 });

@@ -48,6 +48,7 @@ describe('GIVEN the example pipelines', () => {
       ['platformHealth', 'pipewatch-platform-health', 'Platform Health'],
       ['logs', 'pipewatch-logs', 'Logs'],
       ['alerts', 'pipewatch-alerts', 'Alerts'],
+      ['dbt', 'pipewatch-dbt', 'dbt'],
     ];
     expect(EXAMPLE_DASHBOARDS.map((d) => [d.key, d.json.uid, d.json.title])).toEqual(expected);
     expect(Object.entries(DASHBOARD_UIDS)).toEqual(expected.map(([key, uid]) => [key, uid]));
@@ -135,7 +136,7 @@ describe('GIVEN the Pipeline Detail dashboard', () => {
   });
 
   test("WHEN its logs panels query Loki THEN they read the DAG's task logs by the shipper's labels", () => {
-    expect(expressions(panelTitled(detail, 'Task logs'))).toEqual(['{job="airflow-tasks", dag_id="$dag_id"}']);
+    expect(expressions(panelTitled(detail, 'Task logs'))).toEqual(['{service_name="airflow-tasks", dag_id="$dag_id"}']);
   });
 
   test('WHEN task durations are judged THEN they are divided by the expected durations the rules record per task', () => {
@@ -170,13 +171,22 @@ describe('GIVEN the Data Quality dashboard', () => {
 describe('GIVEN the Logs dashboard', () => {
   const logs = exampleDashboard('logs');
 
-  test('WHEN it queries container logs THEN it selects job="containers" filtered by the container variable', () => {
-    expect(expressions(panelTitled(logs, 'Container logs'))).toEqual(['{job="containers", container=~"$container"} |= "$search"']);
+  test('WHEN it queries container logs THEN it selects the container_name label Loki makes of container.name, filtered by the container variable', () => {
+    expect(expressions(panelTitled(logs, 'Container logs'))).toEqual(['{container_name=~"$container"} |= "$search"']);
+  });
+
+  test('WHEN it shows the log shipper THEN a row charts lines shipped, lines failed or dropped and the export queue', () => {
+    expect(expressions(panelTitled(logs, 'Log lines failed or dropped'))).toEqual([
+      'sum(rate(otelcol_exporter_send_failed_log_records_total[$__rate_interval]))',
+      'sum(rate(otelcol_exporter_enqueue_failed_log_records_total[$__rate_interval]))',
+      'sum(rate(otelcol_receiver_refused_log_records_total[$__rate_interval]))',
+    ]);
+    expect(expressions(panelTitled(logs, 'Export queue'))).toEqual(['max(otelcol_exporter_queue_size{data_type="logs"} / otelcol_exporter_queue_capacity{data_type="logs"})']);
   });
 
   test('WHEN the container variable loads its values THEN they come from Loki', () => {
     const container = (logs.templating as Json).list.find((v: Json) => v.name === 'container');
-    expect(container).toMatchObject({ datasource: { type: 'loki', uid: 'pipewatch-loki' }, query: 'label_values({job="containers"}, container)' });
+    expect(container).toMatchObject({ datasource: { type: 'loki', uid: 'pipewatch-loki' }, query: 'label_values({container_name=~".+"}, container_name)', allValue: '.+' });
   });
 });
 

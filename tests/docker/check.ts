@@ -11,21 +11,28 @@
  *             a simulator scenario makes NAME reach the recorder; the scenario is removed afterwards
  *   sample    --prometheus URL --at UNIX_SECONDS
  *             Prometheus answers its own `up` sample at that time (its TSDB holds it)
- *   replaces  --plan plan.json --address REGEX
- *             the plan (`terraform show -json`) replaces exactly the resource matching REGEX
+ *   replaces  --plan plan.json --address REGEX [--address REGEX ...]
+ *             the plan (`terraform show -json`) replaces exactly one resource per REGEX and changes nothing else
+ *   shipped   --sink-container NAME --service NAME --contains TEXT [--timeout-s 120]
+ *             the OTLP sink container of tests/docker/tier-app.ts received, through the deployed log
+ *             shipper, a line of container NAME (resource service.name) containing TEXT
  */
+import { execFileSync } from 'child_process';
 import { readFileSync } from 'fs';
+import { dirname } from 'path';
 import { parseArgs } from 'util';
 import { getJson, sendJson } from '../live/harness/http';
 import { activeTargets, instantQuery } from '../live/harness/prometheus';
+import { parseFileExporterOutput } from '../live/harness/otel-collector';
 import { waitFor } from '../live/harness/wait';
+import { SINK_RECEIVED_FILE } from './tier-app-names';
 import { notDeployed, plannedChanges, replacesOnly, targetProblems } from './tier-checks';
 
-type Options = Readonly<Record<string, string | undefined>>;
+type Options = Readonly<Record<string, string | readonly string[] | undefined>>;
 
 function required(options: Options, name: string): string {
   const value = options[name];
-  if (value === undefined) throw new Error(`--${name} is required`);
+  if (typeof value !== 'string') throw new Error(`--${name} is required, once`);
   return value;
 }
 
@@ -34,7 +41,8 @@ const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
 
 async function targets(options: Options): Promise<string> {
   const prometheus = required(options, 'prometheus');
-  const leftOut = notDeployed(readJson(required(options, 'config')), required(options, 'deployed').split(' ').filter(Boolean));
+  const config = required(options, 'config');
+  const leftOut = notDeployed(readJson(config), dirname(config), required(options, 'deployed').split(' ').filter(Boolean));
   let problems: string[] = ['Prometheus did not answer'];
   const up = await waitFor(
     'every deployed scrape target is up and every left-out one down',
@@ -93,18 +101,35 @@ async function sample(options: Options): Promise<string> {
 
 async function replaces(options: Options): Promise<string> {
   const changes = plannedChanges(readJson(required(options, 'plan')));
-  const address = new RegExp(required(options, 'address'));
-  if (!replacesOnly(changes, address)) throw new Error(`the plan should replace ${address} only; it changes: ${changes.join(' ') || 'nothing'}`);
+  const addresses = [options.address ?? []].flat().map((a) => new RegExp(a));
+  if (addresses.length === 0) throw new Error('--address is required (once per resource the plan must replace)');
+  if (!replacesOnly(changes, addresses)) throw new Error(`the plan should replace ${addresses.join(' and ')} only; it changes: ${changes.join(' ') || 'nothing'}`);
   return changes.join(' ');
 }
 
-const CHECKS: Readonly<Record<string, (options: Options) => Promise<string>>> = { targets, alert, scenario, sample, replaces };
+async function shipped(options: Options): Promise<string> {
+  const container = required(options, 'sink-container');
+  const service = required(options, 'service');
+  const text = required(options, 'contains');
+  const read = () => parseFileExporterOutput(execFileSync('docker', ['exec', container, 'cat', SINK_RECEIVED_FILE], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  const line = await waitFor(`a line of ${service} containing "${text}" reaches ${container}`, async () => read().find((l) => l.resource['service.name'] === service && l.body.includes(text)), {
+    timeoutMs: Number(options['timeout-s'] ?? '120') * 1000,
+    intervalMs: 2000,
+  });
+  return `${service} → ${container}: "${line.body.slice(0, 100)}" with ${JSON.stringify(line.resource)}`;
+}
+
+const CHECKS: Readonly<Record<string, (options: Options) => Promise<string>>> = { targets, alert, scenario, sample, replaces, shipped };
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     options: Object.fromEntries(
-      ['prometheus', 'config', 'deployed', 'timeout-s', 'sink', 'alert', 'simulator', 'dag', 'kind', 'at', 'plan', 'address'].map((o) => [o, { type: 'string' as const }]),
+      [
+        ...['prometheus', 'config', 'deployed', 'timeout-s', 'sink', 'alert', 'simulator', 'dag', 'kind', 'at', 'plan', 'sink-container', 'service', 'contains'].map((o) => [o, { type: 'string' as const }]),
+        // A plan may have to replace several resources: one --address each.
+        ['address', { type: 'string' as const, multiple: true }],
+      ],
     ),
   });
   const check = CHECKS[positionals[0] ?? ''];

@@ -9,6 +9,15 @@
  *   PIPEWATCH_IMAGES_FILE    JSON image map (ImageKey -> reference), written by build-images.sh
  *   PIPEWATCH_DOCKER_HOST    the tier's private engine
  *   PIPEWATCH_TIER_RETENTION_DAYS  Prometheus retention, changed by the tier to force a config change
+ *   PIPEWATCH_TIER_SYNTHETIC_PIPELINES  synthetic pipelines monitored beside pipelines.yaml's (default 500), so
+ *                            every deploy, re-plan and change of the tier runs at that scale
+ *   PIPEWATCH_TIER_FIRST_DEADLINE_MINUTES  deadline of the first synthetic pipeline (default 40), changed by
+ *                            the tier to change one pipeline's rules
+ *   PIPEWATCH_DOCKER_DATA_ROOT     the private engine's data root, where its json-file logs live
+ *
+ * With Loki left out, the stack's log shipper (LogShipper, the OpenTelemetry Collector) is deployed on
+ * its own and ships to an OTLP sink container (a second collector writing what it receives to a file)
+ * at Loki's OTLP path, which the tier reads.
  *
  * Alerts go to a webhook receiver (`tier-sink`, URL in the variable alertmanager_tier_sink_url) served
  * by a small recorder container of the same environment, which the tier asks what it received.
@@ -18,18 +27,29 @@ import { App } from 'cdktf';
 import { healthcheck } from '../../constructs/core/healthchecks';
 import { ImageMap } from '../../constructs/core/images';
 import { ServiceContainer } from '../../constructs/core/service-container';
+import { LogShipper } from '../../constructs/loki/otel-collector';
+import { scrapeJob } from '../../content/prometheus/config';
+import { containerEndpoints } from '../../content/endpoints';
+import { toYaml } from '../../content/yaml';
+import { SINK_RECEIVED_FILE } from './tier-app-names';
 import { environmentName, hostPortOffset } from '../../stacks/environments';
 import { LocalDockerStack } from '../../stacks/local-docker';
 import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
+import { Duration } from '../../content/duration';
+import { syntheticCatalog } from '../support/synthetic-catalog';
 
-const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
+const [firstSynthetic, ...otherSynthetic] = syntheticCatalog(Number(process.env.PIPEWATCH_TIER_SYNTHETIC_PIPELINES ?? '500'));
+const PIPELINES = [
+  ...loadPipelineCatalog(DEFAULT_PIPELINES_FILE),
+  ...(firstSynthetic ? [{ ...firstSynthetic, deadline: Duration.minutes(Number(process.env.PIPEWATCH_TIER_FIRST_DEADLINE_MINUTES ?? '40')) }] : []),
+  ...otherSynthetic,
+];
 
 /**
  * Components whose images cannot be made here (no image registry, nothing to build them from); the
  * tier turns them off with the stack's own switches, so Prometheus does not scrape them either.
  *   Grafana and Loki: AGPL-licensed; pipewatch deploys their official images and never builds their code,
  *     and no registry the tier can use serves those images.
- *   Alloy: neither in Debian nor served by any registry the tier can use.
  *   cAdvisor: not in Debian bookworm, the proxy serves no github.com/google/cadvisor/cmd, and it mounts the
  *     host's /var/lib/docker and /var/run, where the tier's private engine is not.
  *   Airflow: its image comes from its registry only; the simulator stands in for it.
@@ -65,7 +85,7 @@ const app = new App();
 const environment = environmentName();
 const stack = new LocalDockerStack(app, `local-${environment}`, {
   environment,
-  pipelines: EXAMPLE_PIPELINES,
+  pipelines: PIPELINES,
   hostPortOffset: hostPortOffset(),
   dockerHost: requiredEnv('PIPEWATCH_DOCKER_HOST'),
   images,
@@ -91,5 +111,29 @@ new ServiceContainer(monitoring, 'TierWebhookSink', {
     `fetch('http://127.0.0.1:${SINK_PORT}/').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
   ]),
 });
+
+/** OTLP/HTTP in on Loki's path, every request appended to SINK_RECEIVED_FILE. */
+const OTLP_SINK_PORT = 4318;
+const OTLP_SINK_HEALTH = 13133;
+const OTLP_SINK_CONFIG = {
+  extensions: { health_check: { endpoint: `0.0.0.0:${OTLP_SINK_HEALTH}` } },
+  receivers: { otlp: { protocols: { http: { endpoint: `0.0.0.0:${OTLP_SINK_PORT}`, logs_url_path: '/otlp/v1/logs' } } } },
+  exporters: { file: { path: SINK_RECEIVED_FILE, flush_interval: '1s' } },
+  service: { extensions: ['health_check'], telemetry: { metrics: { level: 'none' } }, pipelines: { logs: { receivers: ['otlp'], exporters: ['file'] } } },
+};
+const otlpSink = new ServiceContainer(monitoring, 'TierOtlpSink', {
+  platform: monitoring.platform,
+  service: 'otlp-sink',
+  image: 'otelCollector',
+  command: ['--config=/etc/otelcol-contrib/config.yaml'],
+  configFiles: [{ path: '/etc/otelcol-contrib/config.yaml', content: toYaml(OTLP_SINK_CONFIG) }],
+  healthcheck: healthcheck(['CMD', 'bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${OTLP_SINK_HEALTH}`]),
+});
+new LogShipper(monitoring, 'LogShipper', {
+  platform: monitoring.platform,
+  lokiOtlpEndpoint: otlpSink.url(OTLP_SINK_PORT, '/otlp'),
+  dockerDataRoot: requiredEnv('PIPEWATCH_DOCKER_DATA_ROOT'),
+});
+monitoring.prometheus.addScrapeTarget(scrapeJob('otelCollector', containerEndpoints()));
 
 app.synth();

@@ -18,11 +18,13 @@ const MINUTE = 60_000;
 const SOURCES_NOT_RUN: Partial<Record<MetricSource, string>> = {
   cadvisor: `cadvisor is not run: ${NOT_RUN_LIVE.cadvisor}`,
   loki: `loki is not run: ${NOT_RUN_LIVE.loki}`,
+  'otel-collector': `the log shipper is not part of this stack: ${NOT_RUN_LIVE.otelCollector}`,
+  dbt: 'dbt is not run in this tier: npm run test:dbt checks the dbt panels on a real dbt run',
 };
 /** Why no LogQL query can run live. */
 const LOGQL_NOT_RUN = `LogQL needs Loki, which is not run: ${NOT_RUN_LIVE.loki}`;
 /** Checks of the log path that need a running Loki, printed with the panels so the gap stays visible. */
-const LOG_CHECKS_NOT_RUN = ['log shipping into Loki with the container labels', 'LokiDown on a Loki that stops'].map((check) => `NOT CHECKED ${check}: ${NOT_RUN_LIVE.loki}`);
+const LOG_CHECKS_NOT_RUN = ["Loki's ingestion of the shipped OTLP logs", 'LokiDown on a Loki that stops'].map((check) => `NOT CHECKED ${check}: ${NOT_RUN_LIVE.loki}`);
 /** Bursts of pipeline time between checks: rate() over $__rate_interval (1m) needs recent activity. */
 const ROUNDS = 3;
 

@@ -7,15 +7,16 @@ import { Client } from 'pg';
 import { promisify } from 'util';
 import { SECRETS_DIR } from '../../constructs/core/secrets';
 import { ThrowawayPostgres } from '../metrics-app/support/postgres';
-import { Upload, container, synthLocal } from '../support/synth';
+import { Upload, container, synthLocal, uploaded } from '../support/synth';
 
 const run = promisify(execFile);
 
 /** The postgres-setup job as the local stack synthesizes it: its script and the secret files it reads. */
 function setupJob(extend: Parameters<typeof synthLocal>[0] = {}, addRoles?: (stack: ReturnType<typeof synthLocal>['stack']) => void) {
   const { json } = synthLocal(extend, addRoles);
-  const uploads = container(json, 'dev-postgres-setup').upload as Upload[];
-  const script = uploads.find((u) => u.file.endsWith('.sh'))!.content;
+  const job = container(json, 'dev-postgres-setup');
+  const uploads = job.upload as Upload[];
+  const script = uploaded(job, uploads.find((u) => u.file.endsWith('.sh'))!.file);
   const secrets = uploads.filter((u) => u.file.startsWith(`${SECRETS_DIR}/`)).map((u) => u.file.slice(SECRETS_DIR.length + 1));
   return { script, secrets };
 }

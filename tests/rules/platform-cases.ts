@@ -16,6 +16,7 @@ interface Scenario {
 const flat = (value: number, samples = 30) => segments(value, [[0, samples]]);
 const target = (job: string, port: number) => ({ instance: `${job}:${port}`, job });
 const STATSD = target('statsd-exporter', 9102);
+const SHIPPER = target('otel-collector', 8888);
 const CADVISOR = { ...target('cadvisor', 8080), name: 'dev-airflow-worker' };
 
 function cases(groups: readonly RuleGroup[], scenarios: readonly Scenario[], interval: string): PromtoolTestCase[] {
@@ -255,6 +256,33 @@ export function platformCases(groups: readonly RuleGroup[]): PromtoolTestCase[] 
         whenNot: 'Loki answers',
         silent: [{ series: seriesOf('up', target('loki', 3100)), values: flat(1) }],
         evalMinutes: 5,
+      },
+      {
+        alert: 'LogShipperDroppingLogs',
+        expected: { labels: { instance: 'otel-collector:8888', severity: 'warning', team: 'platform' }, summary: 'The log shipper is dropping log lines', description: 'otel-collector:8888 dropped 40 log line(s) in the last 5 minutes, rejected by Loki or refused by its full export queue: they will not reach Loki.', dashboard: 'pipewatch-platform-health' },
+        when: 'the full export queue refuses 8 lines a minute (the send-failed counter never created)',
+        firing: [{ series: seriesOf('otelcol_exporter_enqueue_failed_log_records_total', { ...SHIPPER, exporter: 'otlphttp/loki' }), values: segments(0, [[0, 5], [8, 10]]) }],
+        whenNot: 'Loki accepts every line and nothing is dropped',
+        silent: [
+          { series: seriesOf('otelcol_exporter_sent_log_records_total', { ...SHIPPER, exporter: 'otlphttp/loki' }), values: segments(0, [[100, 15]]) },
+          { series: seriesOf('otelcol_exporter_send_failed_log_records_total', { ...SHIPPER, exporter: 'otlphttp/loki' }), values: flat(0, 15) },
+        ],
+        evalMinutes: 15,
+      },
+      {
+        alert: 'LogShipperExportStalled',
+        expected: { labels: { instance: 'otel-collector:8888', severity: 'warning', team: 'platform' }, summary: 'The log shipper delivers nothing to Loki', description: 'otel-collector:8888 holds 1200 log line(s) in its export queue and Loki has accepted none for 10 minutes: logs are delayed (kept on disk, retried) and log panels fall behind.', dashboard: 'pipewatch-platform-health' },
+        when: 'Loki stops accepting at minute 5 and the queue grows by 40 lines a minute',
+        firing: [
+          { series: seriesOf('otelcol_exporter_sent_log_records_total', { ...SHIPPER, exporter: 'otlphttp/loki' }), values: segments(0, [[100, 5], [0, 30]]) },
+          { series: seriesOf('otelcol_exporter_queue_size', { ...SHIPPER, exporter: 'otlphttp/loki', data_type: 'logs' }), values: segments(0, [[0, 5], [40, 30]]) },
+        ],
+        whenNot: 'the queue holds lines that Loki keeps accepting',
+        silent: [
+          { series: seriesOf('otelcol_exporter_sent_log_records_total', { ...SHIPPER, exporter: 'otlphttp/loki' }), values: segments(0, [[100, 35]]) },
+          { series: seriesOf('otelcol_exporter_queue_size', { ...SHIPPER, exporter: 'otlphttp/loki', data_type: 'logs' }), values: flat(500, 35) },
+        ],
+        evalMinutes: 35,
       },
       {
         alert: 'PrometheusRuleEvaluationFailures',

@@ -1,5 +1,8 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
+import { Duration } from '../../content/duration';
+import { dbtRuleGroups } from '../../content/dbt/rules';
+import { warehouseRuleGroups } from '../../content/warehouse/rules';
 import { pipewatchRuleFiles } from '../../content/rules/rule-set';
 import { isAlertingRule } from '../../content/rules/types';
 import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
@@ -11,7 +14,12 @@ const sections = readFileSync(join(__dirname, '..', '..', 'docs', 'runbooks.md')
   .filter((line) => line.startsWith('## '))
   .map((line) => line.slice(3).trim());
 
-const alertNames = [...new Set(pipewatchRuleFiles(EXAMPLE_PIPELINES).flatMap((f) => f.groups.flatMap((g) => g.rules.filter(isAlertingRule).map((r) => r.alert))))];
+const ruleGroups = [
+  ...pipewatchRuleFiles(EXAMPLE_PIPELINES).flatMap((f) => f.groups),
+  ...dbtRuleGroups([{ project: 'shop', path: 'dbt/shop', target: 'dev', ownerTeam: 'analytics' }]),
+  ...warehouseRuleGroups({ replicationLagBound: Duration.minutes(5), kpis: [{ kpi: 'conversion_rate', direction: 'higher-is-better', maxChangeVsLastWeek: 0.05, ownerTeam: 'analytics' }] }),
+];
+const alertNames = [...new Set(ruleGroups.flatMap((g) => g.rules.filter(isAlertingRule).map((r) => r.alert)))];
 
 describe('docs/runbooks.md', () => {
   it('GIVEN every generated alert WHEN the runbook is read THEN it has a "## AlertName" section', () => {

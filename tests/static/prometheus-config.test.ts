@@ -1,16 +1,16 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join } from 'path';
-import { container, synthLocal } from '../support/synth';
+import { Upload, container, synthLocal, uploaded } from '../support/synth';
 import { run, testTool } from '../support/tools';
 
 /** Writes every file uploaded into a container under `root`, as Terraform would upload it. */
 function materialize(c: Record<string, any>, root: string, under: string): void {
-  for (const u of c.upload as { file: string; content: string }[]) {
+  for (const u of c.upload as Upload[]) {
     if (!u.file.startsWith(under)) continue;
     const target = join(root, u.file);
     mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, u.content.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{').replaceAll('/etc/prometheus/', `${root}/etc/prometheus/`));
+    writeFileSync(target, uploaded(c, u.file).replaceAll('/etc/prometheus/', `${root}/etc/prometheus/`));
   }
 }
 

@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
 import { LocalDockerStack } from '../../stacks/local-docker';
 import { RemoteDockerStack } from '../../stacks/remote-docker';
-import { container, uploaded } from '../support/synth';
+import { container, synthToFiles, uploaded } from '../support/synth';
 import { join } from 'path';
 
 const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
@@ -13,7 +13,7 @@ describe('GIVEN a stack whose Prometheus gets a scrape target and a rule file af
   const stack = new LocalDockerStack(Testing.app(), 'test', { environment: 'dev', pipelines: EXAMPLE_PIPELINES });
   stack.monitoring.prometheus.addScrapeTarget({ job: 'warehouse-exporter', targets: ['warehouse:9100'] });
   stack.monitoring.prometheus.addRuleFile('custom.yml', () => 'groups: []\n');
-  const json = JSON.parse(Testing.synth(stack));
+  const json: any = synthToFiles(stack).json;
   const prometheus = container(json, 'dev-prometheus');
 
   test('THEN the rendered prometheus.yml includes the late target and rule file', () => {
@@ -36,7 +36,7 @@ describe('GIVEN the remote Docker host stack', () => {
     pipelines: EXAMPLE_PIPELINES,
     dagsDir: join(__dirname, '../../airflow/dags'),
   });
-  const json = JSON.parse(Testing.synth(stack));
+  const json: any = synthToFiles(stack).json;
 
   test('THEN the Docker host and TLS material come from variables, the TLS ones sensitive', () => {
     expect(json.provider.docker[0].host).toBe('${var.docker_host}');
@@ -53,7 +53,7 @@ describe('GIVEN the remote Docker host stack', () => {
 
 describe('GIVEN a stack that monitors an existing Airflow instead of the bundled one', () => {
   const stack = new LocalDockerStack(Testing.app(), 'test', { environment: 'dev', pipelines: EXAMPLE_PIPELINES, airflow: false });
-  const json = JSON.parse(Testing.synth(stack));
+  const json: any = synthToFiles(stack).json;
 
   test('THEN no Airflow container (nor the exporter of its database) is deployed and the StatsD port is published on loopback over UDP', () => {
     expect(Object.values(json.resource.docker_container).map((c: any) => c.name).filter((n: string) => n.includes('airflow'))).toEqual([]);
@@ -79,7 +79,7 @@ describe('GIVEN a stack extended in code after construction: one more pipeline, 
   });
   stack.monitoring.alertmanager.addReceiver({ kind: 'webhook', name: 'finance-hook' });
   stack.monitoring.alertmanager.routeTeam('finance', 'finance-hook');
-  const json = JSON.parse(Testing.synth(stack));
+  const json: any = synthToFiles(stack).json;
 
   test('THEN the new pipeline has its thresholds, which the pipeline alerts join, in the rule file Prometheus loads', () => {
     const rules = parse(uploaded(container(json, 'dev-prometheus'), '/etc/prometheus/rules/pipelines.yml')).groups.flatMap((g: any) => g.rules);
@@ -123,11 +123,11 @@ describe('GIVEN a stack with Grafana, logs and container metrics switched off', 
     logs: false,
     containerMetrics: false,
   });
-  const json = JSON.parse(Testing.synth(stack));
+  const json: any = synthToFiles(stack).json;
 
   test('THEN none of them is deployed and Prometheus does not scrape them, so no TargetDown pages for them', () => {
     const names = Object.values(json.resource.docker_container).map((c: any) => c.name);
-    for (const off of ['dev-grafana', 'dev-loki', 'dev-alloy', 'dev-cadvisor']) expect(names).not.toContain(off);
+    for (const off of ['dev-grafana', 'dev-loki', 'dev-otel-collector', 'dev-cadvisor']) expect(names).not.toContain(off);
     const jobs = parse(uploaded(container(json, 'dev-prometheus'), '/etc/prometheus/prometheus.yml')).scrape_configs.map((s: any) => s.job_name);
     expect(jobs.sort()).toEqual(['airflow-exporter', 'alertmanager', 'metrics-app', 'postgres-exporter', 'prometheus', 'redis-exporter', 'statsd-exporter']);
   });

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { readFileSync, readdirSync } from 'fs';
 import { join } from 'path';
 import { parse } from 'yaml';
@@ -8,7 +9,7 @@ const SERVICES = [
   'postgres', 'redis',
   'airflow-init', 'airflow-api-server', 'airflow-scheduler', 'airflow-dag-processor', 'airflow-triggerer', 'airflow-worker',
   'statsd-exporter', 'postgres-exporter', 'redis-exporter', 'cadvisor',
-  'prometheus', 'loki', 'alloy', 'grafana', 'metrics-app', 'airflow-exporter',
+  'prometheus', 'loki', 'otel-collector', 'grafana', 'metrics-app', 'airflow-exporter',
 ];
 
 describe('GIVEN the local Docker stack for environment "dev"', () => {
@@ -69,7 +70,7 @@ describe('GIVEN the local Docker stack for environment "dev"', () => {
   test('THEN every secret file is filled from a generated value, never from a literal', () => {
     const secretUploads = all.flatMap((c) => (c.upload as Upload[]).filter((u) => u.file.startsWith('/run/secrets/')));
     expect(secretUploads.length).toBeGreaterThanOrEqual(15);
-    for (const u of secretUploads) expect({ file: u.file, ref: /\$\{[^}]*\b(random_password|random_bytes)\./.test(u.content) }).toEqual({ file: u.file, ref: true });
+    for (const u of secretUploads) expect({ file: u.file, ref: /\$\{[^}]*\b(random_password|random_bytes)\./.test(u.content ?? '') }).toEqual({ file: u.file, ref: true });
     expect(Object.keys(json.resource.random_password).length).toBeGreaterThanOrEqual(8);
   });
 
@@ -104,7 +105,7 @@ describe('GIVEN the local Docker stack for environment "dev"', () => {
     expect(jobs).toEqual({
       prometheus: ['prometheus:9090'], alertmanager: ['alertmanager:9093'], 'statsd-exporter': ['statsd-exporter:9102'],
       'postgres-exporter': ['postgres-exporter:9187'], 'redis-exporter': ['redis-exporter:9121'], cadvisor: ['cadvisor:8080'],
-      loki: ['loki:3100'], alloy: ['alloy:12345'], grafana: ['grafana:3000'], 'metrics-app': ['metrics-app:8000'],
+      loki: ['loki:3100'], 'otel-collector': ['otel-collector:8888'], grafana: ['grafana:3000'], 'metrics-app': ['metrics-app:8000'],
       'airflow-exporter': ['airflow-exporter:9112'],
     });
     expect(config.global.external_labels).toEqual({ environment: 'dev' });
@@ -144,13 +145,18 @@ describe('GIVEN the local Docker stack for environment "dev"', () => {
     }
   });
 
-  test('THEN shell and template syntax in uploaded files is escaped from Terraform interpolation', () => {
+  test('THEN config files are uploaded from the stack directory by path and SHA-256, their text never in the configuration', () => {
+    const configUploads = all.flatMap((c) => (c.upload as Upload[]).filter((u) => !u.file.startsWith('/run/secrets/')).map((u) => ({ container: c, u })));
+    expect(configUploads.length).toBeGreaterThanOrEqual(15);
+    for (const { container: c, u } of configUploads) {
+      expect({ file: u.file, content: u.content, source: u.source }).toEqual({ file: u.file, content: undefined, source: `assets/config-files/${c.name}${u.file}` });
+      expect(u.source_hash).toBe(createHash('sha256').update(uploaded(c, u.file)).digest('hex'));
+    }
     const grafana = container(json, 'dev-grafana');
-    const file = '/etc/grafana/dashboards/pipewatch/pipewatch-pipeline-detail.json';
-    const raw = (grafana.upload as Upload[]).find((u) => u.file === file)!.content;
-    expect(raw).toContain('$${');
-    expect(raw).not.toMatch(/(^|[^$])\$\{/);
-    expect(uploaded(grafana, file)).toContain('${');
+    const dashboard = uploaded(grafana, '/etc/grafana/dashboards/pipewatch/pipewatch-pipeline-detail.json');
+    expect(dashboard).toContain('${');
+    expect(text).not.toContain(JSON.parse(dashboard).title);
+    expect(text).not.toContain('PipelineRunFailed');
   });
 
   test('THEN Grafana provisions the Prometheus, Loki, Alertmanager and Postgres datasources, reading the Postgres password from a file', () => {
@@ -159,11 +165,26 @@ describe('GIVEN the local Docker stack for environment "dev"', () => {
     expect(ds.find((d: any) => d.type === 'grafana-postgresql-datasource').secureJsonData.password).toBe('$__file{/run/secrets/grafana_history_reader_password}');
   });
 
-  test('THEN Alloy ships this environment\'s container logs and the Airflow task logs to Loki', () => {
-    const config = uploaded(container(json, 'dev-alloy'), '/etc/alloy/config.alloy');
-    expect(config).toContain('values = ["pipewatch.environment=dev"]');
-    expect(config).toContain('url = "http://loki:3100/loki/api/v1/push"');
-    expect(config).toContain('"job" = "airflow-tasks"');
+  test("THEN the OpenTelemetry Collector ships this environment's container logs and the Airflow task logs to Loki's OTLP endpoint", () => {
+    const shipper = container(json, 'dev-otel-collector');
+    const config = parse(uploaded(shipper, '/etc/otelcol-contrib/config.yaml'));
+    expect(config.exporters['otlphttp/loki'].endpoint).toBe('http://loki:3100/otlp');
+    expect(config.exporters['otlphttp/loki'].sending_queue).toMatchObject({ enabled: true, storage: 'file_storage' });
+    expect(config.receivers['filelog/containers'].include).toEqual(['/var/lib/docker/containers/*/*-json.log']);
+    expect(config.receivers['filelog/containers'].operators[1].expr).toBe('attributes["attrs"]?.["pipewatch.environment"] != "dev"');
+    expect(config.receivers['filelog/airflow_tasks'].include).toEqual(['/var/log/airflow/dag_id=*/**/*.log']);
+    expect(config.service.pipelines.logs.receivers).toEqual(['filelog/containers', 'filelog/airflow_tasks']);
+    expect(shipper.volumes).toEqual(expect.arrayContaining([expect.objectContaining({ host_path: '/var/lib/docker/containers', container_path: '/var/lib/docker/containers', read_only: true })]));
+    expect(shipper.healthcheck.test).toEqual(['CMD', '/otelcol-contrib', 'validate', '--config=http://127.0.0.1:13133/']);
+  });
+
+  test('THEN every container logs to json-file with its name and environment on each line, for the shipper to read without the Docker socket', () => {
+    for (const c of containers(json)) expect([c.name, c.log_driver, c.log_opts]).toEqual([c.name, 'json-file', { tag: '{{.Name}}', labels: 'pipewatch.environment', 'max-size': '20m', 'max-file': '5' }]);
+  });
+
+  test('THEN Loki indexes dag_id and task_id of the OTLP task logs on top of its default labels', () => {
+    const loki = parse(uploaded(container(json, 'dev-loki'), '/etc/loki/pipewatch.yml'));
+    expect(loki.limits_config.otlp_config).toEqual({ resource_attributes: { ignore_defaults: false, attributes_config: [{ action: 'index_label', attributes: ['dag_id', 'task_id'] }] } });
   });
 });
 
@@ -199,7 +220,7 @@ describe('GIVEN the local stack with its dashboards', () => {
   test('THEN every dashboard is provisioned as the same JSON that is committed under dashboards/generated', () => {
     const dir = join(__dirname, '../../dashboards/generated');
     const files = readdirSync(dir).filter((f: string) => f.endsWith('.json'));
-    expect(files.length).toBe(9);
+    expect(files.length).toBe(10);
     for (const file of files) {
       const provisioned = JSON.parse(uploaded(grafana, `/etc/grafana/dashboards/pipewatch/${file}`));
       expect(provisioned).toEqual(JSON.parse(readFileSync(join(dir, file), 'utf8')));

@@ -10,7 +10,7 @@ import { PipelineMonitor } from '../../constructs/pipeline/pipeline-monitor';
 import { thresholdRecords } from '../../content/pipeline/thresholds';
 import { buildApp } from '../../stacks/app';
 import { LocalDockerStack } from '../../stacks/local-docker';
-import { container, synthLocal, uploaded } from '../support/synth';
+import { container, synthLocal, synthToFiles, uploaded } from '../support/synth';
 
 const billing = {
   dagId: 'billing_export',
@@ -38,7 +38,7 @@ describe('GIVEN a stack with a pipeline added by addPipeline() after constructio
 /** The synthesized stack of `buildApp()` (what main.ts runs) for the environment given. */
 function synthesizedLocalStack(env: NodeJS.ProcessEnv): any {
   const app = buildApp({ ...env, PIPEWATCH_ENV: 'ci' }, Testing.app());
-  return JSON.parse(Testing.synth(app.node.findChild('local-ci') as LocalDockerStack));
+  return synthToFiles(app.node.findChild('local-ci') as LocalDockerStack).json;
 }
 
 const alertRules = (stack: any) => parse(uploaded(container(stack, 'ci-prometheus'), '/etc/prometheus/rules/pipelines.yml')).groups.flatMap((g: any) => g.rules);

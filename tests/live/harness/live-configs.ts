@@ -32,9 +32,9 @@ export const LIVE_PIPELINES: readonly PipelineSpec[] = loadPipelineCatalog(DEFAU
 export const NOT_RUN_LIVE: Readonly<Partial<Record<keyof Endpoints, string>>> = {
   cadvisor: 'cAdvisor reports Docker containers; the live tier runs every server as a plain process, so there are no containers to measure',
   grafana: 'Grafana is AGPL-licensed and has no Debian package; pipewatch deploys its official image but never builds it, so every panel query runs against the live Prometheus instead (dashboards.live.ts)',
-  loki: 'Loki is AGPL-licensed: pipewatch deploys its official image but never builds, vendors or links its code, and no allowed package source ships a binary, so log panels, log shipping and LokiDown are not checked live',
+  loki: "Loki is AGPL-licensed: pipewatch deploys its official image but never builds, vendors or links its code, and no allowed package source ships a binary, so log panels, Loki's own ingestion and LokiDown are not checked live (log shipping is: logs.live.ts runs the stack's collector into an OTLP sink)",
   airflowExporter: "it reads Airflow's metadata database and the tier runs no Airflow: the simulator publishes the same run-state families (npm run test:airflow runs the exporter against a real Airflow)",
-  alloy: "Grafana Alloy is served by no registry this project can use, and the stack's Alloy config finds its log sources through the Docker socket, which the tier does not have",
+  otelCollector: "the stack's servers here are plain processes that write no Docker json-file logs; logs.live.ts runs the log shipper with the stack's config on files laid out as Docker and Airflow write them, and checks its telemetry families there",
 };
 
 /** Scrape jobs the live Prometheus must not have: those of the services above. */

@@ -137,7 +137,7 @@ export class LiveStack {
         // Not run live (NOT_RUN_LIVE): their scrape jobs are left out of prometheus.yml.
         loki: 0,
         cadvisor: 0,
-        alloy: 0,
+        otelCollector: 0,
         grafana: 0,
         airflowExporter: 0,
       });

@@ -9,20 +9,25 @@ export interface LiveTools {
   readonly prometheus: string;
   readonly alertmanager: string;
   readonly statsdExporter: string;
+  /** The OpenTelemetry Collector built from tools/otelcol/builder-manifest.yaml. */
+  readonly otelcol: string;
   readonly postgresBin: string;
   readonly redisServer: string;
   readonly postgresExporter: string;
   readonly redisExporter: string;
+  readonly pushgateway: string;
 }
 
 const KEYS: Readonly<Record<string, keyof LiveTools>> = {
   prometheus: 'prometheus',
   alertmanager: 'alertmanager',
   statsd_exporter: 'statsdExporter',
+  otelcol: 'otelcol',
   postgres_bin: 'postgresBin',
   redis_server: 'redisServer',
   postgres_exporter: 'postgresExporter',
   redis_exporter: 'redisExporter',
+  pushgateway: 'pushgateway',
 };
 
 let cached: LiveTools | undefined;

@@ -1,0 +1,84 @@
+import { invalid } from '../validation';
+import { AlertDraft, AlertLinkOptions, withLinks } from '../rules/alert-links';
+import { RuleGroup } from '../rules/types';
+import { assertRuleGroupsValid } from '../rules/validate-rules';
+import { KpiMonitorSpec, WarehouseSpec } from './spec';
+
+export const WAREHOUSE_RULE_FILE = 'warehouse.yml';
+/** The KPI's change against the same time last week, as a share of last week's value. */
+export const KPI_CHANGE_RECORD = 'kpi:pipewatch_kpi_change_vs_last_week:ratio';
+
+const KPI_NAME = /^[a-z][a-z0-9_]{0,62}$/;
+const TEAM = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+function validate(spec: WarehouseSpec, where: string): void {
+  const lag = spec.replicationLagBound;
+  if (lag !== undefined && lag.toSeconds() <= 0) invalid(where, 'replicationLagBound', lag.toString(), 'Use a duration greater than zero, e.g. Duration.minutes(5).');
+  const kpis = new Set<string>();
+  (spec.kpis ?? []).forEach((k, i) => {
+    const at = `${where}.kpis[${i}]`;
+    if (!KPI_NAME.test(k.kpi)) invalid(at, 'kpi', k.kpi, 'Use lowercase letters, digits and "_", starting with a letter (e.g. "conversion_rate").');
+    if (kpis.has(k.kpi)) invalid(at, 'kpi', k.kpi, 'Each KPI is monitored once.');
+    kpis.add(k.kpi);
+    if (!TEAM.test(k.ownerTeam)) invalid(at, 'ownerTeam', k.ownerTeam, 'Use a lowercase team name of letters, digits, "_" and "-" (e.g. "analytics").');
+    if (!(k.maxChangeVsLastWeek > 0 && k.maxChangeVsLastWeek < 1)) invalid(at, 'maxChangeVsLastWeek', k.maxChangeVsLastWeek, 'Use a share between 0 and 1, e.g. 0.05 for "5% worse than last week".');
+  });
+}
+
+function replicationLag(spec: WarehouseSpec): AlertDraft[] {
+  if (spec.replicationLagBound === undefined) return [];
+  const bound = spec.replicationLagBound.toSeconds();
+  return [
+    {
+      alert: 'PostgresReplicationLagHigh',
+      // Only replicas: a primary has no lag to report.
+      expr: `max by (instance) (last_over_time(pg_replication_lag_seconds[5m])) > ${bound} and on (instance) max by (instance) (last_over_time(pg_replication_is_replica[5m])) == 1`,
+      for: '2m',
+      labels: { severity: 'warning', team: spec.team ?? 'data-platform' },
+      summary: 'PostgreSQL replica {{ $labels.instance }} lags behind its primary',
+      description: `Replica {{ $labels.instance }} replays changes {{ $value | humanizeDuration }} behind its primary, over the declared bound of ${bound}s: reads from it (reports, dbt sources) see old data.`,
+      dashboard: 'dataLakeWarehouse',
+    },
+  ];
+}
+
+const seriesOf = (k: KpiMonitorSpec) => k.series ?? `pipewatch_business_kpi_value{kpi="${k.kpi}"}`;
+
+/** One record per KPI: its change against the same time last week (needs a week of history). */
+function kpiRecords(kpis: readonly KpiMonitorSpec[]): RuleGroup {
+  return {
+    name: 'pipewatch-kpi-records',
+    rules: kpis.map((k) => {
+      const lastWeek = `max(max_over_time(${seriesOf(k)}[10m] offset 1w))`;
+      return { record: KPI_CHANGE_RECORD, expr: `(max(last_over_time(${seriesOf(k)}[10m])) - ${lastWeek}) / ${lastWeek}`, labels: { kpi: k.kpi } };
+    }),
+  };
+}
+
+function kpiAlert(k: KpiMonitorSpec): AlertDraft {
+  // The value is the change the bad way, so the description reads "fell by 10%", not "by -10%".
+  const badChange = k.direction === 'higher-is-better' ? `-1 * ${KPI_CHANGE_RECORD}{kpi="${k.kpi}"}` : `${KPI_CHANGE_RECORD}{kpi="${k.kpi}"}`;
+  const way = k.direction === 'higher-is-better' ? 'fell' : 'rose';
+  const allowedPercent = Math.round(k.maxChangeVsLastWeek * 10000) / 100;
+  return {
+    alert: 'BusinessKpiWorseThanLastWeek',
+    expr: `${badChange} > ${k.maxChangeVsLastWeek}`,
+    for: '15m',
+    labels: { severity: k.severity ?? 'warning', team: k.ownerTeam, kpi: k.kpi },
+    summary: `Business KPI ${k.kpi} ${way} against last week`,
+    description: `KPI ${k.kpi} ${way} by {{ $value | humanizePercentage }} against the same time last week (allowed: ${allowedPercent}%): rule out stale or incomplete pipelines that feed it, then tell its owners.`,
+    dashboard: 'dataLakeWarehouse',
+  };
+}
+
+/** warehouse.yml: the KPI records, then the replication and KPI alerts; `where` names the spec in errors. */
+export function warehouseRuleGroups(spec: WarehouseSpec, links: AlertLinkOptions = {}, where = 'warehouse'): RuleGroup[] {
+  validate(spec, where);
+  const kpis = spec.kpis ?? [];
+  const groups = [
+    ...(kpis.length > 0 ? [kpiRecords(kpis)] : []),
+    { name: 'pipewatch-warehouse', rules: [...replicationLag(spec), ...kpis.map(kpiAlert)].map((d) => withLinks(d, links)) },
+  ];
+  assertRuleGroupsValid(groups, WAREHOUSE_RULE_FILE);
+  return groups;
+}
