@@ -109,7 +109,7 @@ export class PipelineAlertBuilder {
    * deadline (its data goes stale instead), and once unpaused its first run
    * gets one deadline's worth of time. A DAG that never succeeded has no
    * interval to count from: PipelineRunFailed and PipelineDataStale cover it.
-   * One rule per distinct deadline: the pause window is a range literal.
+   * The pause window is a range literal: one term per distinct deadline.
    */
   private deadlineMissed(): AlertDraft[] {
     const byDeadline = distinct(this.thresholds, T.deadline, 'deadline').map(
@@ -256,7 +256,7 @@ export class PipelineAlertBuilder {
    * (failed / all finished over the same range: increase()'s extrapolation
    * cancels). At least MIN_RUNS runs must have finished in the lookback; the
    * count is compared with MIN_RUNS − 0.5 because increase() extrapolates a
-   * whole count by a hair either way. One rule per distinct lookback.
+   * whole count by a hair either way. One term per distinct lookback.
    */
   private errorBudgetBurn(speed: BudgetSpeed): AlertDraft[] {
     const fast = speed === 'fast';
