@@ -294,9 +294,9 @@ export class MonitoringStack extends Construct {
     return statsd;
   }
 
-  /** Rendered at synth, so pipelines added with addPipeline() are included; each monitor brings its own alert group. */
+  /** Rendered at synth, so pipelines added with addPipeline() are included; each monitor brings its thresholds. */
   private addRuleFiles(runs: RunningParts): void {
-    this.prometheus.addRuleFile(PIPELINE_RULE_FILE, () => renderRuleFile(pipelineRuleFile(this.monitors.map((m) => m.ruleGroup))));
+    this.prometheus.addRuleFile(PIPELINE_RULE_FILE, () => renderRuleFile(pipelineRuleFile(this.monitors.flatMap((m) => m.thresholds), this.links)));
     this.prometheus.addRuleFile(PLATFORM_RULE_FILE, () => renderRuleFile(platformRuleGroups({ ...this.links, logs: runs.logs })));
   }
 
@@ -354,7 +354,7 @@ export class MonitoringStack extends Construct {
       hostPort: this.hostPorts.grafana,
       rootUrl: this.links.grafanaUrl,
     });
-    // Rendered once at synth, so pipelines added later get their tiles, links and thresholds too.
+    // Rendered once at synth, so pipelines added later count too (their team, their SLO window).
     let rendered: { forPipelines: number; dashboards: ReturnType<typeof allDashboards> } | undefined;
     const renderedDashboard = (uid: string) => {
       if (rendered?.forPipelines !== this.specs.length) rendered = { forPipelines: this.specs.length, dashboards: allDashboards(this.specs, this.links) };
@@ -370,7 +370,7 @@ export class MonitoringStack extends Construct {
    */
   addPipeline(spec: PipelineSpec): PipelineMonitor {
     // Validated before it joins the catalog, so a rejected spec leaves the stack as it was.
-    const monitor = new PipelineMonitor(this.pipelineScope, spec.dagId, { spec, catalog: [...this.specs, spec], ...this.links });
+    const monitor = new PipelineMonitor(this.pipelineScope, spec.dagId, { spec, catalog: [...this.specs, spec] });
     this.specs.push(spec);
     this.monitors.push(monitor);
     if (monitor.inhibitRule) this.alertmanager.addInhibitRule(monitor.inhibitRule);

@@ -18,7 +18,6 @@ import {
 import { layoutSections, PlaceablePanel, section } from './layout';
 import { DAG_FILTER, dqChecksFailed, dqChecksRun, dqPassRatio, series } from './queries';
 import { PIPELINE_ALERTS } from '../content/pipeline/alert-names';
-import { constantVector } from './spec-vectors';
 import { checkDatasets, completenessMinimums } from './targets';
 
 function summaryPanels(options: DashboardOptions): PlaceablePanel[] {
@@ -67,26 +66,21 @@ function summaryPanels(options: DashboardOptions): PlaceablePanel[] {
   ];
 }
 
-function failurePanels(specs: readonly PipelineSpec[], options: DashboardOptions): PlaceablePanel[] {
-  const datasets = checkDatasets(specs);
+function failurePanels(options: DashboardOptions): PlaceablePanel[] {
   return [
-    ...(datasets
-      ? [
-          barGaugePanel({
-            title: 'Failed checks by dataset',
-            description: 'Check failures in the time range, grouped by the dataset each declared check covers. Checks not declared in a pipeline spec appear in the table.',
-            unit: UNIT.count,
-            queries: [
-              promQuery(`sum by (dataset) (${dqChecksFailed(DAG_FILTER, '$__range')} * on(dag_id, check) group_left(dataset) ${datasets})`, {
-                legend: '{{dataset}}',
-                instant: true,
-              }),
-            ],
-            thresholds: thresholds.anyIsBad(),
-            links: [runbookLink(PIPELINE_ALERTS.dataQualityCheckFailed, options)],
-          }),
-        ]
-      : []),
+    barGaugePanel({
+      title: 'Failed checks by dataset',
+      description: 'Check failures in the time range, grouped by the dataset each declared check covers. Checks not declared in a pipeline spec appear in the table.',
+      unit: UNIT.count,
+      queries: [
+        promQuery(`sum by (dataset) (${dqChecksFailed(DAG_FILTER, '$__range')} * on(dag_id, check) group_left(dataset) ${checkDatasets(DAG_FILTER)})`, {
+          legend: '{{dataset}}',
+          instant: true,
+        }),
+      ],
+      thresholds: thresholds.anyIsBad(),
+      links: [runbookLink(PIPELINE_ALERTS.dataQualityCheckFailed, options)],
+    }),
     barGaugePanel({
       title: 'Schema violations by dataset',
       unit: UNIT.count,
@@ -106,33 +100,23 @@ function failurePanels(specs: readonly PipelineSpec[], options: DashboardOptions
   ];
 }
 
-function completenessPanels(specs: readonly PipelineSpec[], options: DashboardOptions): PlaceablePanel[] {
-  const minimums = completenessMinimums(specs);
-  const minimumLines = constantVector(minimums.map((m) => ({ labels: { dataset: m.dataset }, value: m.minimum })));
-  // Each dataset is judged against its own declared minimum; others use the house default.
-  const byDataset = barGaugePanel({
-    title: 'Completeness by dataset',
-    description: 'Lowest completeness per dataset right now, coloured against the minimum its check declares.',
-    unit: UNIT.ratio,
-    queries: [promQuery(`min by (dataset) (${series('pipewatch_dq_completeness_ratio', DAG_FILTER)})`, { legend: '{{dataset}}', instant: true })],
-    thresholds: thresholds.lowerIsWorse(0.95, 0.99),
-    links: [runbookLink(PIPELINE_ALERTS.dataCompletenessLow, options)],
-  })
-    .min(0)
-    .max(1);
-  for (const { dataset, minimum } of minimums) {
-    byDataset.overrideByName(dataset, [
-      { id: 'thresholds', value: { mode: dashboard.ThresholdsMode.Absolute, steps: [{ value: null, color: COLOR.bad }, { value: minimum, color: COLOR.ok }] } },
-    ]);
-  }
+function completenessPanels(options: DashboardOptions): PlaceablePanel[] {
+  const completeness = `min by (dag_id, dataset) (${series('pipewatch_dq_completeness_ratio', DAG_FILTER)})`;
   return [
-    byDataset,
+    barGaugePanel({
+      title: 'Completeness against minimum',
+      description: 'Lowest completeness per dataset right now divided by the minimum its check declares: under 100% the dataset is below its minimum.',
+      unit: UNIT.ratio,
+      queries: [promQuery(`${completeness} / on(dag_id, dataset) ${completenessMinimums(DAG_FILTER)}`, { legend: '{{dag_id}} / {{dataset}}', instant: true })],
+      thresholds: thresholds.lowerIsWorse(1, 1.02),
+      links: [runbookLink(PIPELINE_ALERTS.dataCompletenessLow, options)],
+    }).min(0),
     timeseriesPanel({
       title: 'Completeness trend',
       unit: UNIT.ratio,
       queries: [
         promQuery(`min by (dataset) (${series('pipewatch_dq_completeness_ratio', DAG_FILTER)})`, { legend: '{{dataset}}' }),
-        ...(minimumLines ? [promQuery(minimumLines, { legend: 'minimum {{dataset}}' })] : []),
+        promQuery(`max by (dataset) (${completenessMinimums(DAG_FILTER)})`, { legend: 'minimum {{dataset}}' }),
       ],
     }).overrideByRegexp('^minimum .*', [{ id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } }]),
   ];
@@ -166,8 +150,8 @@ export function dataQualityDashboard(specs: readonly PipelineSpec[], options: Da
   ).withVariable(dagIdVariable(specs, { multi: true }));
   return layoutSections(builder, [
     { panels: summaryPanels(options) },
-    section('Failures', failurePanels(specs, options)),
-    section('Completeness', completenessPanels(specs, options)),
+    section('Failures', failurePanels(options)),
+    section('Completeness', completenessPanels(options)),
     section('Trends', trendPanels()),
   ]);
 }

@@ -5,6 +5,7 @@
  */
 import { DASHBOARD_UIDS } from '../content/links';
 import { METRIC_CATALOG, seriesNames } from '../content/metrics/catalog';
+import { THRESHOLD_SERIES } from '../content/pipeline/thresholds';
 import type { RenderedDashboard } from './index';
 import type { DashboardJson } from '../content/grafana/dashboard-json';
 import { languageOf, PanelView, panelsOf, rowsOf } from './panels';
@@ -21,7 +22,10 @@ export interface LintIssue {
 /** Series Prometheus itself creates, which no exporter lists. */
 export const PROMETHEUS_BUILT_IN_SERIES: readonly string[] = ['ALERTS', 'ALERTS_FOR_STATE', 'up'];
 
-const KNOWN_METRICS = new Set([...METRIC_CATALOG.flatMap(seriesNames), ...PROMETHEUS_BUILT_IN_SERIES]);
+/** Series the pipelines rule file records: each pipeline's thresholds. */
+export const RECORDED_THRESHOLD_SERIES: readonly string[] = Object.values(THRESHOLD_SERIES);
+
+const KNOWN_METRICS = new Set([...METRIC_CATALOG.flatMap(seriesNames), ...PROMETHEUS_BUILT_IN_SERIES, ...RECORDED_THRESHOLD_SERIES]);
 
 /** Panel types that draw numbers and so need a unit to be read correctly. */
 const NUMERIC_PANEL_TYPES = new Set(['timeseries', 'stat', 'gauge', 'bargauge', 'table', 'state-timeline', 'status-history', 'barchart', 'piechart', 'heatmap']);

@@ -15,8 +15,7 @@ function saturation(used: string, free: string, by?: string): string {
   return `${sum} (${used}) / (${sum} (${used}) + ${sum} (${free}))`;
 }
 
-function taskPanels(specs: readonly PipelineSpec[], options: DashboardOptions): PlaceablePanel[] {
-  const expected = expectedTaskSeconds(specs);
+function taskPanels(options: DashboardOptions): PlaceablePanel[] {
   return [
     barGaugePanel({
       title: 'Slowest tasks',
@@ -24,18 +23,14 @@ function taskPanels(specs: readonly PipelineSpec[], options: DashboardOptions): 
       unit: UNIT.seconds,
       queries: [promQuery(`topk(10, ${meanTaskDuration(DAG_FILTER, '$__range')})`, { legend: '{{dag_id}}.{{task_id}}', instant: true })],
     }),
-    ...(expected
-      ? [
-          barGaugePanel({
-            title: 'Bottlenecks: tasks slower than expected',
-            description: 'Mean task duration divided by the duration its spec expects, for tasks running above plan.',
-            unit: UNIT.ratio,
-            queries: [promQuery(`(${meanTaskDuration(DAG_FILTER, '$__range')} / on(dag_id, task_id) ${expected}) > 1`, { legend: '{{dag_id}}.{{task_id}}', instant: true })],
-            thresholds: thresholds.higherIsWorse(1.5, 2),
-            links: [runbookLink(PIPELINE_ALERTS.taskLongRunning, options)],
-          }),
-        ]
-      : []),
+    barGaugePanel({
+      title: 'Bottlenecks: tasks slower than expected',
+      description: 'Mean task duration divided by the duration its spec expects, for tasks running above plan.',
+      unit: UNIT.ratio,
+      queries: [promQuery(`(${meanTaskDuration(DAG_FILTER, '$__range')} / on(dag_id, task_id) ${expectedTaskSeconds(DAG_FILTER)}) > 1`, { legend: '{{dag_id}}.{{task_id}}', instant: true })],
+      thresholds: thresholds.higherIsWorse(1.5, 2),
+      links: [runbookLink(PIPELINE_ALERTS.taskLongRunning, options)],
+    }),
     timeseriesPanel({
       title: 'Mean task duration (rolling 1 h)',
       unit: UNIT.seconds,
@@ -180,7 +175,7 @@ export function performanceDashboard(specs: readonly PipelineSpec[], options: Da
     ['platform'],
   ).withVariable(dagIdVariable(specs, { multi: true }));
   return layoutSections(builder, [
-    section('Tasks', taskPanels(specs, options)),
+    section('Tasks', taskPanels(options)),
     section('Executor and pools', executorAndPoolPanels()),
     section('Scheduler', schedulerPanels()),
     section('Containers', containerPanels()),

@@ -21,22 +21,15 @@ import {
 import { layoutSections, PlaceablePanel, section } from './layout';
 import { dataAgeSeconds, dqChecksFailed, dqPassRatio, meanTaskDuration, runs, series } from './queries';
 import { PIPELINE_ALERTS } from '../content/pipeline/alert-names';
-import { SELECTED_DAG } from './spec-vectors';
 import { TASK_LOGS_MATCHER } from '../content/logs/streams';
-import { deadlinesWithoutFixedSchedule, expectedRunSeconds, expectedTaskSeconds, maxStalenessSeconds, stalenessBudgetUsed, timeLeftBeforeDeadline } from './targets';
+import { expectedRunSeconds, expectedTaskSeconds, maxStalenessSeconds, stalenessBudgetUsed, timeLeftBeforeDeadline } from './targets';
 
 /** Exactly the selected pipeline: this dashboard shows one DAG at a time. */
 const DAG = 'dag_id="$dag_id"';
 const TASK_LOGS = `{${TASK_LOGS_MATCHER}, ${DAG}}`;
 const ERROR_LINES = '|~ "(?i)(error|exception|traceback)"';
 
-/** A spec vector narrowed to the selected pipeline. */
-function forSelectedDag(vector: string): string {
-  return `${vector} and on(dag_id) ${SELECTED_DAG}`;
-}
-
-function runPanels(specs: readonly PipelineSpec[], options: DashboardOptions): PlaceablePanel[] {
-  const expected = expectedRunSeconds(specs);
+function runPanels(options: DashboardOptions): PlaceablePanel[] {
   return [
     timeseriesPanel({
       title: 'Run duration',
@@ -44,7 +37,7 @@ function runPanels(specs: readonly PipelineSpec[], options: DashboardOptions): P
       unit: UNIT.seconds,
       queries: [
         promQuery(runs.meanDuration(DAG, '6h'), { legend: 'mean (6 h)' }),
-        ...(expected ? [promQuery(forSelectedDag(expected), { legend: 'expected' })] : []),
+        promQuery(expectedRunSeconds(DAG), { legend: 'expected' }),
       ],
       links: [runbookLink(PIPELINE_ALERTS.durationRegression, options)],
     }).overrideByName('expected', [{ id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } }]),
@@ -70,26 +63,21 @@ function runPanels(specs: readonly PipelineSpec[], options: DashboardOptions): P
   ];
 }
 
-function taskPanels(specs: readonly PipelineSpec[], options: DashboardOptions): PlaceablePanel[] {
-  const expected = expectedTaskSeconds(specs);
+function taskPanels(options: DashboardOptions): PlaceablePanel[] {
   return [
     timeseriesPanel({
       title: 'Mean task duration (rolling 6 h)',
       unit: UNIT.seconds,
       queries: [promQuery(meanTaskDuration(DAG, '6h'), { legend: '{{task_id}}' })],
     }),
-    ...(expected
-      ? [
-          barGaugePanel({
-            title: 'Task duration against expected',
-            description: 'Mean task duration in the time range divided by the duration the spec expects: above 1 the task runs slower than planned.',
-            unit: UNIT.ratio,
-            queries: [promQuery(`${meanTaskDuration(DAG, '$__range')} / on(dag_id, task_id) ${expected}`, { legend: '{{task_id}}', instant: true })],
-            thresholds: thresholds.higherIsWorse(1.5, 2),
-            links: [runbookLink(PIPELINE_ALERTS.taskLongRunning, options)],
-          }),
-        ]
-      : []),
+    barGaugePanel({
+      title: 'Task duration against expected',
+      description: 'Mean task duration in the time range divided by the duration the spec expects: above 1 the task runs slower than planned.',
+      unit: UNIT.ratio,
+      queries: [promQuery(`${meanTaskDuration(DAG, '$__range')} / on(dag_id, task_id) ${expectedTaskSeconds(DAG)}`, { legend: '{{task_id}}', instant: true })],
+      thresholds: thresholds.higherIsWorse(1.5, 2),
+      links: [runbookLink(PIPELINE_ALERTS.taskLongRunning, options)],
+    }),
     timeseriesPanel({
       title: 'Task failures (past hour)',
       unit: UNIT.count,
@@ -107,47 +95,33 @@ function taskPanels(specs: readonly PipelineSpec[], options: DashboardOptions): 
   ];
 }
 
-function deadlineAndFreshnessPanels(specs: readonly PipelineSpec[], options: DashboardOptions): PlaceablePanel[] {
-  const limits = maxStalenessSeconds(specs);
-  const budget = stalenessBudgetUsed(specs, DAG);
-  const timeLeft = timeLeftBeforeDeadline(specs);
-  const untracked = deadlinesWithoutFixedSchedule(specs);
+function deadlineAndFreshnessPanels(options: DashboardOptions): PlaceablePanel[] {
   return [
     timeseriesPanel({
       title: 'Data age',
       description: 'Time since the last successful run, against the max staleness the spec allows.',
       unit: UNIT.seconds,
-      queries: [promQuery(dataAgeSeconds(DAG), { legend: 'data age' }), ...(limits ? [promQuery(forSelectedDag(limits), { legend: 'max staleness' })] : [])],
+      queries: [promQuery(dataAgeSeconds(DAG), { legend: 'data age' }), promQuery(maxStalenessSeconds(DAG), { legend: 'max staleness' })],
       links: [runbookLink(PIPELINE_ALERTS.dataStale, options)],
     }).overrideByName('max staleness', [{ id: 'color', value: { mode: 'fixed', fixedColor: COLOR.bad } }]),
-    ...(budget
-      ? [
-          statPanel({
-            title: 'Staleness budget used',
-            description: 'Data age as a share of the max staleness: 100% means the data is stale.',
-            unit: UNIT.ratio,
-            queries: [promQuery(budget, { instant: true })],
-            thresholds: thresholds.higherIsWorse(0.75, 1),
-            links: [runbookLink(PIPELINE_ALERTS.dataStale, options)],
-            width: 6,
-          }).noValue('no staleness limit'),
-        ]
-      : []),
-    ...(timeLeft
-      ? [
-          statPanel({
-            title: 'Time left before deadline',
-            description:
-              'Until the current scheduled run must finish; negative once overdue. Empty when the run has already succeeded or the pipeline has no deadline.' +
-              (untracked.length ? ` Not computed for schedules without a fixed period: ${untracked.join(', ')}.` : ''),
-            unit: UNIT.duration,
-            queries: [promQuery(forSelectedDag(timeLeft), { instant: true })],
-            thresholds: thresholds.lowerIsWorse(0, 600),
-            links: [runbookLink(PIPELINE_ALERTS.deadlineMissed, options)],
-            width: 6,
-          }).noValue('run finished'),
-        ]
-      : []),
+    statPanel({
+      title: 'Staleness budget used',
+      description: 'Data age as a share of the max staleness: 100% means the data is stale.',
+      unit: UNIT.ratio,
+      queries: [promQuery(stalenessBudgetUsed(DAG), { instant: true })],
+      thresholds: thresholds.higherIsWorse(0.75, 1),
+      links: [runbookLink(PIPELINE_ALERTS.dataStale, options)],
+      width: 6,
+    }).noValue('no staleness limit'),
+    statPanel({
+      title: 'Time left before deadline',
+      description: 'Until the current scheduled run must finish; negative once overdue. Empty when the run has already succeeded or the pipeline has no deadline.',
+      unit: UNIT.duration,
+      queries: [promQuery(timeLeftBeforeDeadline(DAG), { instant: true })],
+      thresholds: thresholds.lowerIsWorse(0, 600),
+      links: [runbookLink(PIPELINE_ALERTS.deadlineMissed, options)],
+      width: 6,
+    }).noValue('run finished'),
   ];
 }
 
@@ -236,9 +210,9 @@ export function pipelineDetailDashboard(specs: readonly PipelineSpec[], options:
     .link(dashboardLink('pipelineOverview', 'Pipeline Overview'));
   return layoutSections(builder, [
     { panels: headline },
-    section('Runs', runPanels(specs, options)),
-    section('Tasks', taskPanels(specs, options)),
-    section('Deadline and freshness', deadlineAndFreshnessPanels(specs, options)),
+    section('Runs', runPanels(options)),
+    section('Tasks', taskPanels(options)),
+    section('Deadline and freshness', deadlineAndFreshnessPanels(options)),
     section('Data quality', dataQualityPanels(options)),
     section('Logs', logPanels()),
   ]);

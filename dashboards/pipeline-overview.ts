@@ -5,7 +5,6 @@ import {
   COLOR,
   DashboardOptions,
   dagIdVariable,
-  detailLink,
   detailLinkForDagIdField,
   mergeAndName,
   pipewatchDashboard,
@@ -18,27 +17,29 @@ import {
   UNIT,
 } from './common';
 import { layoutSections, section } from './layout';
-import { DAG_FILTER, dataAgeSeconds, runs, series } from './queries';
+import { DAG_FILTER, runs, series } from './queries';
 import { PIPELINE_ALERTS } from '../content/pipeline/alert-names';
-import { stalenessBudgetUsed } from './targets';
+import { maxStalenessSeconds, stalenessBudgetUsed } from './targets';
 
-/** One tile per declared pipeline: how old its data is, judged against its own staleness limit. */
-function pipelineTile(spec: PipelineSpec) {
-  const limit = spec.maxStaleness?.toSeconds();
-  const facts = [spec.description, `Owner: ${spec.ownerTeam}`, `Schedule: ${spec.schedule}`, limit ? `Max staleness: ${spec.maxStaleness}` : undefined];
+/**
+ * One tile per pipeline from a single query: the share of its own max
+ * staleness its data has used (100%: stale). The panel count does not grow
+ * with the catalog; Grafana lays the tiles out.
+ */
+function freshnessTiles(options: DashboardOptions) {
   return statPanel({
-    title: spec.dagId,
-    description: `${facts.filter(Boolean).join('. ')}. Shows the time since the last successful run.`,
-    unit: UNIT.duration,
-    queries: [promQuery(dataAgeSeconds(`dag_id="${spec.dagId}"`), { legend: 'since last success', instant: true })],
-    thresholds: limit ? thresholds.higherIsWorse(limit * 0.75, limit) : thresholds.neutral(),
-    links: [detailLink(spec.dagId)],
-    width: 6,
-  }).noValue('never succeeded');
+    title: 'Freshness by pipeline',
+    description: 'Per pipeline: time since the data interval of its last successful run, as a share of the max staleness its spec allows (100%: stale). Pipelines without a max staleness are not shown; the table below has every pipeline. Click a tile for its detail dashboard.',
+    unit: UNIT.ratio,
+    queries: [promQuery(stalenessBudgetUsed(DAG_FILTER), { legend: '{{dag_id}}', instant: true })],
+    thresholds: thresholds.higherIsWorse(0.75, 1),
+    links: [runbookLink(PIPELINE_ALERTS.dataStale, options)],
+    width: 24,
+  }).dataLinks([detailLinkForDagIdField()]);
 }
 
 export function pipelineOverviewDashboard(specs: readonly PipelineSpec[], options: DashboardOptions = {}): dashboard.DashboardBuilder {
-  const stale = stalenessBudgetUsed(specs, DAG_FILTER);
+  const stale = stalenessBudgetUsed(DAG_FILTER);
   const summary = [
     statPanel({
       title: 'Active pipelines',
@@ -62,18 +63,14 @@ export function pipelineOverviewDashboard(specs: readonly PipelineSpec[], option
       thresholds: thresholds.anyIsBad(),
       links: [runbookLink(PIPELINE_ALERTS.runFailed, options)],
     }),
-    ...(stale
-      ? [
-          statPanel({
-            title: 'Stale pipelines',
-            description: 'Pipelines whose data is older than their max staleness.',
-            unit: UNIT.count,
-            queries: [promQuery(`count(${stale} > 1) or vector(0)`, { instant: true })],
-            thresholds: thresholds.anyIsBad(),
-            links: [runbookLink(PIPELINE_ALERTS.dataStale, options)],
-          }),
-        ]
-      : []),
+    statPanel({
+      title: 'Stale pipelines',
+      description: 'Pipelines whose data is older than their max staleness.',
+      unit: UNIT.count,
+      queries: [promQuery(`count(${stale} > 1) or vector(0)`, { instant: true })],
+      thresholds: thresholds.anyIsBad(),
+      links: [runbookLink(PIPELINE_ALERTS.dataStale, options)],
+    }),
     statPanel({
       title: 'Tasks running now',
       description: 'Task instances the executors are running.',
@@ -122,7 +119,7 @@ export function pipelineOverviewDashboard(specs: readonly PipelineSpec[], option
 
   const recentRuns = tablePanel({
     title: 'Runs in the time range',
-    description: 'Per pipeline: runs that succeeded and failed, success rate, mean duration and last success (the scheduled time of the latest successful run). Click a dag_id for its detail dashboard.',
+    description: 'Per pipeline: runs that succeeded and failed, success rate, mean duration, last success (the scheduled time of the latest successful run) and max staleness. Click a dag_id for its detail dashboard.',
     unit: UNIT.count,
     queries: [
       promQuery(runs.succeeded(DAG_FILTER, '$__range'), { instant: true, table: true }),
@@ -130,20 +127,21 @@ export function pipelineOverviewDashboard(specs: readonly PipelineSpec[], option
       promQuery(runs.successRatio(DAG_FILTER, '$__range'), { instant: true, table: true }),
       promQuery(runs.meanDuration(DAG_FILTER, '$__range'), { instant: true, table: true }),
       promQuery(`max by (dag_id) (${series(RUN_SERIES.lastSuccess, DAG_FILTER)}) * 1000`, { instant: true, table: true }),
+      promQuery(maxStalenessSeconds(DAG_FILTER), { instant: true, table: true }),
     ],
   })
-    .transformations(mergeAndName({ A: 'Succeeded', B: 'Failed', C: 'Success rate', D: 'Mean duration', E: 'Last success' }))
+    .transformations(mergeAndName({ A: 'Succeeded', B: 'Failed', C: 'Success rate', D: 'Mean duration', E: 'Last success', F: 'Max staleness' }))
     .overrideByName('dag_id', [{ id: 'links', value: [detailLinkForDagIdField().build()] }])
     .overrideByName('Success rate', [{ id: 'unit', value: UNIT.ratio }])
     .overrideByName('Mean duration', [{ id: 'unit', value: UNIT.duration }])
-    .overrideByName('Last success', [{ id: 'unit', value: UNIT.timeAgo }]);
+    .overrideByName('Last success', [{ id: 'unit', value: UNIT.timeAgo }])
+    .overrideByName('Max staleness', [{ id: 'unit', value: UNIT.duration }]);
 
   const builder = pipewatchDashboard('pipelineOverview', 'Pipeline Overview', 'Every pipeline at a glance: health, outcomes, durations and what is running now.', ['pipelines'])
     .withVariable(dagIdVariable(specs, { multi: true }));
-  for (const spec of specs) builder.link(detailLink(spec.dagId));
   return layoutSections(builder, [
     { panels: summary },
-    section('Pipelines', specs.map(pipelineTile)),
+    section('Pipelines', [freshnessTiles(options)]),
     section('Runs', trends),
     section('Recent runs', [recentRuns]),
   ]);

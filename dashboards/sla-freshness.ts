@@ -17,16 +17,10 @@ import {
   UNIT,
 } from './common';
 import { layoutSections, PlaceablePanel, section } from './layout';
-import { DAG_FILTER, runs } from './queries';
+import { DAG_FILTER, runs, series } from './queries';
 import { PIPELINE_ALERTS } from '../content/pipeline/alert-names';
-import {
-  deadlinesWithoutFixedSchedule,
-  errorBudgetBurnRate,
-  errorBudgetRemaining,
-  sloSummary,
-  stalenessBudgetUsed,
-  timeLeftBeforeDeadline,
-} from './targets';
+import { errorBudgetBurnRate, errorBudgetRemaining, sloWindows, stalenessBudgetUsed, timeLeftBeforeDeadline } from './targets';
+import { THRESHOLD_SERIES } from '../content/pipeline/thresholds';
 
 /** The burn the fast SLO alert pages on for an hourly pipeline with a 28-day SLO: the budget spent within a quarter of the window. */
 const FAST_BURN = 7;
@@ -38,50 +32,36 @@ const VIOLATION_MAPPINGS: dashboard.ValueMapping[] = [
   },
 ];
 
-function compliancePanels(specs: readonly PipelineSpec[], options: DashboardOptions): PlaceablePanel[] {
-  const budget = stalenessBudgetUsed(specs);
-  const timeLeft = timeLeftBeforeDeadline(specs);
-  const withLimit = specs.filter((s) => s.maxStaleness).length;
-  const atRisk = [budget && `(${budget} > 0.75)`, timeLeft && `(${timeLeft} < 600)`].filter(Boolean).join(' or ');
+function compliancePanels(options: DashboardOptions): PlaceablePanel[] {
+  const budget = stalenessBudgetUsed(DAG_FILTER);
+  const timeLeft = timeLeftBeforeDeadline(DAG_FILTER);
   return [
-    ...(budget
-      ? [
-          statPanel({
-            title: 'Freshness compliance',
-            description: `Share of the ${withLimit} pipelines with a max staleness whose data is within it right now.`,
-            unit: UNIT.ratio,
-            queries: [promQuery(`(count(${budget} <= 1) or vector(0)) / ${withLimit}`, { instant: true })],
-            thresholds: thresholds.lowerIsWorse(0.75, 1),
-            links: [runbookLink(PIPELINE_ALERTS.dataStale, options)],
-            width: 6,
-          }),
-        ]
-      : []),
-    ...(atRisk
-      ? [
-          statPanel({
-            title: 'Pipelines at risk',
-            description: 'Pipelines past 75% of their max staleness, or within 10 minutes of a deadline they have not met yet.',
-            unit: UNIT.count,
-            queries: [promQuery(`count(${atRisk}) or vector(0)`, { instant: true })],
-            thresholds: thresholds.anyIsBad(),
-            width: 6,
-          }),
-        ]
-      : []),
-    ...(timeLeft
-      ? [
-          statPanel({
-            title: 'Deadlines overdue now',
-            description: 'Pipelines whose current scheduled run has passed its deadline without succeeding.',
-            unit: UNIT.count,
-            queries: [promQuery(`count(${timeLeft} < 0) or vector(0)`, { instant: true })],
-            thresholds: thresholds.anyIsBad(),
-            links: [runbookLink(PIPELINE_ALERTS.deadlineMissed, options)],
-            width: 6,
-          }),
-        ]
-      : []),
+    statPanel({
+      title: 'Freshness compliance',
+      description: 'Share of the selected pipelines with a max staleness whose data is within it right now.',
+      unit: UNIT.ratio,
+      queries: [promQuery(`(count(${budget} <= 1) or vector(0)) / count(${series(THRESHOLD_SERIES.maxStaleness, DAG_FILTER)})`, { instant: true })],
+      thresholds: thresholds.lowerIsWorse(0.75, 1),
+      links: [runbookLink(PIPELINE_ALERTS.dataStale, options)],
+      width: 6,
+    }),
+    statPanel({
+      title: 'Pipelines at risk',
+      description: 'Pipelines past 75% of their max staleness, or within 10 minutes of a deadline they have not met yet.',
+      unit: UNIT.count,
+      queries: [promQuery(`count((${budget} > 0.75) or (${timeLeft} < 600)) or vector(0)`, { instant: true })],
+      thresholds: thresholds.anyIsBad(),
+      width: 6,
+    }),
+    statPanel({
+      title: 'Deadlines overdue now',
+      description: 'Pipelines whose current scheduled run has passed its deadline without succeeding.',
+      unit: UNIT.count,
+      queries: [promQuery(`count(${timeLeft} < 0) or vector(0)`, { instant: true })],
+      thresholds: thresholds.anyIsBad(),
+      links: [runbookLink(PIPELINE_ALERTS.deadlineMissed, options)],
+      width: 6,
+    }),
     statPanel({
       title: 'Run success rate',
       description: 'Share of runs of the selected pipelines that succeeded in the time range.',
@@ -94,58 +74,40 @@ function compliancePanels(specs: readonly PipelineSpec[], options: DashboardOpti
   ];
 }
 
-function freshnessAndDeadlinePanels(specs: readonly PipelineSpec[], options: DashboardOptions): PlaceablePanel[] {
-  const budget = stalenessBudgetUsed(specs);
-  const timeLeft = timeLeftBeforeDeadline(specs);
-  const untracked = deadlinesWithoutFixedSchedule(specs);
-  const panels: PlaceablePanel[] = [];
-  if (budget) {
-    panels.push(
-      barGaugePanel({
-        title: 'Staleness budget used',
-        description: 'Data age as a share of each pipeline’s own max staleness: 100% means stale.',
-        unit: UNIT.ratio,
-        queries: [promQuery(budget, { legend: '{{dag_id}}', instant: true })],
-        thresholds: thresholds.higherIsWorse(0.75, 1),
-        links: [runbookLink(PIPELINE_ALERTS.dataStale, options)],
-      })
-        .min(0)
-        .max(1)
-        .dataLinks([detailLinkForDagIdField()]),
-    );
-  }
-  if (timeLeft) {
-    panels.push(
-      barGaugePanel({
-        title: 'Time left before deadline',
-        description:
-          'Until each pipeline’s current scheduled run must finish (negative: overdue). Pipelines that already succeeded since their scheduled time are not shown.' +
-          (untracked.length ? ` Not computed for schedules without a fixed period: ${untracked.join(', ')}.` : ''),
-        unit: UNIT.duration,
-        queries: [promQuery(timeLeft, { legend: '{{dag_id}}', instant: true })],
-        thresholds: thresholds.lowerIsWorse(0, 600),
-        links: [runbookLink(PIPELINE_ALERTS.deadlineMissed, options)],
-      }).dataLinks([detailLinkForDagIdField()]),
-    );
-  }
-  return panels;
+function freshnessAndDeadlinePanels(options: DashboardOptions): PlaceablePanel[] {
+  return [
+    barGaugePanel({
+      title: 'Staleness budget used',
+      description: 'Data age as a share of each pipeline’s own max staleness: 100% means stale.',
+      unit: UNIT.ratio,
+      queries: [promQuery(stalenessBudgetUsed(DAG_FILTER), { legend: '{{dag_id}}', instant: true })],
+      thresholds: thresholds.higherIsWorse(0.75, 1),
+      links: [runbookLink(PIPELINE_ALERTS.dataStale, options)],
+    })
+      .min(0)
+      .max(1)
+      .dataLinks([detailLinkForDagIdField()]),
+    barGaugePanel({
+      title: 'Time left before deadline',
+      description: 'Until each pipeline’s current scheduled run must finish (negative: overdue). Pipelines that already succeeded since their scheduled time are not shown.',
+      unit: UNIT.duration,
+      queries: [promQuery(timeLeftBeforeDeadline(DAG_FILTER), { legend: '{{dag_id}}', instant: true })],
+      thresholds: thresholds.lowerIsWorse(0, 600),
+      links: [runbookLink(PIPELINE_ALERTS.deadlineMissed, options)],
+    }).dataLinks([detailLinkForDagIdField()]),
+  ];
 }
 
-function historyPanels(specs: readonly PipelineSpec[], options: DashboardOptions): PlaceablePanel[] {
-  const budget = stalenessBudgetUsed(specs, DAG_FILTER);
+function historyPanels(options: DashboardOptions): PlaceablePanel[] {
   return [
-    ...(budget
-      ? [
-          stateTimelinePanel({
-            title: 'Freshness violations',
-            description: 'When each pipeline’s data was older than its max staleness.',
-            unit: UNIT.state,
-            queries: [promQuery(`${budget} > bool 1`, { legend: '{{dag_id}}' })],
-            mappings: VIOLATION_MAPPINGS,
-            links: [runbookLink(PIPELINE_ALERTS.dataStale, options)],
-          }),
-        ]
-      : []),
+    stateTimelinePanel({
+      title: 'Freshness violations',
+      description: 'When each pipeline’s data was older than its max staleness.',
+      unit: UNIT.state,
+      queries: [promQuery(`${stalenessBudgetUsed(DAG_FILTER)} > bool 1`, { legend: '{{dag_id}}' })],
+      mappings: VIOLATION_MAPPINGS,
+      links: [runbookLink(PIPELINE_ALERTS.dataStale, options)],
+    }),
     timeseriesPanel({
       title: 'Failed runs (past hour)',
       unit: UNIT.count,
@@ -158,22 +120,18 @@ function historyPanels(specs: readonly PipelineSpec[], options: DashboardOptions
 }
 
 function errorBudgetPanels(specs: readonly PipelineSpec[], options: DashboardOptions): PlaceablePanel[] {
-  const burn = errorBudgetBurnRate(specs, DAG_FILTER, '1d');
-  const remaining = errorBudgetRemaining(specs);
-  const slos = `SLOs: ${sloSummary(specs)}.`;
+  const burn = errorBudgetBurnRate(DAG_FILTER, '1d');
+  const remaining = errorBudgetRemaining(sloWindows(specs), DAG_FILTER);
+  const slos = `Each pipeline’s SLO (target and window) is the series ${THRESHOLD_SERIES.sloSuccessRatio}.`;
   return [
-    ...(burn
-      ? [
-          timeseriesPanel({
-            title: 'Error-budget burn rate (1 d)',
-            description: `Failure share of the past day\u2019s runs divided by the allowed failure share. 1 spends the budget exactly over the SLO window; ${FAST_BURN} spends a 28-day budget within a week (where hourly pipelines page). ${slos}`,
-            unit: UNIT.count,
-            queries: [promQuery(burn, { legend: '{{dag_id}}' })],
-            thresholds: thresholds.higherIsWorse(1, FAST_BURN),
-            links: [runbookLink(PIPELINE_ALERTS.errorBudgetBurnFast, options), runbookLink(PIPELINE_ALERTS.errorBudgetBurnSlow, options)],
-          }).thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed)),
-        ]
-      : []),
+    timeseriesPanel({
+      title: 'Error-budget burn rate (1 d)',
+      description: `Failure share of the past day\u2019s runs divided by the allowed failure share. 1 spends the budget exactly over the SLO window; ${FAST_BURN} spends a 28-day budget within a week (where hourly pipelines page). ${slos}`,
+      unit: UNIT.count,
+      queries: [promQuery(burn, { legend: '{{dag_id}}' })],
+      thresholds: thresholds.higherIsWorse(1, FAST_BURN),
+      links: [runbookLink(PIPELINE_ALERTS.errorBudgetBurnFast, options), runbookLink(PIPELINE_ALERTS.errorBudgetBurnSlow, options)],
+    }).thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed)),
     ...(remaining
       ? [
           barGaugePanel({
@@ -199,9 +157,9 @@ export function slaFreshnessDashboard(specs: readonly PipelineSpec[], options: D
     ['pipelines', 'sla'],
   ).withVariable(dagIdVariable(specs, { multi: true }));
   return layoutSections(builder, [
-    { panels: compliancePanels(specs, options) },
-    section('Freshness and deadlines', freshnessAndDeadlinePanels(specs, options)),
-    section('Violation history', historyPanels(specs, options)),
+    { panels: compliancePanels(options) },
+    section('Freshness and deadlines', freshnessAndDeadlinePanels(options)),
+    section('Violation history', historyPanels(options)),
     section('Error budget', errorBudgetPanels(specs, options)),
   ]);
 }

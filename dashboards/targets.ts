@@ -1,41 +1,29 @@
 /**
  * Each pipeline's own targets (staleness limit, deadline, SLO, expected
- * durations, checked datasets) as PromQL, built from its spec, so one query
- * judges every pipeline against its own numbers.
+ * durations, checked datasets) read from the threshold series the pipelines
+ * rule file records (content/pipeline/thresholds.ts), so one query judges
+ * every pipeline against its own numbers and its text stays the same
+ * whatever the catalog holds. A selector narrows them like the metrics,
+ * e.g. `dag_id=~"$dag_id"`.
  */
-import { Duration } from '../content/duration';
 import { DEFAULT_SLO, PipelineSpec } from '../content/pipeline/spec';
-import { dataAgeSeconds, runs } from './queries';
-import { lastScheduledRunExpr } from './schedule';
-import { parseSchedule } from '../content/pipeline/schedule';
+import { THRESHOLD_SERIES as T } from '../content/pipeline/thresholds';
 import { RUN_SERIES } from '../content/metrics/catalog';
-import { constantVector, perPipeline } from './spec-vectors';
+import { dataAgeSeconds, runs, series } from './queries';
 
-/** Avoids float noise such as 0.010000000000000009 in rendered queries. */
-function tidy(n: number): number {
-  return Number(n.toPrecision(6));
-}
+/** A threshold series reduced to its identifying labels (the text labels dropped). */
+const threshold = (metric: string, selector = '', by = 'dag_id') => `max by (${by}) (${series(metric, selector)})`;
 
-export function maxStalenessSeconds(specs: readonly PipelineSpec[]): string | undefined {
-  return perPipeline(specs, (s) => s.maxStaleness?.toSeconds());
-}
+export const maxStalenessSeconds = (selector = '') => threshold(T.maxStaleness, selector);
+export const expectedRunSeconds = (selector = '') => threshold(T.expectedDuration, selector);
+export const expectedTaskSeconds = (selector = '') => threshold(T.taskExpectedDuration, selector, 'dag_id, task_id');
+/** The dataset each declared check covers (value 1): the failure counters carry only the check name. */
+export const checkDatasets = (selector = '') => threshold(T.dataQualityCheck, selector, 'dag_id, check, dataset');
+export const completenessMinimums = (selector = '') => threshold(T.minCompleteness, selector, 'dag_id, dataset');
 
 /** Data age as a share of the pipeline's staleness limit: 1 means the limit is reached. */
-export function stalenessBudgetUsed(specs: readonly PipelineSpec[], selector = ''): string | undefined {
-  const limits = maxStalenessSeconds(specs);
-  return limits && `(${dataAgeSeconds(selector)}) / on(dag_id) ${limits}`;
-}
-
-/** The fixed period of a pipeline with a deadline, in seconds; undefined for other schedules. */
-function deadlinePeriod(spec: PipelineSpec): number | undefined {
-  if (!spec.deadline || !lastScheduledRunExpr(spec.schedule)) return undefined;
-  const schedule = parseSchedule(spec.schedule);
-  return schedule.kind === 'periodic' ? schedule.periodSeconds : undefined;
-}
-
-/** Pipelines with a deadline whose schedule has no fixed period, so no time-left figure can be drawn. */
-export function deadlinesWithoutFixedSchedule(specs: readonly PipelineSpec[]): string[] {
-  return specs.filter((s) => s.deadline && !lastScheduledRunExpr(s.schedule)).map((s) => s.dagId);
+export function stalenessBudgetUsed(selector = ''): string {
+  return `(${dataAgeSeconds(selector)}) / on(dag_id) ${maxStalenessSeconds(selector)}`;
 }
 
 /**
@@ -44,62 +32,29 @@ export function deadlinesWithoutFixedSchedule(specs: readonly PipelineSpec[]): s
  * due at its data interval end (last success + one period) plus the deadline.
  * Shown only once that interval is scheduled, i.e. while a run is owed.
  */
-export function timeLeftBeforeDeadline(specs: readonly PipelineSpec[]): string | undefined {
-  const withDeadline = specs.filter((s) => deadlinePeriod(s) !== undefined);
-  const dueAfter = perPipeline(withDeadline, (s) => (deadlinePeriod(s) as number) + s.deadline!.toSeconds());
-  const period = perPipeline(withDeadline, (s) => deadlinePeriod(s));
-  if (!dueAfter || !period) return undefined;
-  const lastSuccess = `max by (dag_id) (${RUN_SERIES.lastSuccess})`;
-  return `${lastSuccess} + on(dag_id) ${dueAfter} - time() unless on(dag_id) (${lastSuccess} + on(dag_id) ${period} > time())`;
+export function timeLeftBeforeDeadline(selector = ''): string {
+  const lastSuccess = `max by (dag_id) (${series(RUN_SERIES.lastSuccess, selector)})`;
+  const period = threshold(T.period, selector);
+  return `${lastSuccess} + on(dag_id) ${period} + on(dag_id) ${threshold(T.deadline, selector)} - time() unless on(dag_id) (${lastSuccess} + on(dag_id) ${period} > time())`;
 }
 
-function slo(spec: PipelineSpec): { successRatio: number; window: Duration } {
-  return { successRatio: spec.slo?.successRatio ?? DEFAULT_SLO.successRatio, window: spec.slo?.window ?? DEFAULT_SLO.window };
-}
-
-/** Allowed failure share per pipeline (1 - SLO success ratio). */
-export function errorBudgets(specs: readonly PipelineSpec[]): string | undefined {
-  return perPipeline(specs, (s) => tidy(1 - slo(s).successRatio));
-}
+/** Allowed failure share per pipeline (1 - its SLO success ratio). */
+export const errorBudgets = (selector = '') => `(1 - ${threshold(T.sloSuccessRatio, selector)})`;
 
 /** How fast each pipeline spends its error budget over the range: 1 spends it exactly over the SLO window. */
-export function errorBudgetBurnRate(specs: readonly PipelineSpec[], selector: string, range: string): string | undefined {
-  const budgets = errorBudgets(specs);
-  return budgets && `(${runs.failureRatio(selector, range)}) / on(dag_id) ${budgets}`;
+export function errorBudgetBurnRate(selector: string, range: string): string {
+  return `(${runs.failureRatio(selector, range)}) / on(dag_id) ${errorBudgets(selector)}`;
+}
+
+/** The SLO windows the catalog uses: a PromQL range must be a literal, so the remaining-budget query has one term per window. */
+export function sloWindows(specs: readonly PipelineSpec[]): string[] {
+  return [...new Set(specs.map((s) => (s.slo?.window ?? DEFAULT_SLO.window).toPromDuration()))];
 }
 
 /** Share of the error budget left over each pipeline's own SLO window (below 0: SLO missed). */
-export function errorBudgetRemaining(specs: readonly PipelineSpec[]): string | undefined {
-  if (specs.length === 0) return undefined;
-  return specs
-    .map((s) => {
-      const { successRatio, window } = slo(s);
-      return `(1 - (${runs.failureRatio(`dag_id="${s.dagId}"`, window.toPromDuration())}) / ${tidy(1 - successRatio)})`;
-    })
+export function errorBudgetRemaining(windows: readonly string[], selector = ''): string | undefined {
+  if (windows.length === 0) return undefined;
+  return windows
+    .map((w) => `(1 - (${runs.failureRatio(selector, w)}) / on(dag_id) (1 - ${threshold(T.sloSuccessRatio, [selector, `window="${w}"`].filter(Boolean).join(', '))}))`)
     .join(' or ');
-}
-
-/** SLOs in words, for panel descriptions. */
-export function sloSummary(specs: readonly PipelineSpec[]): string {
-  return specs.map((s) => `${s.dagId} ${tidy(slo(s).successRatio * 100)}% over ${slo(s).window.toPromDuration()}`).join('; ');
-}
-
-export function expectedRunSeconds(specs: readonly PipelineSpec[]): string | undefined {
-  return perPipeline(specs, (s) => s.expectedDuration.toSeconds());
-}
-
-export function expectedTaskSeconds(specs: readonly PipelineSpec[]): string | undefined {
-  return constantVector(specs.flatMap((s) => s.tasks.map((t) => ({ labels: { dag_id: s.dagId, task_id: t.taskId }, value: t.expectedDuration.toSeconds() }))));
-}
-
-/** Which dataset each declared check covers: the failure counters carry only the check name. */
-export function checkDatasets(specs: readonly PipelineSpec[]): string | undefined {
-  return constantVector(
-    specs.flatMap((s) => (s.dataQualityChecks ?? []).map((c) => ({ labels: { dag_id: s.dagId, check: c.name, dataset: c.dataset }, value: 1 }))),
-  );
-}
-
-/** Minimum completeness per dataset, as declared on the checks. */
-export function completenessMinimums(specs: readonly PipelineSpec[]): { dataset: string; minimum: number }[] {
-  return specs.flatMap((s) => (s.dataQualityChecks ?? []).flatMap((c) => (c.minCompleteness === undefined ? [] : [{ dataset: c.dataset, minimum: c.minCompleteness }])));
 }

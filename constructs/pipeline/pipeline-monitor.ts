@@ -1,15 +1,14 @@
 import { Construct } from 'constructs';
 import { InhibitRule } from '../../content/alertmanager/config';
-import { AlertLinkOptions } from '../../content/rules/alert-links';
-import { RuleGroup } from '../../content/rules/types';
 import { lineageInhibitRule } from '../../content/pipeline/lineage';
-import { pipelineAlertGroup } from '../../content/pipeline/rule-group';
+import { pipelineThresholds } from '../../content/pipeline/rule-group';
+import { ThresholdSample } from '../../content/pipeline/thresholds';
 import { PipelineSpec } from '../../content/pipeline/spec';
 import { scheduleOf, validatePipelineCatalog } from '../../content/pipeline/validate';
 import { sloWarnings } from '../../content/pipeline/batch-slo';
 import { warnCorrected } from '../core/warnings';
 
-export interface PipelineMonitorProps extends AlertLinkOptions {
+export interface PipelineMonitorProps {
   readonly spec: PipelineSpec;
   /** Every pipeline of the platform, this one included: upstream ids are checked against it. @default [spec] */
   readonly catalog?: readonly PipelineSpec[];
@@ -17,12 +16,14 @@ export interface PipelineMonitorProps extends AlertLinkOptions {
 
 /**
  * Monitoring for one pipeline: validates its spec (errors name this
- * construct's path) and exposes its alert rules, the team its alerts route
- * to and the lineage inhibition that mutes it while an upstream is broken.
+ * construct's path) and exposes its thresholds (the series the shared
+ * pipeline alerts join), the team its alerts route to and the lineage
+ * inhibition that mutes it while an upstream is broken.
  */
 export class PipelineMonitor extends Construct {
   readonly spec: PipelineSpec;
-  readonly ruleGroup: RuleGroup;
+  /** Threshold samples of this pipeline: its whole share of the pipelines rule file. */
+  readonly thresholds: readonly ThresholdSample[];
   /** Mutes this pipeline's stale/deadline alerts while an upstream fails; undefined without upstreams. */
   readonly inhibitRule?: InhibitRule;
 
@@ -41,7 +42,7 @@ export class PipelineMonitor extends Construct {
       scope.node.tryRemoveChild(id);
       throw error;
     }
-    this.ruleGroup = pipelineAlertGroup(props.spec, props, this.node.path);
+    this.thresholds = pipelineThresholds(props.spec, this.node.path);
     this.inhibitRule = lineageInhibitRule(props.spec, catalog);
     for (const warning of sloWarnings(props.spec, scheduleOf(props.spec, this.node.path))) warnCorrected(this, warning);
   }

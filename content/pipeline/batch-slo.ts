@@ -36,6 +36,8 @@ export interface BudgetTier {
   readonly burn: number;
   /** Failure ratio over the lookback at or above which the tier fires: b · burn. */
   readonly ratio: number;
+  /** At this burn the budget is gone within W/4 (fast) or W (slow). */
+  readonly spentWithin: Duration;
 }
 
 const tidy = (n: number) => Number(n.toPrecision(6));
@@ -62,8 +64,8 @@ export function budgetTiers(slo: BatchSlo, periodSeconds: number): BudgetTier[] 
   const fastLookback = lookback(28);
   const fastBurn = tidy(w / (4 * fastLookback.toSeconds()));
   const tiers: BudgetTier[] = [
-    { speed: 'fast', lookback: fastLookback, burn: fastBurn, ratio: tidy(slo.budget * fastBurn) },
-    { speed: 'slow', lookback: lookback(4), burn: 1, ratio: slo.budget },
+    { speed: 'fast', lookback: fastLookback, burn: fastBurn, ratio: tidy(slo.budget * fastBurn), spentWithin: Duration.seconds(w / 4) },
+    { speed: 'slow', lookback: lookback(4), burn: 1, ratio: slo.budget, spentWithin: Duration.seconds(w) },
   ];
   return tiers.filter((t, i) => t.ratio <= 1 && !(i === 1 && t.lookback.toSeconds() === fastLookback.toSeconds() && tiers[0].ratio <= t.ratio));
 }

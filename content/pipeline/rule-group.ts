@@ -1,17 +1,26 @@
 import { AlertLinkOptions, withLinks } from '../rules/alert-links';
 import { RuleGroup } from '../rules/types';
 import { PipelineAlertBuilder } from './alerts';
+import { pipelineThresholdSamples, thresholdRecords, ThresholdSample } from './thresholds';
 import { scheduleOf } from './validate';
 import { PipelineSpec } from './spec';
 
-/** Prometheus rule group name of one pipeline's alerts. */
-export const pipelineGroupName = (dagId: string) => `pipewatch-pipeline-${dagId}`;
+/** Prometheus rule group of the pipeline alerts and the thresholds they join. */
+export const PIPELINE_ALERT_GROUP = 'pipewatch-pipelines';
+
+/** The threshold samples of one validated pipeline; `where` names it in errors. */
+export function pipelineThresholds(spec: PipelineSpec, where = spec.dagId): ThresholdSample[] {
+  return pipelineThresholdSamples(spec, scheduleOf(spec, where));
+}
 
 /**
- * The alerts of one pipeline as a rule group. Expects a validated spec; the
- * recording rules it reads come from pipelineRecordingGroups().
+ * The threshold records (one per series, every pipeline's samples), then the
+ * alerts written once for all pipelines. One group: Prometheus evaluates a group's rules in order, so an
+ * alert always reads the thresholds of the same evaluation, and a pipeline
+ * can never lose its alerts to a threshold series not (yet) written. The
+ * duration records it reads come from pipelineRecordingGroups().
  */
-export function pipelineAlertGroup(spec: PipelineSpec, links: AlertLinkOptions = {}, where = spec.dagId): RuleGroup {
-  const drafts = new PipelineAlertBuilder(spec, scheduleOf(spec, where)).drafts();
-  return { name: pipelineGroupName(spec.dagId), rules: drafts.map((d) => withLinks(d, links)) };
+export function pipelineAlertGroup(thresholds: readonly ThresholdSample[], links: AlertLinkOptions = {}): RuleGroup {
+  const drafts = new PipelineAlertBuilder(thresholds).drafts();
+  return { name: PIPELINE_ALERT_GROUP, rules: [...thresholdRecords(thresholds), ...drafts.map((d) => withLinks(d, links))] };
 }

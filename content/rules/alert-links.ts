@@ -16,10 +16,11 @@ export interface AlertDraft {
   readonly alert: string;
   readonly expr: string;
   readonly for?: string;
-  readonly labels: AlertLabels;
+  /** Static labels; absent where the expression brings severity, team and dag_id (the pipeline alerts). */
+  readonly labels?: AlertLabels;
   readonly summary: string;
   readonly description: string;
-  /** Dashboard the alert links to, filtered to the alert's static `dag_id` label when it has one. */
+  /** Dashboard the alert links to, filtered to the alert's `dag_id` (static, or from the expression) when it has one. */
   readonly dashboard: DashboardKey;
 }
 
@@ -30,12 +31,12 @@ export function withLinks(draft: AlertDraft, options: AlertLinkOptions = {}): Al
     alert: draft.alert,
     expr: draft.expr,
     ...(draft.for !== undefined ? { for: draft.for } : {}),
-    labels: draft.labels,
+    ...(draft.labels !== undefined ? { labels: draft.labels } : {}),
     annotations: {
       summary: draft.summary,
       description: draft.description,
       runbook_url: runbookUrl(draft.alert, options.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL),
-      dashboard_url: dashboardUrl(grafanaUrl, draft.dashboard, draft.labels.dag_id),
+      dashboard_url: draft.labels === undefined ? `${dashboardUrl(grafanaUrl, draft.dashboard)}?var-dag_id={{ $labels.dag_id }}` : dashboardUrl(grafanaUrl, draft.dashboard, draft.labels.dag_id),
     },
   };
 }

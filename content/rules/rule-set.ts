@@ -1,4 +1,5 @@
-import { pipelineAlertGroup } from '../pipeline/rule-group';
+import { pipelineAlertGroup, pipelineThresholds } from '../pipeline/rule-group';
+import { THRESHOLD_SERIES, ThresholdSample } from '../pipeline/thresholds';
 import { PipelineSpec } from '../pipeline/spec';
 import { validatePipelineCatalog } from '../pipeline/validate';
 import { AlertLinkOptions, withLinks } from './alert-links';
@@ -17,18 +18,18 @@ export const PIPELINE_RULE_FILE = 'pipelines.yml';
 export const PLATFORM_RULE_FILE = 'platform.yml';
 
 /**
- * Recording rules plus one alert group per pipeline, validated as a set.
+ * The pipelines rule file for a catalog, validated as a set.
  * `whereOf(i)` names the i-th spec in errors (construct path or catalog location).
  */
 export function pipelineRuleGroups(specs: readonly PipelineSpec[], options: RuleSetOptions = {}, whereOf: (i: number) => string = (i) => `pipelines[${i}]`): RuleGroup[] {
   validatePipelineCatalog(specs, whereOf);
-  return pipelineRuleFile(specs.map((s, i) => pipelineAlertGroup(s, options, whereOf(i))));
+  return pipelineRuleFile(specs.flatMap((s, i) => pipelineThresholds(s, whereOf(i))), options);
 }
 
-/** The pipelines rule file's groups: the recording rules the alerts read, then the alert groups, validated as a set. */
-export function pipelineRuleFile(alertGroups: readonly RuleGroup[]): RuleGroup[] {
-  const groups = [...pipelineRecordingGroups(), ...alertGroups];
-  assertRuleGroupsValid(groups, PIPELINE_RULE_FILE);
+/** The pipelines rule file's groups: the duration records, then the thresholds and the alerts that join them, validated as a set. */
+export function pipelineRuleFile(thresholds: readonly ThresholdSample[], links: AlertLinkOptions = {}): RuleGroup[] {
+  const groups = [...pipelineRecordingGroups(), pipelineAlertGroup(thresholds, links)];
+  assertRuleGroupsValid(groups, PIPELINE_RULE_FILE, Object.values(THRESHOLD_SERIES));
   return groups;
 }
 

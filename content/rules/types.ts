@@ -25,7 +25,8 @@ export interface AlertingRule {
   readonly expr: string;
   /** Prometheus duration the condition must hold before firing. @default - fires on first evaluation */
   readonly for?: string;
-  readonly labels: AlertLabels;
+  /** Absent where the expression brings severity and team itself (pipeline alerts join them from their threshold series). */
+  readonly labels?: AlertLabels;
   readonly annotations: AlertAnnotations;
 }
 

@@ -15,10 +15,11 @@ const catalogSeries = new Set(METRIC_CATALOG.flatMap(seriesNames));
  * Checks a whole rule set before it is rendered: names follow the
  * conventions, every expression parses, and every metric it reads is in the
  * metric catalog or recorded by a rule of the same set. Errors name the file,
- * group and rule.
+ * group and rule. `alsoRecorded` names series the set records only for
+ * some catalogs (a severity override, say) that its rules may read anyway.
  */
-export function assertRuleGroupsValid(groups: readonly RuleGroup[], file: string): void {
-  const recorded = new Set(groups.flatMap((g) => g.rules.flatMap((r) => (isAlertingRule(r) ? [] : [r.record]))));
+export function assertRuleGroupsValid(groups: readonly RuleGroup[], file: string, alsoRecorded: readonly string[] = []): void {
+  const recorded = new Set([...alsoRecorded, ...groups.flatMap((g) => g.rules.flatMap((r) => (isAlertingRule(r) ? [] : [r.record])))]);
   const groupNames = new Set<string>();
   for (const group of groups) {
     if (groupNames.has(group.name)) throw new Error(`${file}: rule group "${group.name}" is declared twice. Give every group its own name.`);

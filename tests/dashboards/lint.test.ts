@@ -1,5 +1,5 @@
 import { DashboardJson } from '../../content/grafana/dashboard-json';
-import { formatIssue, LintIssue, lintDashboard, lintDashboards, metricsUsedByDashboards } from '../../dashboards/lint';
+import { formatIssue, LintIssue, lintDashboard, lintDashboards, metricsUsedByDashboards, RECORDED_THRESHOLD_SERIES } from '../../dashboards/lint';
 import { METRIC_CATALOG, seriesNames } from '../../content/metrics/catalog';
 import { EXAMPLE_DASHBOARDS, exampleDashboard, panelTitled } from './fixtures';
 
@@ -12,8 +12,8 @@ describe('GIVEN every dashboard rendered from the example pipelines', () => {
     expect(lintDashboards(EXAMPLE_DASHBOARDS).map(formatIssue)).toEqual([]);
   });
 
-  test('WHEN listing the metrics each one needs THEN every name is in the catalog or a Prometheus built-in', () => {
-    const known = new Set([...METRIC_CATALOG.flatMap(seriesNames), 'ALERTS', 'ALERTS_FOR_STATE', 'up']);
+  test('WHEN listing the metrics each one needs THEN every name is in the catalog, a Prometheus built-in or a threshold the pipelines rule file records', () => {
+    const known = new Set([...METRIC_CATALOG.flatMap(seriesNames), 'ALERTS', 'ALERTS_FOR_STATE', 'up', ...RECORDED_THRESHOLD_SERIES]);
     const used = metricsUsedByDashboards(EXAMPLE_DASHBOARDS);
     expect(Object.keys(used).sort()).toEqual(EXAMPLE_DASHBOARDS.map((d) => d.uid).sort());
     for (const names of Object.values(used)) for (const name of names) expect(known).toContain(name);
@@ -115,7 +115,7 @@ describe('GIVEN a dashboard with one deliberate mistake', () => {
   });
 
   test('WHEN a link points at a dashboard uid that does not exist THEN lint reports the broken link', () => {
-    (dashboard.links as { url?: string }[])[1].url = '/d/pipewatch-nope?var-dag_id=x';
+    (dashboard.links as { title: string; type: string; url?: string }[]).push({ title: 'Nope', type: 'link', url: '/d/pipewatch-nope?var-dag_id=x' });
     expect(lintDashboard(dashboard)).toContainEqual(expect.objectContaining({ rule: 'broken-dashboard-link', message: 'links to /d/pipewatch-nope, which is not a pipewatch dashboard' }));
   });
 

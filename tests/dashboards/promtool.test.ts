@@ -12,6 +12,8 @@ import { PipelineSpec } from '../../content/pipeline/spec';
 import { panelsOf } from '../../dashboards/panels';
 import { runs } from '../../dashboards/queries';
 import { stalenessBudgetUsed, timeLeftBeforeDeadline } from '../../dashboards/targets';
+import { pipelineRuleGroups } from '../../content/rules/rule-set';
+import { renderRuleFile } from '../../content/rules/render';
 import { substituteVariables } from '../../dashboards/template-variables';
 import { run, testTool } from '../support/tools';
 import { EXAMPLE_DASHBOARDS } from './fixtures';
@@ -45,14 +47,14 @@ const hourly = (dagId: string): PipelineSpec => ({
   expectedDuration: Duration.minutes(5),
   deadline: Duration.minutes(30),
   maxStaleness: Duration.hours(2),
-  tasks: [],
+  tasks: [{ taskId: 'only', expectedDuration: Duration.minutes(5) }],
 });
 
 describe('GIVEN known series', () => {
-  test('WHEN the query builders are evaluated THEN they compute what the panels claim', () => {
-    fs.writeFileSync(path.join(workdir, 'no-rules.yml'), 'groups: []\n');
+  test('WHEN the query builders are evaluated over the thresholds the rules record THEN they compute what the panels claim', () => {
+    fs.writeFileSync(path.join(workdir, 'pipelines.yml'), renderRuleFile(pipelineRuleGroups([hourly('late'), hourly('done')])));
     const tests = {
-      rule_files: ['no-rules.yml'],
+      rule_files: ['pipelines.yml'],
       evaluation_interval: '1m',
       tests: [
         {
@@ -85,13 +87,13 @@ describe('GIVEN known series', () => {
           promql_expr_test: [
             {
               // At 70m the 60m run of "late" has 20 minutes left before its 30-minute deadline.
-              expr: timeLeftBeforeDeadline([hourly('late'), hourly('done')])!,
+              expr: timeLeftBeforeDeadline(),
               eval_time: '70m',
               exp_samples: [{ labels: '{dag_id="late"}', value: 1200 }],
             },
             {
               // Data 70 minutes old against a 2-hour limit.
-              expr: stalenessBudgetUsed([hourly('late')])!,
+              expr: stalenessBudgetUsed('dag_id="late"'),
               eval_time: '70m',
               exp_samples: [{ labels: '{dag_id="late"}', value: 70 / 120 }],
             },

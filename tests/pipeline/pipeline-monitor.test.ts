@@ -1,7 +1,6 @@
 import { AnnotationMetadataEntryType, Testing, TerraformStack } from 'cdktf';
 import { Duration } from '../../content/duration';
 import { PipelineMonitor } from '../../constructs/pipeline/pipeline-monitor';
-import { isAlertingRule } from '../../content/rules/types';
 import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
 
 const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
@@ -10,15 +9,14 @@ const stack = () => new TerraformStack(Testing.app(), 'Stack');
 const etl = EXAMPLE_PIPELINES.find((s) => s.dagId === 'example_etl')!;
 
 describe('PipelineMonitor', () => {
-  it('GIVEN example_etl and its catalog WHEN constructed THEN it exposes its alert group, team and lineage inhibition', () => {
-    const monitor = new PipelineMonitor(stack(), 'Etl', { spec: etl, catalog: EXAMPLE_PIPELINES, grafanaUrl: 'https://grafana.example.com' });
-    const alerts = monitor.ruleGroup.rules.filter(isAlertingRule);
-    expect(monitor.ruleGroup.name).toBe('pipewatch-pipeline-example_etl');
-    expect(new Set(alerts.map((a) => a.alert))).toEqual(
-      new Set(['PipelineRunFailed', 'PipelineDeadlineMissed', 'PipelineDataStale', 'PipelineDurationRegression', 'PipelineTaskLongRunning', 'PipelineMetricsAbsent', 'PipelineErrorBudgetBurnFast', 'PipelineErrorBudgetBurnSlow']),
-    );
-    expect(alerts.every((a) => a.labels.team === 'analytics' && a.labels.dag_id === 'example_etl')).toBe(true);
-    expect(alerts[0].annotations.dashboard_url).toBe('https://grafana.example.com/d/pipewatch-pipeline-detail?var-dag_id=example_etl');
+  it('GIVEN example_etl and its catalog WHEN constructed THEN it exposes its thresholds, team and lineage inhibition', () => {
+    const monitor = new PipelineMonitor(stack(), 'Etl', { spec: etl, catalog: EXAMPLE_PIPELINES });
+    const byName = (series: string) => monitor.thresholds.filter((s) => s.series === series).map((s) => `${s.value} ${JSON.stringify(s.labels)}`);
+    expect(byName('dag_id:pipewatch_pipeline_info:spec')).toEqual(['1 {"dag_id":"example_etl","team":"analytics"}']);
+    expect(byName('dag_id:pipewatch_deadline_seconds:spec')).toEqual(['2400 {"dag_id":"example_etl","deadline":"40m","schedule":"15 * * * *"}']);
+    expect(byName('dag_id:pipewatch_task_expected_duration_seconds:spec')).toHaveLength(3);
+    // Default severities publish nothing: only a spec's own policy does.
+    expect(byName('dag_id:pipewatch_alert_severity:spec')).toEqual([]);
     expect(monitor.team).toBe('analytics');
     expect(monitor.inhibitRule?.target_matchers).toContain('dag_id="example_etl"');
   });

@@ -11,8 +11,8 @@ export interface Coverage {
   readonly missing: string[];
 }
 
-const describe = (rule: AlertingRule) => `${rule.alert}${JSON.stringify(rule.labels)}`;
-const matches = (rule: AlertingRule, labels: Readonly<Record<string, string>>) => Object.entries(rule.labels).every(([k, v]) => labels[k] === v);
+const describe = (rule: AlertingRule) => `${rule.alert}${JSON.stringify(rule.labels ?? {})}`;
+const matches = (rule: AlertingRule, labels: Readonly<Record<string, string>>) => Object.entries(rule.labels ?? {}).every(([k, v]) => labels[k] === v);
 
 /**
  * A rule is covered when some case expects it to fire (its static labels

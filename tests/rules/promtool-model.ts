@@ -87,7 +87,7 @@ export function expectedAlert(alertname: string, expected: Expected): ExpectedAl
 export function findAlert(groups: readonly RuleGroup[], alert: string, labels: Readonly<Record<string, string>> = {}): AlertingRule {
   const found = groups
     .flatMap((g) => g.rules.filter(isAlertingRule))
-    .find((r) => r.alert === alert && Object.entries(labels).every(([k, v]) => r.labels[k] === v));
+    .find((r) => r.alert === alert && Object.entries(labels).every(([k, v]) => r.labels?.[k] === v));
   if (!found) throw new Error(`no alert ${alert} with labels ${JSON.stringify(labels)} in the rule set: a case expects it, so the rules lost it`);
   return found;
 }

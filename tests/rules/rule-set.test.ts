@@ -12,20 +12,30 @@ const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
 const alerts = pipewatchRuleFiles(EXAMPLE_PIPELINES).flatMap((f) => f.groups.flatMap((g) => g.rules.filter(isAlertingRule)));
 
 describe('the rule set', () => {
-  it('GIVEN every generated alert WHEN inspected THEN it carries severity, team, summary, description, runbook and dashboard links', () => {
+  it('GIVEN every generated alert WHEN inspected THEN it carries severity and team (static, or joined from the thresholds), summary, description, runbook and dashboard links', () => {
     for (const a of alerts) {
-      expect(a.labels).toEqual(expect.objectContaining({ severity: expect.stringMatching(/^(critical|warning|info|none)$/), team: expect.stringMatching(/^[a-z-]+$/) }));
+      if (a.labels === undefined) expect(a.expr).toMatch(/group_left \(team, severity\)|max by \(dag_id, team, severity\)/);
+      else expect(a.labels).toEqual(expect.objectContaining({ severity: expect.stringMatching(/^(critical|warning|info|none)$/), team: expect.stringMatching(/^[a-z-]+$/) }));
       expect(a.annotations.description).toMatch(/\{\{ \$(labels\.\w+|value)/);
       expect(a.annotations.runbook_url).toBe(`https://github.com/pipewatch/pipewatch/blob/main/docs/runbooks.md#${a.alert.toLowerCase()}`);
       expect(a.annotations.dashboard_url).toMatch(/^http:\/\/localhost:3000\/d\/pipewatch-/);
     }
   });
 
-  it('GIVEN pipeline alerts WHEN inspected THEN each names its dag and its owner team; platform alerts belong to platform', () => {
-    const pipelineAlerts = pipelineRuleGroups(EXAMPLE_PIPELINES).flatMap((g) => g.rules.filter(isAlertingRule));
-    expect(pipelineAlerts.every((a) => EXAMPLE_PIPELINES.some((s) => s.dagId === a.labels.dag_id && s.ownerTeam === a.labels.team))).toBe(true);
+  it('GIVEN pipeline alerts WHEN inspected THEN one rule per alert name serves every pipeline, whose team its info series names; platform alerts belong to platform', () => {
+    const rules = pipelineRuleGroups(EXAMPLE_PIPELINES).flatMap((g) => g.rules);
+    const pipelineAlerts = rules.filter(isAlertingRule);
+    expect(pipelineAlerts.map((a) => a.alert)).toEqual([...new Set(pipelineAlerts.map((a) => a.alert))]);
+    expect(pipelineAlerts.every((a) => a.labels === undefined)).toBe(true);
+    const info = rules.filter(isRecordingRule).filter((r) => r.record === 'dag_id:pipewatch_pipeline_info:spec');
+    expect(info).toEqual([
+      { record: 'dag_id:pipewatch_pipeline_info:spec', expr: 'vector(1)', labels: { dag_id: 'datalake_ingest', team: 'data-platform' } },
+      { record: 'dag_id:pipewatch_pipeline_info:spec', expr: 'vector(1)', labels: { dag_id: 'example_etl', team: 'analytics' } },
+      { record: 'dag_id:pipewatch_pipeline_info:spec', expr: 'vector(1)', labels: { dag_id: 'data_quality', team: 'analytics' } },
+      { record: 'dag_id:pipewatch_pipeline_info:spec', expr: 'vector(1)', labels: { dag_id: 'ml_pipeline', team: 'ml' } },
+    ]);
     const platform = platformRuleGroups().find((g) => g.name === 'pipewatch-airflow') as RuleGroup;
-    expect(platform.rules.filter(isAlertingRule).every((a) => a.labels.team === 'platform')).toBe(true);
+    expect(platform.rules.filter(isAlertingRule).every((a) => a.labels?.team === 'platform')).toBe(true);
   });
 
   it('GIVEN a Grafana URL option WHEN rules are built THEN dashboard links use it', () => {

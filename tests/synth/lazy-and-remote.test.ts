@@ -81,10 +81,11 @@ describe('GIVEN a stack extended in code after construction: one more pipeline, 
   stack.monitoring.alertmanager.routeTeam('finance', 'finance-hook');
   const json: any = synthToFiles(stack).json;
 
-  test('THEN the new pipeline has its alerts in the rule file Prometheus loads', () => {
-    const rules = parse(uploaded(container(json, 'dev-prometheus'), '/etc/prometheus/rules/pipelines.yml'));
-    const alerts = rules.groups.flatMap((g: any) => g.rules).filter((r: any) => r.labels?.dag_id === 'billing_export').map((r: any) => r.alert);
-    expect(alerts).toEqual(expect.arrayContaining(['PipelineRunFailed', 'PipelineDataStale']));
+  test('THEN the new pipeline has its thresholds, which the pipeline alerts join, in the rule file Prometheus loads', () => {
+    const rules = parse(uploaded(container(json, 'dev-prometheus'), '/etc/prometheus/rules/pipelines.yml')).groups.flatMap((g: any) => g.rules);
+    const own = rules.filter((r: any) => r.labels?.dag_id === 'billing_export').map((r: any) => r.record);
+    expect(own).toEqual(expect.arrayContaining(['dag_id:pipewatch_pipeline_info:spec', 'dag_id:pipewatch_max_staleness_seconds:spec']));
+    expect(rules.map((r: any) => r.alert)).toEqual(expect.arrayContaining(['PipelineRunFailed', 'PipelineDataStale']));
   });
 
   test('THEN Alertmanager routes the new team, inhibits it under its upstream, and asks for both credentials as sensitive variables', () => {
@@ -95,8 +96,8 @@ describe('GIVEN a stack extended in code after construction: one more pipeline, 
     expect(json.variable.alertmanager_finance_hook_url.sensitive).toBe(true);
   });
 
-  test('THEN the Pipeline Overview dashboard shows the new pipeline', () => {
-    expect(uploaded(container(json, 'dev-grafana'), '/etc/grafana/dashboards/pipewatch/pipewatch-pipeline-overview.json')).toContain('billing_export');
+  test("THEN the Alerts dashboard offers the new pipeline's team (its tiles and rows come from its threshold series)", () => {
+    expect(uploaded(container(json, 'dev-grafana'), '/etc/grafana/dashboards/pipewatch/pipewatch-alerts.json')).toContain('finance');
   });
 
   test('WHEN a pipeline names an upstream that does not exist THEN it fails naming the pipeline construct and the fix', () => {

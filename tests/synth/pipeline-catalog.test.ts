@@ -7,6 +7,7 @@ import { Duration } from '../../content/duration';
 import { DEFAULT_PIPELINES_FILE, parsePipelineCatalog } from '../../content/pipeline/catalog';
 import { SIMULATOR_PIPELINES_FILE } from '../../constructs/metrics-app/metrics-app';
 import { PipelineMonitor } from '../../constructs/pipeline/pipeline-monitor';
+import { thresholdRecords } from '../../content/pipeline/thresholds';
 import { buildApp } from '../../stacks/app';
 import { LocalDockerStack } from '../../stacks/local-docker';
 import { container, synthLocal, synthToFiles, uploaded } from '../support/synth';
@@ -52,18 +53,17 @@ describe('GIVEN a copy of pipelines.yaml that PIPEWATCH_PIPELINES points at', ()
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  test('WHEN a deadline is changed in the copy THEN the synthesized deadline alert uses the new deadline', () => {
-    const deadlineOf = (stack: any) => alertRules(stack).find((r: any) => r.alert === 'PipelineDeadlineMissed' && r.labels.dag_id === 'example_etl');
+  test('WHEN a deadline is changed in the copy THEN the synthesized deadline threshold the alert joins holds the new deadline', () => {
+    const deadlineOf = (stack: any) => alertRules(stack).find((r: any) => r.record === 'dag_id:pipewatch_deadline_seconds:spec' && r.labels.dag_id === 'example_etl');
     const before = deadlineOf(synthesizedLocalStack({ PIPEWATCH_PIPELINES: file }));
     writeFileSync(file, readFileSync(file, 'utf8').replace('deadline: 40m', 'deadline: 50m'));
     const after = deadlineOf(synthesizedLocalStack({ PIPEWATCH_PIPELINES: file }));
-    expect(before.expr).toContain(String(40 * 60));
-    expect(after.expr).toContain(String(50 * 60));
-    expect(after.expr).not.toContain(String(40 * 60));
+    expect(before).toEqual(expect.objectContaining({ expr: 'vector(2400)', labels: expect.objectContaining({ deadline: '40m' }) }));
+    expect(after).toEqual(expect.objectContaining({ expr: 'vector(3000)', labels: expect.objectContaining({ deadline: '50m' }) }));
   });
 
-  test('WHEN a pipeline is added to the copy THEN the synthesized rules get its alert group', () => {
-    const groups = (stack: any) => parse(uploaded(container(stack, 'ci-prometheus'), '/etc/prometheus/rules/pipelines.yml')).groups.map((g: any) => g.name);
+  test('WHEN a pipeline is added to the copy THEN the synthesized rules get its thresholds', () => {
+    const monitored = (stack: any) => alertRules(stack).filter((r: any) => r.record === 'dag_id:pipewatch_pipeline_info:spec').map((r: any) => r.labels.dag_id);
     writeFileSync(
       file,
       `${readFileSync(file, 'utf8')}
@@ -74,8 +74,8 @@ describe('GIVEN a copy of pipelines.yaml that PIPEWATCH_PIPELINES points at', ()
     tasks: [{ taskId: export, expectedDuration: 8m }]
 `,
     );
-    expect(groups(synthesizedLocalStack({ PIPEWATCH_PIPELINES: file }))).toContain('pipewatch-pipeline-billing_export');
-    expect(groups(synthesizedLocalStack({}))).not.toContain('pipewatch-pipeline-billing_export');
+    expect(monitored(synthesizedLocalStack({ PIPEWATCH_PIPELINES: file }))).toContain('billing_export');
+    expect(monitored(synthesizedLocalStack({}))).not.toContain('billing_export');
   });
 
   test('WHEN the copy has a misspelt field THEN building the app fails naming the file, pipeline and field', () => {
@@ -88,11 +88,13 @@ describe('GIVEN the stack and the monitors of its pipelines', () => {
   const { json, stack } = synthLocal({}, (s) => s.monitoring.addPipeline(billing));
   const rendered = parse(uploaded(container(json, 'dev-prometheus'), '/etc/prometheus/rules/pipelines.yml')).groups;
 
-  test("THEN each pipeline's alert group in pipelines.yml is the one its PipelineMonitor built", () => {
+  test("THEN pipelines.yml holds each pipeline's thresholds as its PipelineMonitor built them, in one group with the alerts", () => {
     const monitors = stack.monitoring.node.findChild('Pipelines').node.children as PipelineMonitor[];
     expect(monitors.map((m) => m.spec.dagId)).toEqual(['datalake_ingest', 'example_etl', 'data_quality', 'ml_pipeline', 'finance.daily_revenue', 'billing_export']);
-    for (const monitor of monitors) {
-      expect(rendered.find((g: any) => g.name === monitor.ruleGroup.name)).toEqual(JSON.parse(JSON.stringify(monitor.ruleGroup)));
-    }
+    const group = rendered.find((g: any) => g.name === 'pipewatch-pipelines');
+    const records = group.rules.filter((r: any) => r.record !== undefined);
+    expect(records).toEqual(JSON.parse(JSON.stringify(thresholdRecords(monitors.flatMap((m) => m.thresholds)))));
+    // Thresholds first: an alert reads the ones written in the same evaluation.
+    expect(group.rules.findIndex((r: any) => r.alert !== undefined)).toBe(records.length);
   });
 });

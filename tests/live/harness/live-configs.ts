@@ -86,7 +86,7 @@ export function livePrometheusConfig(endpoints: Endpoints, intervals: Intervals,
 
 /** The teams alerts are labelled with: pipeline owners, the platform team and the data-platform rules' teams. */
 export function liveTeams(): string[] {
-  const ruleTeams = platformRuleGroups(LIVE_LINKS).flatMap((g) => g.rules.flatMap((r) => ('alert' in r ? [r.labels.team] : [])));
+  const ruleTeams = platformRuleGroups(LIVE_LINKS).flatMap((g) => g.rules.flatMap((r) => ('alert' in r && r.labels ? [r.labels.team] : [])));
   return [...new Set([...LIVE_PIPELINES.map((p) => p.ownerTeam), PLATFORM_TEAM, ...ruleTeams])].sort();
 }
 
