@@ -33,6 +33,7 @@ describe('the rule set', () => {
       { record: 'dag_id:pipewatch_pipeline_info:spec', expr: 'vector(1)', labels: { dag_id: 'example_etl', team: 'analytics' } },
       { record: 'dag_id:pipewatch_pipeline_info:spec', expr: 'vector(1)', labels: { dag_id: 'data_quality', team: 'analytics' } },
       { record: 'dag_id:pipewatch_pipeline_info:spec', expr: 'vector(1)', labels: { dag_id: 'ml_pipeline', team: 'ml' } },
+      { record: 'dag_id:pipewatch_pipeline_info:spec', expr: 'vector(1)', labels: { dag_id: 'finance.daily_revenue', team: 'finance' } },
     ]);
     const platform = platformRuleGroups().find((g) => g.name === 'pipewatch-airflow') as RuleGroup;
     expect(platform.rules.filter(isAlertingRule).every((a) => a.labels?.team === 'platform')).toBe(true);
