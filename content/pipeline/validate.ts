@@ -110,12 +110,30 @@ function validateUpstreamShape(where: string, spec: PipelineSpec): void {
   });
 }
 
+/** Catalogs (by identity) that passed validatePipelineCatalog: one check per catalog and process, not one per construct that reads it. */
+const validCatalogs = new WeakMap<readonly PipelineSpec[], number>();
+
 /**
  * Checks the pipelines together: unique dag ids, upstreams that exist, no
  * lineage cycles. `whereOf(i)` names the i-th pipeline's construct path or catalog location.
+ * `catalog` is the array `specs` are an ordering of (default: `specs`); once it has passed, it is
+ * not checked again while it holds as many pipelines (a catalog's validity does not depend on order).
  */
-export function validatePipelineCatalog(specs: readonly PipelineSpec[], whereOf: (index: number) => string): void {
-  specs.forEach((spec, i) => validatePipelineSpec(spec, whereOf(i)));
+export function validatePipelineCatalog(specs: readonly PipelineSpec[], whereOf: (index: number) => string, catalog: readonly PipelineSpec[] = specs): void {
+  if (validCatalogs.get(catalog) === catalog.length) return;
+  checkPipelineCatalog(specs, whereOf);
+  validCatalogs.set(catalog, catalog.length);
+}
+
+/** Specs that passed validatePipelineSpec within a catalog: a stack re-checks its growing catalog on every addPipeline(). */
+const validSpecs = new WeakSet<PipelineSpec>();
+
+function checkPipelineCatalog(specs: readonly PipelineSpec[], whereOf: (index: number) => string): void {
+  specs.forEach((spec, i) => {
+    if (validSpecs.has(spec)) return;
+    validatePipelineSpec(spec, whereOf(i));
+    validSpecs.add(spec);
+  });
   const indexById = new Map<string, number>();
   specs.forEach((spec, i) => {
     const first = indexById.get(spec.dagId);
