@@ -36,7 +36,7 @@ export class PipelineMonitor extends Construct {
     }
     const others = catalog.filter((s) => s !== props.spec);
     try {
-      validatePipelineCatalog([props.spec, ...others], (i) => (i === 0 ? this.node.path : `catalog pipeline ${others[i - 1].dagId}`), catalog);
+      validatePipelineCatalog([props.spec, ...others], (i) => (i === 0 ? this.node.path : `catalog pipeline ${others[i - 1].dagId}`));
     } catch (error) {
       // A rejected spec leaves no node behind, so the corrected spec can be added under the same id.
       scope.node.tryRemoveChild(id);
