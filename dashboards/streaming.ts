@@ -68,12 +68,9 @@ function sparkPanels(): PlaceablePanel[] {
   return [
     timeseriesPanel({
       title: 'Micro-batch duration',
-      description: 'Latest micro-batch duration of each query against its declared bound.',
+      description: 'Latest micro-batch duration of each query; its bound is the pipeline’s maxProcessingLatency (streaming.yaml).',
       unit: UNIT.seconds,
-      queries: [
-        promQuery('max by (query) (spark_streaming_latency_milliseconds) / 1000', { legend: '{{query}}' }),
-        promQuery(bound(STREAMING_ALERTS.latencyHigh, 'query'), { legend: '{{query}} bound' }),
-      ],
+      queries: [promQuery('max by (query) (spark_streaming_latency_milliseconds) / 1000', { legend: '{{query}}' })],
     }),
     timeseriesPanel({
       title: 'Input and processed rows',
