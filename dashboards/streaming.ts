@@ -1,18 +1,18 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { PipelineSpec } from '../content/pipeline/spec';
-import { BOUND_RECORD, STREAMING_ALERTS } from '../content/streaming/rules';
+import { STREAMING_ALERTS } from '../content/streaming/rules';
 import { DashboardOptions, mergeAndName, pipewatchDashboard, promQuery, runbookLink, statPanel, tablePanel, thresholds, timeseriesPanel, UNIT } from './common';
 import { layoutSections, PlaceablePanel, section } from './layout';
 
 const LAG = 'sum by (consumergroup, topic) (kafka_consumergroup_lag)';
-const bound = (alert: string, key: string) => `max by (pipeline, ${key}) (${BOUND_RECORD}{alert="${alert}"})`;
 
 function nowPanels(options: DashboardOptions): PlaceablePanel[] {
   return [
     statPanel({
-      title: 'Consumer groups over their lag bound',
+      title: 'Consumer groups falling behind',
+      description: 'Consumer groups over their lag bound and still falling behind (firing KafkaConsumerLagGrowing alerts).',
       unit: UNIT.count,
-      queries: [promQuery(`count(${LAG} > on (consumergroup) group_left () ${bound(STREAMING_ALERTS.lagGrowing, 'consumergroup')}) or vector(0)`, { instant: true })],
+      queries: [promQuery(`count(ALERTS{alertname="${STREAMING_ALERTS.lagGrowing}", alertstate="firing"}) or vector(0)`, { instant: true })],
       thresholds: thresholds.anyIsBad(),
       links: [runbookLink(STREAMING_ALERTS.lagGrowing, options)],
       width: 6,
