@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Hard limit for the whole run; it takes about seven minutes.
+# Hard limit for the whole run; a warm run takes about five minutes.
 time_limit="${PIPEWATCH_STREAMING_TIME_LIMIT:-15m}"
 
 bash scripts/install-live-tools.sh >/dev/null   # Prometheus, Alertmanager, the Pushgateway
