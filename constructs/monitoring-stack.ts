@@ -24,6 +24,7 @@ import { ImageMap } from './core/images';
 import { Platform } from './core/platform';
 import { AirflowExporter } from './exporters/airflow-exporter';
 import { Pushgateway } from './dbt/pushgateway';
+import { StreamingMonitoring, StreamingMonitoringProps } from './streaming/streaming-monitoring';
 import { Cadvisor } from './exporters/cadvisor';
 import { PostgresExporter } from './exporters/postgres-exporter';
 import { RedisExporter } from './exporters/redis-exporter';
@@ -110,6 +111,14 @@ export interface MonitoringStackProps {
    * @default - off: no warehouse.yml rule file
    */
   readonly warehouse?: WarehouseSpec;
+  /**
+   * Streaming pipelines (docs/streaming.md): the Kafka, Spark, Delta Lake and
+   * MLflow alerts of each declared pipeline, their lineage inhibitions, and
+   * scrape jobs for the components switched on by their targets. Delta table
+   * metrics arrive through the Pushgateway, which this turns on.
+   * @default - off: no streaming rules, no streaming scrape jobs
+   */
+  readonly streaming?: StreamingMonitoringProps;
 }
 
 export interface DbtMonitoringProps {
@@ -218,6 +227,10 @@ export class MonitoringStack extends Construct {
       this.pushgateway = this.addDbt();
       (props.dbt.projects ?? []).forEach((spec) => this.addDbtProject(spec));
     }
+    if (props.streaming) {
+      this.pushgateway ??= this.addPushgateway();
+      new StreamingMonitoring(this, 'Streaming', props.streaming, { prometheus: this.prometheus, alertmanager: this.alertmanager, links: this.links, batchDagIds: () => this.specs.map((s) => s.dagId) });
+    }
 
     if (runs.logs) this.loki = this.scraped('loki', new Loki(this, 'Loki', { platform, retentionDays: props.lokiRetentionDays }));
     if (runs.airflow) {
@@ -302,10 +315,16 @@ export class MonitoringStack extends Construct {
 
   /** The Pushgateway, its scrape job (keeping the pushed labels), the dbt rule file and the lineage inhibition. */
   private addDbt(): Pushgateway {
-    const pushgateway = new Pushgateway(this, 'Pushgateway', { platform: this.platform });
-    this.prometheus.addScrapeTarget(pushgatewayScrapeJob(pushgateway.endpoint));
+    const pushgateway = this.addPushgateway();
     this.prometheus.addRuleFile(DBT_RULE_FILE, () => renderRuleFile(dbtRuleGroups(this.dbtProjects, this.links, (i) => this.dbtWhere(i))));
     this.alertmanager.addInhibitRule(dbtLineageInhibitRule());
+    return pushgateway;
+  }
+
+  /** The Pushgateway that dbt invocations and Delta-writing jobs push to, scraped keeping the pushed labels. */
+  private addPushgateway(): Pushgateway {
+    const pushgateway = new Pushgateway(this, 'Pushgateway', { platform: this.platform });
+    this.prometheus.addScrapeTarget(pushgatewayScrapeJob(pushgateway.endpoint));
     return pushgateway;
   }
 

@@ -12,6 +12,7 @@ export const DASHBOARD_UIDS = {
   logs: 'pipewatch-logs',
   alerts: 'pipewatch-alerts',
   dbt: 'pipewatch-dbt',
+  streaming: 'pipewatch-streaming',
 } as const;
 
 export type DashboardKey = keyof typeof DASHBOARD_UIDS;

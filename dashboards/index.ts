@@ -12,6 +12,7 @@ import { pipelineDetailDashboard } from './pipeline-detail';
 import { pipelineOverviewDashboard } from './pipeline-overview';
 import { platformHealthDashboard } from './platform-health';
 import { slaFreshnessDashboard } from './sla-freshness';
+import { streamingDashboard } from './streaming';
 
 
 export interface RenderedDashboard {
@@ -33,6 +34,7 @@ export const DASHBOARDS: Readonly<Record<DashboardKey, DashboardFactory>> = {
   logs: logsDashboard,
   alerts: alertsDashboard,
   dbt: dbtDashboard,
+  streaming: streamingDashboard,
 };
 
 export function allDashboards(specs: readonly PipelineSpec[], options: DashboardOptions = {}): RenderedDashboard[] {

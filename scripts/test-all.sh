@@ -7,6 +7,7 @@ npm test                      # unit, synth, static (promtool/amtool), simulator
 bash airflow/run-tests.sh     # the DAGs, with Airflow 3.1.8
 npm run test:airflow          # a running Airflow's StatsD metrics against what alerts and dashboards use
 npm run test:dbt              # real dbt against PostgreSQL: its metrics through a Pushgateway into alerts, and back to resolved
+npm run test:streaming        # Kafka, Spark Structured Streaming + Delta, MLflow on loopback: lag and latency alerts fire and resolve
 npm run test:terraform        # terraform init/validate/plan of the synthesized stacks
 npm run test:live             # the stack's servers on loopback: alerts, inhibition, panels, fault drills
 npm run test:k8s              # the k8s target's objects in a real kube-apiserver with the Prometheus Operator's CRDs

@@ -24,7 +24,17 @@ export type MetricSource =
   | 'airflow-exporter'
   | 'simulator'
   /** dbt's artifacts after each invocation, pushed to the Pushgateway by dbt/dags/dbt_metrics.py. */
-  | 'dbt';
+  | 'dbt'
+  /** A Kafka broker through the Prometheus JMX exporter java agent and content/streaming/kafka-jmx.ts's rules. */
+  | 'kafka-jmx'
+  /** pipewatch's consumer-group lag exporter (streaming/kafka_lag_exporter.py): committed offsets against log end offsets. */
+  | 'kafka-lag-exporter'
+  /** Spark's PrometheusServlet and executor endpoints, renamed by the streaming scrape jobs (content/streaming/scrape.ts). */
+  | 'spark'
+  /** The writing job after each Delta commit, pushed to the Pushgateway (streaming/delta_metrics.py). */
+  | 'delta'
+  /** MLflow's `--expose-prometheus` request metrics (prometheus_flask_exporter, prefix `mlflow`). */
+  | 'mlflow';
 
 export interface StatsdMatch {
   /**
@@ -254,6 +264,32 @@ export const DBT_METRICS: readonly MetricFamily[] = [
   family('dbt', 'push_time_seconds', 'gauge', 'Pushgateway: when the group was last pushed, Unix seconds', ['job', 'project', 'target', 'command']),
 ];
 
+/** Kafka, Spark, Delta Lake and MLflow: what the streaming alerts and dashboard read (docs/streaming.md). */
+export const STREAMING_METRICS: readonly MetricFamily[] = [
+  family('kafka-jmx', 'kafka_server_replicamanager_underreplicatedpartitions', 'gauge', 'Partitions this broker leads with fewer in-sync replicas than replicas'),
+  family('kafka-jmx', 'kafka_controller_kafkacontroller_offlinepartitionscount', 'gauge', 'Partitions without a leader, as the active controller sees them'),
+  family('kafka-jmx', 'kafka_controller_kafkacontroller_activecontrollercount', 'gauge', '1 on the node that is the active controller'),
+  family('kafka-jmx', 'kafka_server_brokertopicmetrics_messagesin_total', 'counter', 'Messages appended to the log', ['topic']),
+  family('kafka-jmx', 'kafka_server_brokertopicmetrics_bytesin_total', 'counter', 'Bytes received from producers', ['topic']),
+  family('kafka-jmx', 'kafka_server_brokertopicmetrics_failedproducerequests_total', 'counter', 'Produce requests that failed', ['topic']),
+  family('kafka-jmx', 'kafka_server_brokertopicmetrics_failedfetchrequests_total', 'counter', 'Fetch requests that failed', ['topic']),
+  family('kafka-lag-exporter', 'kafka_consumergroup_lag', 'gauge', "Records between the group's committed offset and the partition's log end offset", ['consumergroup', 'topic', 'partition']),
+  family('kafka-lag-exporter', 'kafka_consumergroup_current_offset', 'gauge', "The group's committed offset", ['consumergroup', 'topic', 'partition']),
+  family('kafka-lag-exporter', 'kafka_topic_partition_current_offset', 'gauge', "The partition's log end offset", ['topic', 'partition']),
+  family('spark', 'spark_streaming_latency_milliseconds', 'gauge', 'Duration of the latest micro-batch of the query', ['app', 'query']),
+  family('spark', 'spark_streaming_input_rows_per_second', 'gauge', 'Rows per second arriving at the query (latest progress)', ['app', 'query']),
+  family('spark', 'spark_streaming_processed_rows_per_second', 'gauge', 'Rows per second the query processed (latest progress)', ['app', 'query']),
+  family('spark', 'spark_app_failed_jobs_total', 'counter', 'Jobs of the application that failed', ['app']),
+  family('spark', 'spark_app_succeeded_jobs_total', 'counter', 'Jobs of the application that succeeded', ['app']),
+  family('spark', 'spark_executor_total_cores', 'gauge', 'Cores of one live executor (the driver counts as one in local mode)', ['app', 'executor_id']),
+  family('delta', 'delta_table_size_bytes', 'gauge', 'Size of the Delta table after its latest commit', ['table']),
+  family('delta', 'delta_table_files', 'gauge', 'Data files of the Delta table after its latest commit', ['table']),
+  family('delta', 'delta_table_version', 'gauge', 'Version of the Delta table after its latest commit', ['table']),
+  family('delta', 'delta_table_last_commit_timestamp_seconds', 'gauge', 'Time of the latest commit to the Delta table, Unix seconds', ['table']),
+  family('mlflow', 'mlflow_http_request_total', 'counter', 'HTTP requests served, by method and status (a served model adds `model`)', ['method', 'status', 'model']),
+  family('mlflow', 'mlflow_http_request_duration_seconds', 'histogram', 'HTTP request latency (a served model adds `model`)', ['method', 'status', 'model']),
+];
+
 export const METRIC_CATALOG: readonly MetricFamily[] = [
   ...AIRFLOW_METRICS,
   ...PIPELINE_METRICS,
@@ -262,6 +298,7 @@ export const METRIC_CATALOG: readonly MetricFamily[] = [
   ...AIRFLOW_STATE_METRICS,
   ...SIMULATOR_METRICS,
   ...DBT_METRICS,
+  ...STREAMING_METRICS,
 ];
 
 /**

@@ -10,7 +10,7 @@ import { PipelineSpec } from './spec';
 import { validatePipelineCatalog } from './validate';
 
 /** "30m", "1h30m", "28d": converted to a Duration, with the parse error as the zod issue. */
-const duration = z.string().transform((text, ctx) => {
+export const duration = z.string().transform((text, ctx) => {
   try {
     return Duration.parse(text);
   } catch (e) {
@@ -18,7 +18,7 @@ const duration = z.string().transform((text, ctx) => {
     return z.NEVER;
   }
 });
-const severity = z.enum(['critical', 'warning', 'info']);
+export const severity = z.enum(['critical', 'warning', 'info']);
 
 const pipelineSchema = z
   .object({
@@ -55,10 +55,10 @@ const catalogSchema = z.object({ pipelines: z.array(pipelineSchema) }).strict();
 /** The repository's catalog, pipelines.yaml: what `main.ts` (unless PIPEWATCH_PIPELINES says otherwise), the tests and the simulator read. */
 export const DEFAULT_PIPELINES_FILE = resolve(__dirname, '..', '..', 'pipelines.yaml');
 
-type IssuePath = readonly (string | number)[];
+export type IssuePath = readonly (string | number)[];
 
 /** Path of an issue as written in the file, e.g. `tasks[0].expectedDuration`. */
-function fieldPath(path: IssuePath): string {
+export function fieldPath(path: IssuePath): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 }
 
@@ -82,7 +82,7 @@ export class UnknownFieldError extends Error {
 }
 
 /** The object schema an issue path points into, so unknown keys can be compared with the known ones. */
-function objectSchemaAt(schema: z.ZodTypeAny, path: IssuePath): z.AnyZodObject | undefined {
+export function objectSchemaAt(schema: z.ZodTypeAny, path: IssuePath): z.AnyZodObject | undefined {
   const unwrap = (s: z.ZodTypeAny): z.ZodTypeAny => (s instanceof z.ZodOptional ? unwrap(s.unwrap()) : s instanceof z.ZodEffects ? unwrap(s.innerType()) : s);
   let node: z.ZodTypeAny | undefined = schema;
   for (const key of path) {
@@ -118,7 +118,7 @@ export function parsePipelineCatalog(text: string, file: string): PipelineSpec[]
   return specs;
 }
 
-function valueAt(document: unknown, path: IssuePath): unknown {
+export function valueAt(document: unknown, path: IssuePath): unknown {
   return path.reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), document);
 }
 

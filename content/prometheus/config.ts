@@ -14,6 +14,8 @@ export interface ScrapeJob {
   readonly labels?: Readonly<Record<string, string>>;
   /** Keep the target's own `job`/`instance` labels (a Pushgateway's pushed groups). @default false */
   readonly honorLabels?: boolean;
+  /** Prometheus metric_relabel_configs, applied to every scraped series (renames, drops). @default none */
+  readonly metricRelabelConfigs?: readonly Readonly<Record<string, unknown>>[];
 }
 
 export interface PrometheusConfigModel {
@@ -48,6 +50,7 @@ export function renderPrometheusConfig(model: PrometheusConfigModel): object {
       ...(j.scrapeIntervalSeconds ? { scrape_interval: `${j.scrapeIntervalSeconds}s` } : {}),
       ...(j.honorLabels ? { honor_labels: true } : {}),
       static_configs: [{ targets: [...j.targets], ...(j.labels ? { labels: { ...j.labels } } : {}) }],
+      ...(j.metricRelabelConfigs ? { metric_relabel_configs: j.metricRelabelConfigs.map((c) => ({ ...c })) } : {}),
     })),
     ...(model.remoteWrite?.length ? { remote_write: model.remoteWrite.map((rw) => renderRemoteWrite(rw, model.secretsDir ?? PROMETHEUS_SECRETS_DIR)) } : {}),
   };

@@ -49,6 +49,7 @@ describe('GIVEN the example pipelines', () => {
       ['logs', 'pipewatch-logs', 'Logs'],
       ['alerts', 'pipewatch-alerts', 'Alerts'],
       ['dbt', 'pipewatch-dbt', 'dbt'],
+      ['streaming', 'pipewatch-streaming', 'Streaming pipelines'],
     ];
     expect(EXAMPLE_DASHBOARDS.map((d) => [d.key, d.json.uid, d.json.title])).toEqual(expected);
     expect(Object.entries(DASHBOARD_UIDS)).toEqual(expected.map(([key, uid]) => [key, uid]));

@@ -20,6 +20,9 @@ const SOURCES_NOT_RUN: Partial<Record<MetricSource, string>> = {
   loki: `loki is not run: ${NOT_RUN_LIVE.loki}`,
   'otel-collector': `the log shipper is not part of this stack: ${NOT_RUN_LIVE.otelCollector}`,
   dbt: 'dbt is not run in this tier: npm run test:dbt checks the dbt panels on a real dbt run',
+  ...Object.fromEntries(
+    (['kafka-jmx', 'kafka-lag-exporter', 'spark', 'delta', 'mlflow'] as const).map((s) => [s, `${s} is not run in this tier: npm run test:streaming checks the Streaming dashboard on real Kafka, Spark, Delta and MLflow`]),
+  ),
 };
 /** Why no LogQL query can run live. */
 const LOGQL_NOT_RUN = `LogQL needs Loki, which is not run: ${NOT_RUN_LIVE.loki}`;

@@ -12,7 +12,9 @@ export interface Coverage {
 }
 
 const describe = (rule: AlertingRule) => `${rule.alert}${JSON.stringify(rule.labels ?? {})}`;
-const matches = (rule: AlertingRule, labels: Readonly<Record<string, string>>) => Object.entries(rule.labels ?? {}).every(([k, v]) => labels[k] === v);
+/** A templated label (`{{ $labels.team }}`, copied from the expression) matches whatever value the case expects. */
+const matches = (rule: AlertingRule, labels: Readonly<Record<string, string>>) =>
+  Object.entries(rule.labels ?? {}).every(([k, v]) => labels[k] === v || (v.includes('{{') && labels[k] !== undefined));
 
 /**
  * A rule is covered when some case expects it to fire (its static labels

@@ -227,7 +227,7 @@ describe('GIVEN the local stack with its dashboards', () => {
   test('THEN every dashboard is provisioned as the same JSON that is committed under dashboards/generated', () => {
     const dir = join(__dirname, '../../dashboards/generated');
     const files = readdirSync(dir).filter((f: string) => f.endsWith('.json'));
-    expect(files.length).toBe(10);
+    expect(files.length).toBe(11);
     for (const file of files) {
       const provisioned = JSON.parse(uploaded(grafana, `/etc/grafana/dashboards/pipewatch/${file}`));
       expect(provisioned).toEqual(JSON.parse(readFileSync(join(dir, file), 'utf8')));

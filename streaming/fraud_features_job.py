@@ -1,0 +1,100 @@
+"""The example platform's streaming pipeline: payments events -> fraud features.
+
+A Spark Structured Streaming query (named after the pipeline's `spark.query`)
+reads the payments topic, counts payments and sums amounts per card, and
+appends each micro-batch to a Delta table; after each commit it publishes the
+table's metrics (delta_metrics.py). Spark's own metrics are served on the
+driver's UI port: /metrics/prometheus (PrometheusServlet: streaming query
+progress and job counts) and /metrics/executors/prometheus.
+
+While the file given by --slow-file exists, each micro-batch sleeps first:
+the streaming tier uses it to make the query slow on purpose.
+"""
+
+import argparse
+import os
+import time
+
+from delta import configure_spark_with_delta_pip
+from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
+
+from delta_metrics import publish
+
+KAFKA_PACKAGE = "org.apache.spark:spark-sql-kafka-0-10_2.13:4.0.0"
+
+
+def spark_session(app, ui_port, ivy):
+    builder = (
+        SparkSession.builder.appName(app)
+        .master("local[2]")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.ui.port", str(ui_port))
+        .config("spark.ui.prometheus.enabled", "true")
+        .config("spark.metrics.conf.*.sink.prometheusServlet.class", "org.apache.spark.metrics.sink.PrometheusServlet")
+        .config("spark.metrics.conf.*.sink.prometheusServlet.path", "/metrics/prometheus")
+        .config("spark.metrics.namespace", app)
+        .config("spark.metrics.appStatusSource.enabled", "true")
+        .config("spark.sql.streaming.metricsEnabled", "true")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+    )
+    if ivy:
+        builder = builder.config("spark.jars.ivy", ivy)
+    return configure_spark_with_delta_pip(builder, extra_packages=[KAFKA_PACKAGE]).getOrCreate()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--bootstrap", required=True)
+    parser.add_argument("--topic", default="payments.events")
+    parser.add_argument("--app", default="fraud_features")
+    parser.add_argument("--query", default="fraud_features")
+    parser.add_argument("--table", default="fraud_features")
+    parser.add_argument("--table-path", required=True)
+    parser.add_argument("--checkpoint", required=True)
+    parser.add_argument("--pushgateway", required=True, help="host:port of the Pushgateway")
+    parser.add_argument("--ui-port", type=int, default=4040)
+    parser.add_argument("--trigger-seconds", type=int, default=5)
+    parser.add_argument("--slow-file", help="while this file exists, each micro-batch first sleeps the seconds it holds")
+    parser.add_argument("--ivy", help="Ivy cache for the Kafka source and Delta jars Spark fetches from Maven Central")
+    parser.add_argument("--max-offsets", type=int, default=500, help="records per micro-batch at most")
+    args = parser.parse_args()
+
+    spark = spark_session(args.app, args.ui_port, args.ivy)
+    spark.sparkContext.setLogLevel("WARN")
+    events = (
+        spark.readStream.format("kafka")
+        .option("kafka.bootstrap.servers", args.bootstrap)
+        .option("subscribe", args.topic)
+        .option("startingOffsets", "earliest")
+        .option("maxOffsetsPerTrigger", args.max_offsets)
+        .load()
+    )
+    payments = events.select(
+        F.col("key").cast("string").alias("card"),
+        F.get_json_object(F.col("value").cast("string"), "$.amount").cast("double").alias("amount"),
+    )
+
+    def write_batch(batch, batch_id):
+        if args.slow_file and os.path.exists(args.slow_file):
+            with open(args.slow_file) as f:
+                time.sleep(float(f.read().strip() or "0"))
+        features = batch.groupBy("card").agg(F.count("*").alias("payments"), F.sum("amount").alias("amount")).withColumn("batch_id", F.lit(batch_id))
+        features.write.format("delta").mode("append").save(args.table_path)
+        publish(spark, args.table_path, args.table, args.pushgateway)
+
+    query = (
+        payments.writeStream.queryName(args.query)
+        .foreachBatch(write_batch)
+        .option("checkpointLocation", args.checkpoint)
+        .trigger(processingTime=f"{args.trigger_seconds} seconds")
+        .start()
+    )
+    query.awaitTermination()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,273 @@
+import { execFile } from 'child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { promisify } from 'util';
+import { Duration } from '../../content/duration';
+import { receiverSecrets } from '../../content/alertmanager/receivers';
+import { renderAlertmanagerConfig } from '../../content/alertmanager/routing';
+import { pushgatewayFlags, pushgatewayScrapeJob } from '../../content/dbt/pushgateway';
+import { renderPrometheusConfig } from '../../content/prometheus/config';
+import { renderRuleFile } from '../../content/rules/render';
+import { renderKafkaJmxConfig } from '../../content/streaming/kafka-jmx';
+import { streamingInhibitRules } from '../../content/streaming/lineage';
+import { STREAMING_RULE_FILE, streamingRuleGroups } from '../../content/streaming/rules';
+import { streamingScrapeJobs } from '../../content/streaming/scrape';
+import { StreamingPipelineSpec } from '../../content/streaming/spec';
+import { toYaml } from '../../content/yaml';
+import { alertmanagerProcess } from '../live/harness/alertmanager';
+import { isOk } from '../live/harness/http';
+import { LIVE_INTERVALS, LIVE_LINKS, relocateSecretFiles } from '../live/harness/live-configs';
+import { isTcpOpen } from '../live/harness/ports';
+import { ManagedProcess } from '../live/harness/processes';
+import { LivePrometheus } from '../live/harness/prometheus';
+import { liveTools, REPO_ROOT } from '../live/harness/tools';
+import { WebhookReceiver } from '../live/harness/webhook-receiver';
+import { freePort } from '../support/ports';
+
+const run = promisify(execFile);
+
+export const TOPIC = 'payments.events';
+export const GROUP = 'fraud-features';
+export const TABLE = 'fraud_features';
+export const QUERY = 'fraud_features';
+/**
+ * The example platform's streaming pipeline (streaming.yaml) with the tier's
+ * tight bounds, so alerts fire within minutes: 300 records of lag, 30 s per
+ * micro-batch (the first batches of a cold JVM on a loaded 2-core machine
+ * take over 10 s).
+ */
+export const FRAUD: StreamingPipelineSpec = {
+  name: 'payments_fraud_features',
+  ownerTeam: 'risk',
+  topics: [TOPIC],
+  consumerGroup: GROUP,
+  maxLag: 300,
+  maxProcessingLatency: Duration.seconds(30),
+  spark: { app: 'fraud_features', query: QUERY },
+  deltaTables: [{ table: TABLE }],
+};
+export const RECEIVERS = { risk: 'team-risk', platform: 'team-data-platform' } as const;
+
+/** Alertmanager's timers for the tier: short group interval so a resolved notification follows within seconds. */
+const TIER_TIMING = {
+  groupWait: Duration.seconds(2),
+  groupInterval: Duration.seconds(5),
+  repeatInterval: Duration.hours(4),
+  watchdogGroupInterval: Duration.minutes(1),
+  watchdogRepeatInterval: Duration.minutes(5),
+};
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the tier with npm run test:streaming (scripts/test-streaming.sh installs Kafka, the JMX agent and the venv)`);
+  return value;
+}
+
+function kafkaProperties(dir: string, brokerPort: number, controllerPort: number): string {
+  return [
+    'process.roles=broker,controller',
+    'node.id=1',
+    `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
+    `listeners=PLAINTEXT://127.0.0.1:${brokerPort},CONTROLLER://127.0.0.1:${controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${brokerPort}`,
+    'controller.listener.names=CONTROLLER',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'inter.broker.listener.name=PLAINTEXT',
+    `log.dirs=${join(dir, 'data')}`,
+    'offsets.topic.replication.factor=1',
+    'transaction.state.log.replication.factor=1',
+    'transaction.state.log.min.isr=1',
+    'group.initial.rebalance.delay.ms=0',
+    '',
+  ].join('\n');
+}
+
+/** Kafka, the lag exporter, the Spark job, MLflow, the Pushgateway, Prometheus, Alertmanager and a webhook, all on loopback. */
+export class StreamingStack {
+  private readonly processes: ManagedProcess[] = [];
+  consumer?: ManagedProcess;
+  producer?: ManagedProcess;
+  spark!: ManagedProcess;
+  prometheus!: LivePrometheus;
+  webhook!: WebhookReceiver;
+  bootstrap = '';
+  mlflowUrl = '';
+  readonly slowFile: string;
+
+  private constructor(readonly dir: string) {
+    this.slowFile = join(dir, 'spark-slow');
+  }
+
+  static async start(): Promise<StreamingStack> {
+    const stack = new StreamingStack(mkdtempSync(join(tmpdir(), 'pipewatch-streaming-')));
+    await stack.startAll();
+    return stack;
+  }
+
+  private python(): string {
+    return join(required('PIPEWATCH_STREAMING_VENV'), 'bin', 'python');
+  }
+
+  private async started(p: ManagedProcess): Promise<ManagedProcess> {
+    this.processes.push(p);
+    await p.start();
+    return p;
+  }
+
+  private async startAll(): Promise<void> {
+    const tools = liveTools();
+    const jars = `${required('PIPEWATCH_STREAMING_JARS')}/*`;
+    const [broker, controller, jmx, lag, pushgateway, sparkUi, mlflow, prometheusPort, alertmanagerPort] = await Promise.all(Array.from({ length: 9 }, () => freePort()));
+    this.bootstrap = `127.0.0.1:${broker}`;
+    this.webhook = await WebhookReceiver.start();
+
+    // Kafka in KRaft mode: format the log directory, then one JVM as broker and controller, the JMX agent on loopback.
+    const kafkaDir = join(this.dir, 'kafka');
+    mkdirSync(kafkaDir);
+    writeFileSync(join(kafkaDir, 'server.properties'), kafkaProperties(kafkaDir, broker, controller));
+    writeFileSync(join(kafkaDir, 'jmx-exporter.yml'), renderKafkaJmxConfig());
+    const clusterId = (await run('java', ['-cp', jars, 'kafka.tools.StorageTool', 'random-uuid'])).stdout.trim().split('\n').pop() as string;
+    await run('java', ['-cp', jars, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', join(kafkaDir, 'server.properties')], { timeout: 60_000 });
+    await this.started(
+      new ManagedProcess({
+        name: 'kafka',
+        command: 'java',
+        args: ['-Xmx512m', `-javaagent:${required('PIPEWATCH_STREAMING_AGENT')}=127.0.0.1:${jmx}:${join(kafkaDir, 'jmx-exporter.yml')}`, '-cp', jars, 'kafka.Kafka', join(kafkaDir, 'server.properties')],
+        logFile: join(kafkaDir, 'kafka.log'),
+        ready: async () => (await isTcpOpen(broker)) && isOk(`http://127.0.0.1:${jmx}/metrics`),
+        readyTimeoutMs: 90_000,
+      }),
+    );
+    await run(this.python(), [join(__dirname, 'kafka_client.py'), 'create-topic', '--bootstrap', this.bootstrap, '--topic', TOPIC, '--partitions', '2'], { timeout: 60_000 });
+
+    await this.started(
+      new ManagedProcess({
+        name: 'kafka-lag-exporter',
+        command: this.python(),
+        args: [join(REPO_ROOT, 'streaming/kafka_lag_exporter.py'), '--bootstrap', this.bootstrap, '--group', GROUP, '--port', String(lag)],
+        logFile: join(this.dir, 'lag-exporter.log'),
+        ready: () => isOk(`http://127.0.0.1:${lag}/metrics`),
+      }),
+    );
+
+    mkdirSync(join(this.dir, 'pushgateway'));
+    await this.started(
+      new ManagedProcess({
+        name: 'pushgateway',
+        command: tools.pushgateway,
+        args: pushgatewayFlags(join(this.dir, 'pushgateway', 'metrics.db'), `127.0.0.1:${pushgateway}`),
+        logFile: join(this.dir, 'pushgateway.log'),
+        ready: () => isOk(`http://127.0.0.1:${pushgateway}/-/ready`),
+      }),
+    );
+
+    this.mlflowUrl = `http://127.0.0.1:${mlflow}`;
+    await this.started(
+      new ManagedProcess({
+        name: 'mlflow',
+        command: join(required('PIPEWATCH_STREAMING_VENV'), 'bin', 'mlflow'),
+        args: ['server', '--host', '127.0.0.1', '--port', String(mlflow), '--workers', '1', '--backend-store-uri', `sqlite:///${join(this.dir, 'mlflow.db')}`, '--default-artifact-root', join(this.dir, 'mlflow-artifacts'), '--expose-prometheus', join(this.dir, 'mlflow-prometheus')],
+        logFile: join(this.dir, 'mlflow.log'),
+        ready: () => isOk(`${this.mlflowUrl}/health`),
+        readyTimeoutMs: 90_000,
+      }),
+    );
+
+    this.spark = await this.started(
+      new ManagedProcess({
+        name: 'spark',
+        command: this.python(),
+        args: [
+          join(REPO_ROOT, 'streaming/fraud_features_job.py'),
+          '--bootstrap', this.bootstrap,
+          '--topic', TOPIC,
+          '--app', FRAUD.spark!.app,
+          '--query', QUERY,
+          '--table', TABLE,
+          '--table-path', join(this.dir, 'delta', TABLE),
+          '--checkpoint', join(this.dir, 'checkpoint'),
+          '--pushgateway', `127.0.0.1:${pushgateway}`,
+          '--ui-port', String(sparkUi),
+          '--trigger-seconds', '5',
+          '--slow-file', this.slowFile,
+          '--ivy', required('PIPEWATCH_STREAMING_IVY'),
+        ],
+        env: { SPARK_LOCAL_IP: '127.0.0.1' },
+        logFile: join(this.dir, 'spark.log'),
+        ready: () => isOk(`http://127.0.0.1:${sparkUi}/metrics/executors/prometheus`),
+        readyTimeoutMs: 180_000,
+      }),
+    );
+
+    const alertmanager = alertmanagerProcess('alertmanager', tools.alertmanager, join(this.dir, 'alertmanager'), alertmanagerPort, (secretsDir, templatesDir) => {
+      const receivers = [{ kind: 'webhook' as const, name: RECEIVERS.risk }, { kind: 'webhook' as const, name: RECEIVERS.platform }];
+      const config = renderAlertmanagerConfig(
+        {
+          receivers,
+          teamRoutes: [{ team: 'risk', receiver: RECEIVERS.risk }, { team: 'data-platform', receiver: RECEIVERS.platform }],
+          inhibitRules: streamingInhibitRules([FRAUD]),
+          templatesDir,
+          timing: TIER_TIMING,
+        },
+        'streaming-tier',
+      );
+      const secrets = Object.fromEntries(receivers.map((r) => [receiverSecrets(r)[0], `${this.webhook.baseUrl}/${r.name}\n`]));
+      return { config: toYaml(relocateSecretFiles(config, secretsDir)), secrets };
+    });
+    await this.started(alertmanager);
+
+    this.prometheus = await LivePrometheus.start({
+      binary: tools.prometheus,
+      dir: join(this.dir, 'prometheus'),
+      port: prometheusPort,
+      ruleFiles: [{ name: STREAMING_RULE_FILE, content: renderRuleFile(streamingRuleGroups([FRAUD], { links: LIVE_LINKS })) }],
+      config: (rulesDir) =>
+        toYaml(
+          renderPrometheusConfig({
+            ...LIVE_INTERVALS,
+            externalLabels: { environment: 'streaming-tier' },
+            alertmanagers: [`127.0.0.1:${alertmanagerPort}`],
+            ruleFiles: [`${rulesDir}/${STREAMING_RULE_FILE}`],
+            scrapeJobs: [
+              ...streamingScrapeJobs({ kafkaJmx: [`127.0.0.1:${jmx}`], lagExporter: [`127.0.0.1:${lag}`], sparkDrivers: [`127.0.0.1:${sparkUi}`], mlflow: [`127.0.0.1:${mlflow}`] }),
+              pushgatewayScrapeJob(`127.0.0.1:${pushgateway}`),
+            ],
+          }),
+        ),
+      alertResendDelaySeconds: 5,
+    });
+    this.processes.push(this.prometheus.process);
+  }
+
+  /** A producer of `max` records at `rate` a second; it stops by itself. */
+  async startProducer(rate: number, max: number): Promise<void> {
+    this.producer = await this.started(this.client('producer', ['produce', '--rate', String(rate), '--max', String(max)]));
+  }
+
+  async startConsumer(): Promise<void> {
+    this.consumer = await this.started(this.client('consumer', ['consume', '--group', GROUP]));
+  }
+
+  private client(name: string, args: string[]): ManagedProcess {
+    return new ManagedProcess({
+      name,
+      command: this.python(),
+      args: [join(__dirname, 'kafka_client.py'), ...args, '--bootstrap', this.bootstrap, '--topic', TOPIC],
+      logFile: join(this.dir, `${name}.log`),
+      ready: async () => true,
+    });
+  }
+
+  /** Each micro-batch of the Spark job sleeps this long first, until cleared. */
+  slowSpark(seconds: number | undefined): void {
+    if (seconds === undefined) rmSync(this.slowFile, { force: true });
+    else writeFileSync(this.slowFile, String(seconds));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled([...this.processes].reverse().map((p) => p.stop()));
+    await this.webhook?.stop();
+    if (!process.env.PIPEWATCH_LIVE_KEEP) rmSync(this.dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,63 @@
+"""Kafka traffic for the streaming tier, bounded in count and time.
+
+    kafka_client.py create-topic --bootstrap B --topic T --partitions 2
+    kafka_client.py produce --bootstrap B --topic T --rate 10 --max 4000   (stops at --max records)
+    kafka_client.py consume --bootstrap B --topic T --group G             (commits every second until stopped)
+"""
+
+import argparse
+import json
+import signal
+import sys
+import time
+
+from confluent_kafka import Consumer, Producer
+from confluent_kafka.admin import AdminClient, NewTopic
+
+
+def create_topic(args):
+    admin = AdminClient({"bootstrap.servers": args.bootstrap})
+    admin.create_topics([NewTopic(args.topic, args.partitions, 1)])[args.topic].result(timeout=30)
+
+
+def produce(args):
+    producer = Producer({"bootstrap.servers": args.bootstrap, "linger.ms": 50})
+    for i in range(args.max):
+        producer.produce(args.topic, key=f"card-{i % 50}", value=json.dumps({"amount": (i % 97) + 0.5}))
+        producer.poll(0)
+        time.sleep(1 / args.rate)
+    producer.flush(10)
+
+
+def consume(args):
+    consumer = Consumer({"bootstrap.servers": args.bootstrap, "group.id": args.group, "auto.offset.reset": "earliest", "enable.auto.commit": False})
+    consumer.subscribe([args.topic])
+    stopping = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    last_commit = time.time()
+    while not stopping:
+        message = consumer.poll(0.5)
+        if time.time() - last_commit >= 1:
+            try:
+                consumer.commit(asynchronous=False)
+            except Exception:  # nothing consumed since the last commit
+                pass
+            last_commit = time.time()
+    consumer.close()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("command", choices=["create-topic", "produce", "consume"])
+    parser.add_argument("--bootstrap", required=True)
+    parser.add_argument("--topic", required=True)
+    parser.add_argument("--group")
+    parser.add_argument("--partitions", type=int, default=2)
+    parser.add_argument("--rate", type=float, default=10)
+    parser.add_argument("--max", type=int, default=4000)
+    args = parser.parse_args()
+    {"create-topic": create_topic, "produce": produce, "consume": consume}[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
