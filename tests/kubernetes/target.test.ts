@@ -220,6 +220,7 @@ describe('GIVEN the dashboards on the k8s target', () => {
       'pipewatch-dev-dashboard-platform-health',
       'pipewatch-dev-dashboard-alerts',
       'pipewatch-dev-dashboard-dbt',
+      'pipewatch-dev-dashboard-streaming',
     ]);
     for (const m of maps) expect(m.metadata.annotations).toEqual({ grafana_folder: 'pipewatch' });
     const withLoki = kubernetesTarget({ ...PROPS, lokiUrl: 'http://loki.logging:3100' }).objects;
