@@ -19,7 +19,7 @@ import { freePorts, freeUdpPort } from '../live/harness/ports';
 import { LivePrometheus, Sample } from '../live/harness/prometheus';
 import { LiveStatsdExporter } from '../live/harness/statsd-exporter';
 import { jaegerBinary, LiveJaeger, LiveTraceCollector, tagOf } from '../live/harness/jaeger';
-import { AIRFLOW_TRACES_SERVICE } from '../../constructs/airflow/settings';
+import { AIRFLOW_TRACES_SERVICE, RUN_SPAN_ATTRIBUTES } from '../../content/traces/airflow-spans';
 import { liveTools } from '../live/harness/tools';
 import { sleep, waitFor } from '../live/harness/wait';
 import { makeTempDir, removeDir } from '../live/harness/workspace';
@@ -212,6 +212,11 @@ describe('GIVEN Airflow 3.1.8 running the example DAGs with StatsD into statsd_e
     const referenced = (name: string) => byName.get(name)!.references.map((r) => [r.refType, spans.find((s) => s.spanID === r.spanID)?.operationName]);
     expect(['extract', 'transform', 'load'].map((n) => [n, referenced(n)])).toEqual(['extract', 'transform', 'load'].map((n) => [n, [['FOLLOWS_FROM', 'example_etl']]]));
     expect(['extract', 'transform', 'load'].map((n) => tagOf(byName.get(n)!, 'airflow.task.task_id'))).toEqual(['extract', 'transform', 'load']);
+    // Pipeline Detail's run-to-trace link searches on these two attributes of the run span.
+    const runSpan = byName.get('example_etl')!;
+    expect(tagOf(runSpan, RUN_SPAN_ATTRIBUTES.dagId)).toBe('example_etl');
+    expect(String(tagOf(runSpan, RUN_SPAN_ATTRIBUTES.runId))).toMatch(/^scheduled__/);
+    // The ETL steps log their trace id, which Grafana's Loki datasource turns into a trace link.
     expect(new Set(spans.map((s) => s.traceID)).size).toBe(1);
     expect(wanted.slice(4).map((n) => [n, parentOf(n)])).toEqual([
       ['etl.extract', 'extract'],
