@@ -6,7 +6,7 @@
  * dashboards use must have series there, with the labels they use.
  */
 import { execFile } from 'child_process';
-import { mkdirSync } from 'fs';
+import { mkdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { promisify } from 'util';
 import { toYaml } from '../../content/yaml';
@@ -20,6 +20,7 @@ import { LivePrometheus, Sample } from '../live/harness/prometheus';
 import { LiveStatsdExporter } from '../live/harness/statsd-exporter';
 import { jaegerBinary, LiveJaeger, LiveTraceCollector, tagOf } from '../live/harness/jaeger';
 import { AIRFLOW_TRACES_SERVICE, RUN_SPAN_ATTRIBUTES } from '../../content/traces/airflow-spans';
+import { TRACE_ID_PATTERN } from '../../content/grafana/datasources';
 import { liveTools } from '../live/harness/tools';
 import { sleep, waitFor } from '../live/harness/wait';
 import { makeTempDir, removeDir } from '../live/harness/workspace';
@@ -216,7 +217,13 @@ describe('GIVEN Airflow 3.1.8 running the example DAGs with StatsD into statsd_e
     const runSpan = byName.get('example_etl')!;
     expect(tagOf(runSpan, RUN_SPAN_ATTRIBUTES.dagId)).toBe('example_etl');
     expect(String(tagOf(runSpan, RUN_SPAN_ATTRIBUTES.runId))).toMatch(/^scheduled__/);
-    // The ETL steps log their trace id, which Grafana's Loki datasource turns into a trace link.
+    // The ETL steps log their trace id; the Loki datasource's derived field (TRACE_ID_PATTERN) makes it a link to this trace.
+    const runId = String(tagOf(runSpan, RUN_SPAN_ATTRIBUTES.runId));
+    const loadLog = readFileSync(join(dir, 'airflow/home/logs', 'dag_id=example_etl', `run_id=${runId}`, 'task_id=load', 'attempt=1.log'), 'utf8');
+    const linked = loadLog.split('\n').map((line) => new RegExp(TRACE_ID_PATTERN).exec(line)?.[1]).filter((id) => id !== undefined);
+    expect(linked.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(linked)).toEqual(new Set([spans[0].traceID.padStart(32, '0')]));
+    say(`PASS run span carries ${RUN_SPAN_ATTRIBUTES.dagId} and ${RUN_SPAN_ATTRIBUTES.runId}=${runId}; the load task's log lines carry its trace id`);
     expect(new Set(spans.map((s) => s.traceID)).size).toBe(1);
     expect(wanted.slice(4).map((n) => [n, parentOf(n)])).toEqual([
       ['etl.extract', 'extract'],
