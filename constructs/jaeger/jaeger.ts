@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { SERVICE_PORTS } from '../../content/endpoints';
-import { renderJaegerConfig } from '../../content/traces/jaeger-config';
+import { JAEGER_HEALTH_PATH, renderJaegerConfig } from '../../content/traces/jaeger-config';
 import { toYaml } from '../../content/yaml';
 import { invalid } from '../../content/validation';
 import { wgetProbe } from '../core/healthchecks';
@@ -51,7 +51,7 @@ export class Jaeger extends Construct {
       // Only the UI and API leave the stack network; OTLP stays inside it.
       ports: [{ internal: SERVICE_PORTS.jaegerQuery, external: props.hostPort }],
       // The image is Alpine-based (jaeger's docker/base): busybox wget probes healthcheckv2.
-      healthcheck: wgetProbe(`http://127.0.0.1:${SERVICE_PORTS.jaegerHealth}/status`),
+      healthcheck: wgetProbe(`http://127.0.0.1:${SERVICE_PORTS.jaegerHealth}${JAEGER_HEALTH_PATH}`),
     });
   }
 }

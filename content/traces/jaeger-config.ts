@@ -16,6 +16,9 @@ export interface JaegerConfigModel {
   readonly maxTraces: number;
 }
 
+/** Path of healthcheckv2's status endpoint: 200 once every component is up. */
+export const JAEGER_HEALTH_PATH = '/status';
+
 /** Jaeger's store name, shared by the query extension and the storage exporter. */
 const STORE = 'memstore';
 

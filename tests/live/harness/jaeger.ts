@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { renderCollectorConfig } from '../../../content/logs/collector-config';
-import { renderJaegerConfig } from '../../../content/traces/jaeger-config';
+import { JAEGER_HEALTH_PATH, renderJaegerConfig } from '../../../content/traces/jaeger-config';
 import { toYaml } from '../../../content/yaml';
 import { getJson, isOk } from './http';
 import { freePorts } from './ports';
@@ -58,7 +58,8 @@ export class LiveJaeger {
       command: binary,
       args: [`--config=${config}`],
       logFile: join(dir, 'jaeger.log'),
-      ready: () => isOk(`http://127.0.0.1:${queryPort}/api/services`),
+      // The container's healthcheck probes the same status endpoint.
+      ready: async () => (await isOk(`http://127.0.0.1:${healthPort}${JAEGER_HEALTH_PATH}`)) && isOk(`http://127.0.0.1:${queryPort}/api/services`),
     });
   }
 
