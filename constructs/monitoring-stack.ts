@@ -13,7 +13,7 @@ import { RemoteWrite } from '../content/prometheus/remote-write';
 import { scrapeJob } from '../content/prometheus/config';
 import { AlertLinkOptions } from '../content/rules/alert-links';
 import { renderRuleFile } from '../content/rules/render';
-import { PIPELINE_RULE_FILE, PLATFORM_RULE_FILE, pipelineRuleFile, platformRuleGroups } from '../content/rules/rule-set';
+import { PIPELINE_RULE_FILE, PLATFORM_RULE_FILE, platformRuleGroups, renderPipelineRuleFile } from '../content/rules/rule-set';
 import { invalid } from '../content/validation';
 import { Receiver } from '../content/alertmanager/receivers';
 import { TeamRoute } from '../content/alertmanager/routing';
@@ -324,7 +324,7 @@ export class MonitoringStack extends Construct {
 
   /** Rendered at synth, so pipelines added with addPipeline() are included; each monitor brings its thresholds. */
   private addRuleFiles(runs: RunningParts): void {
-    this.prometheus.addRuleFile(PIPELINE_RULE_FILE, () => renderRuleFile(pipelineRuleFile(this.monitors.flatMap((m) => m.thresholds), this.links)));
+    this.prometheus.addRuleFile(PIPELINE_RULE_FILE, () => renderPipelineRuleFile(this.monitors.flatMap((m) => m.thresholds), this.links));
     this.prometheus.addRuleFile(PLATFORM_RULE_FILE, () => renderRuleFile(platformRuleGroups({ ...this.links, logs: runs.logs })));
   }
 

@@ -3,6 +3,8 @@
 #   Debian:  promtool (prometheus), amtool (prometheus-alertmanager), PostgreSQL 15
 #   Go:      amtool v0.27.0, statsd_exporter v0.28.0 and the OpenTelemetry Collector (built with the
 #            Collector Builder, scripts/install-otel-collector.sh), built once into ~/.cache/pipewatch
+#   PyPI:    Airflow 3.1.8 in a cached venv (scripts/install-airflow.sh): tests/airflow-exporter creates
+#            Airflow's real metadata schema with it
 # and records their paths in ~/.cache/pipewatch/tools.env (`name=path` lines, read by tests/support/tools.ts).
 # Idempotent: a second run with everything present installs nothing and only rewrites tools.env.
 set -euo pipefail
@@ -27,6 +29,7 @@ fi
 amtool="$(bash scripts/install-amtool.sh)"
 statsd_exporter="$(bash scripts/install-statsd-exporter.sh)"
 otelcol="$(bash scripts/install-otel-collector.sh)"
+airflow_venv="$(bash scripts/install-airflow.sh)"
 
 tools_env="${HOME}/.cache/pipewatch/tools.env"
 mkdir -p "$(dirname "${tools_env}")"
@@ -35,6 +38,7 @@ mkdir -p "$(dirname "${tools_env}")"
   echo "amtool=${amtool}"
   echo "statsd_exporter=${statsd_exporter}"
   echo "otelcol=${otelcol}"
+  echo "airflow_venv=${airflow_venv}"
 } > "${tools_env}.tmp"
 mv "${tools_env}.tmp" "${tools_env}"
 

@@ -2,8 +2,7 @@
 # Every test tier, tools installed first by the repo's own scripts (cached under ~/.cache/pipewatch).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-test-tools.sh   # what npm test runs: promtool, amtool, statsd_exporter, PostgreSQL (jest installs nothing)
-bash scripts/install-airflow.sh >/dev/null     # tests/airflow-exporter creates Airflow's real schema with it
+bash scripts/install-test-tools.sh   # what npm test runs: promtool, amtool, statsd_exporter, the collector, PostgreSQL, Airflow (jest installs nothing)
 npm test                      # unit, synth, static (promtool/amtool), simulator, dashboards
 bash airflow/run-tests.sh     # the DAGs, with Airflow 3.1.8
 npm run test:airflow          # a running Airflow's StatsD metrics against what alerts and dashboards use

@@ -8,9 +8,17 @@ import { PipelineSpec } from './spec';
 /** Prometheus rule group of the pipeline alerts and the thresholds they join. */
 export const PIPELINE_ALERT_GROUP = 'pipewatch-pipelines';
 
+/** Samples by spec: each stack of a process shares the same sample objects, so their rule files render once (renderPipelineRuleFile). */
+const thresholdsBySpec = new WeakMap<PipelineSpec, readonly ThresholdSample[]>();
+
 /** The threshold samples of one validated pipeline; `where` names it in errors. */
 export function pipelineThresholds(spec: PipelineSpec, where = spec.dagId): ThresholdSample[] {
-  return pipelineThresholdSamples(spec, scheduleOf(spec, where));
+  let samples = thresholdsBySpec.get(spec);
+  if (!samples) {
+    samples = pipelineThresholdSamples(spec, scheduleOf(spec, where));
+    thresholdsBySpec.set(spec, samples);
+  }
+  return [...samples];
 }
 
 /**

@@ -115,7 +115,40 @@ function validateUpstreamShape(where: string, spec: PipelineSpec): void {
  * lineage cycles. `whereOf(i)` names the i-th pipeline's construct path or catalog location.
  */
 export function validatePipelineCatalog(specs: readonly PipelineSpec[], whereOf: (index: number) => string): void {
-  specs.forEach((spec, i) => validatePipelineSpec(spec, whereOf(i)));
+  specs.forEach((spec, i) => {
+    if (validSpecs.has(spec)) return;
+    validatePipelineSpec(spec, whereOf(i));
+    validSpecs.add(spec);
+  });
+  if (extendsLastValidCatalog(specs)) return;
+  checkCatalogLinks(specs, whereOf);
+  lastValid = { specs: new Set(specs), dagIds: new Set(specs.map((s) => s.dagId)) };
+}
+
+/** Specs that passed validatePipelineSpec: a stack re-checks its growing catalog on every addPipeline(). */
+const validSpecs = new WeakSet<PipelineSpec>();
+/** The last catalog that passed, so the next one that is the same or adds one spec to it costs only that spec. */
+let lastValid: { readonly specs: Set<PipelineSpec>; readonly dagIds: Set<string> } = { specs: new Set(), dagIds: new Set() };
+
+/**
+ * True when `specs` (each valid on its own) is the last valid catalog, in any
+ * order, plus at most one spec under a new dag_id whose upstreams are in that
+ * catalog: nothing in the catalog can be upstream of the new spec, so it closes
+ * no cycle. Anything else gets the full check, and with it the error a full check gives.
+ */
+function extendsLastValidCatalog(specs: readonly PipelineSpec[]): boolean {
+  const added = specs.filter((s) => !lastValid.specs.has(s));
+  if (added.length > 1 || specs.length - added.length !== lastValid.specs.size || new Set(specs).size !== specs.length) return false;
+  const spec = added[0];
+  if (spec === undefined) return true;
+  if (lastValid.dagIds.has(spec.dagId) || !(spec.upstream ?? []).every((id) => lastValid.dagIds.has(id))) return false;
+  lastValid.specs.add(spec);
+  lastValid.dagIds.add(spec.dagId);
+  return true;
+}
+
+/** Unique dag ids, upstreams that exist, no lineage cycles. */
+function checkCatalogLinks(specs: readonly PipelineSpec[], whereOf: (index: number) => string): void {
   const indexById = new Map<string, number>();
   specs.forEach((spec, i) => {
     const first = indexById.get(spec.dagId);

@@ -1,5 +1,7 @@
 import { parser } from '@prometheus-io/lezer-promql';
 
+type Tree = ReturnType<typeof parser.parse>;
+
 /** A PromQL expression that does not parse, named by where it was declared. */
 export class PromQLSyntaxError extends Error {
   constructor(where: string, expr: string, position: number) {
@@ -10,8 +12,11 @@ export class PromQLSyntaxError extends Error {
 
 /** Throws PromQLSyntaxError unless `expr` parses; `where` names the rule (e.g. `group pipeline-etl, alert PipelineRunFailed`). */
 export function assertValidPromQL(expr: string, where: string): void {
+  assertParsed(parser.parse(expr), expr, where);
+}
+
+function assertParsed(tree: Tree, expr: string, where: string): void {
   if (expr.trim() === '') throw new PromQLSyntaxError(where, expr, 0);
-  const tree = parser.parse(expr);
   let errorAt: number | undefined;
   tree.iterate({
     enter(node) {
@@ -27,9 +32,26 @@ export function assertValidPromQL(expr: string, where: string): void {
  * against the metric catalog.
  */
 export function selectedMetricNames(expr: string, where: string): string[] {
-  assertValidPromQL(expr, where);
+  const shape = shapeOf(expr);
+  const known = namesByShape.get(shape);
+  if (known) return [...known];
+  const names = parseSelectedMetricNames(expr, where);
+  namesByShape.set(shape, names);
+  return [...names];
+}
+
+/** Metric names by expression shape: a rule set repeats expressions (and thousands of `vector(N)` thresholds), each parsed once per process. */
+const namesByShape = new Map<string, readonly string[]>();
+const NUMBER_VECTOR = /^vector\(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?\)$/;
+
+/** `vector(<number>)` parses alike and selects nothing whatever the number; any other expression is its own shape. */
+const shapeOf = (expr: string): string => (NUMBER_VECTOR.test(expr) ? 'vector(0)' : expr);
+
+function parseSelectedMetricNames(expr: string, where: string): string[] {
+  const tree = parser.parse(expr);
+  assertParsed(tree, expr, where);
   const names = new Set<string>();
-  const cursor = parser.parse(expr).cursor();
+  const cursor = tree.cursor();
   do {
     if (cursor.name === 'VectorSelector') {
       const selector = expr.slice(cursor.from, cursor.to);

@@ -6,6 +6,7 @@ import { AlertLinkOptions, withLinks } from './alert-links';
 import { dataPlatformAlerts, DataPlatformRuleOptions } from './data-platform-rules';
 import { pipelineRecordingGroups } from './pipeline-recording';
 import { airflowAlerts, containerAlerts, datastoreAlerts, LOG_ALERTS, monitoringAlerts } from './platform-rules';
+import { renderRuleFile } from './render';
 import { RuleFile, RuleGroup } from './types';
 import { assertRuleGroupsValid } from './validate-rules';
 
@@ -31,6 +32,19 @@ export function pipelineRuleFile(thresholds: readonly ThresholdSample[], links: 
   const groups = [...pipelineRecordingGroups(), pipelineAlertGroup(thresholds, links)];
   assertRuleGroupsValid(groups, PIPELINE_RULE_FILE, Object.values(THRESHOLD_SERIES));
   return groups;
+}
+
+/** Rendered pipelines rule files by their inputs: the same samples (by identity) and links render once per process. */
+const renderedPipelineRuleFiles: { readonly thresholds: readonly ThresholdSample[]; readonly links: string; readonly text: string }[] = [];
+
+/** pipelineRuleFile() as rule file text; every stack of a catalog shares it, so it is validated and rendered once. */
+export function renderPipelineRuleFile(thresholds: readonly ThresholdSample[], links: AlertLinkOptions = {}): string {
+  const key = JSON.stringify(links);
+  const same = renderedPipelineRuleFiles.find((r) => r.links === key && r.thresholds.length === thresholds.length && r.thresholds.every((t, i) => t === thresholds[i]));
+  if (same) return same.text;
+  const text = renderRuleFile(pipelineRuleFile(thresholds, links));
+  renderedPipelineRuleFiles.push({ thresholds: [...thresholds], links: key, text });
+  return text;
 }
 
 /** Airflow, datastores, containers, the monitoring stack itself, the Watchdog and the data-platform alerts. */

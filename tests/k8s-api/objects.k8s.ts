@@ -137,7 +137,7 @@ describe('GIVEN the k8s target of the example catalog, with every kind of receiv
     const config = target.objects.find((o) => o.kind === 'AlertmanagerConfig')!;
     const stored = (await api.request('GET', `${collectionPath(config)}/${config.metadata.name}`)).body;
     expect(stored.spec).toEqual(config.spec);
-    const rule = target.objects.find((o) => o.kind === 'PrometheusRule' && o.metadata.name.includes('pipelines-analytics'))!;
+    const rule = target.objects.find((o) => o.kind === 'PrometheusRule' && o.metadata.name.includes('thresholds-analytics'))!;
     expect((await api.request('GET', `${collectionPath(rule)}/${rule.metadata.name}`)).body.spec).toEqual(rule.spec);
   });
 });
@@ -228,6 +228,48 @@ describe("GIVEN the Prometheus Operator reconciling a Prometheus and an Alertman
     const statsd = config.scrape_configs.find((c: any) => c.job_name === 'serviceMonitor/monitoring/pipewatch-dev-statsd-exporter/0');
     expect(statsd.relabel_configs).toContainEqual(expect.objectContaining({ target_label: 'job', replacement: 'statsd-exporter', action: 'replace' }));
     pass(`k8s operator: ${files.length} rule files generated from ${example.objects.filter((o) => o.kind === 'PrometheusRule').length} PrometheusRules pass promtool check rules (${found} rules); ${jobs.length} scrape jobs from the monitors`);
+  });
+
+  test('THEN in those rule files the alerts, in a group of their own, read the thresholds of the team groups: at worst one evaluation late', async () => {
+    const rulesMap = await generated('/api/v1/namespaces/monitoring/configmaps/prometheus-main-rulefiles-0', 'the operator has generated the rule files');
+    const files = Object.entries(rulesMap.data as Record<string, string>).map(([name, content]) => {
+      writeFileSync(join(work, name), content);
+      return join(work, name);
+    });
+    const groupNames: string[] = example.objects.filter((o) => o.kind === 'PrometheusRule').flatMap((o) => (o.spec as any).groups.map((g: any) => g.name));
+    expect(groupNames).toEqual(expect.arrayContaining(['pipewatch-pipelines', 'pipewatch-thresholds-analytics-1']));
+    const failed = 'ALERTS{alertname="PipelineRunFailed", alertstate="firing"}';
+    const unitTest = {
+      rule_files: files,
+      evaluation_interval: '1m',
+      // The worst order: the alerts evaluate before any threshold group has written its records
+      // (promtool orders only the groups listed, so all are).
+      group_eval_order: ['pipewatch-pipelines', ...groupNames.filter((g) => g !== 'pipewatch-pipelines')],
+      tests: [
+        {
+          interval: '1m',
+          input_series: [
+            { series: 'pipewatch_dag_last_finished_interval_end_seconds{dag_id="example_etl"}', values: '1700000000+0x10' },
+            { series: 'pipewatch_dag_last_run_failed{dag_id="example_etl"}', values: '1+0x10' },
+          ],
+          promql_expr_test: [
+            // First evaluation: no threshold series yet, so no alert (silent, never a wrong page).
+            { expr: failed, eval_time: '0m', exp_samples: [] },
+            { expr: failed, eval_time: '1m', exp_samples: [{ labels: 'ALERTS{alertname="PipelineRunFailed", alertstate="firing", dag_id="example_etl", severity="critical", team="analytics"}', value: 1 }] },
+          ],
+        },
+      ],
+    };
+    const file = join(work, 'cross-group.test.yml');
+    writeFileSync(file, JSON.stringify(unitTest));
+    let out: string;
+    try {
+      out = run(tools.promtool, ['test', 'rules', file]);
+    } catch (e: any) {
+      throw new Error(`promtool test rules ${file} failed:\n${String(e.stdout ?? '').slice(0, 6000)}${String(e.stderr ?? '').slice(0, 2000)}`);
+    }
+    expect(out).toContain('SUCCESS');
+    pass('k8s operator: PipelineRunFailed (group pipewatch-pipelines) fires from the threshold groups\' records one evaluation after they are first written (promtool test rules, alerts evaluated first)');
   });
 });
 

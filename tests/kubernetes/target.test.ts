@@ -3,6 +3,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { parse } from 'yaml';
 import { Receiver } from '../../content/alertmanager/receivers';
+import { dashboardConfigMaps } from '../../content/kubernetes/grafana';
 import { ANNOTATION_LIMIT_BYTES, KubeObject, OBJECT_BUDGET_BYTES, objectBytes } from '../../content/kubernetes/objects';
 import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
 import { kubernetesTarget, KubernetesTargetProps, synthKubernetesTarget } from '../../stacks/kubernetes';
@@ -35,19 +36,30 @@ const named = (name: string) => {
   return found as KubeObject & { spec: any };
 };
 const groupNames = (o: KubeObject) => (o.spec as any).groups.map((g: any) => g.name);
+/** The dag_ids whose threshold records an object holds, in order. */
+const thresholdDags = (name: string) => [...new Set(named(name).spec.groups.flatMap((g: any) => g.rules.map((r: any) => r.labels.dag_id)))];
 
 describe('GIVEN the example catalog on the k8s target', () => {
-  test('THEN the rules are PrometheusRule objects: recording, platform, and one per owner team, each holding only its team\'s pipelines', () => {
+  test('THEN the rules are PrometheusRule objects: recording, platform, each owner team\'s thresholds, then the pipeline alerts once', () => {
     expect(ofKind('PrometheusRule').map((o) => o.metadata.name)).toEqual([
       'pipewatch-dev-recording-1',
       'pipewatch-dev-platform-1',
-      'pipewatch-dev-pipelines-analytics-1',
-      'pipewatch-dev-pipelines-data-platform-1',
-      'pipewatch-dev-pipelines-ml-1',
+      'pipewatch-dev-thresholds-analytics-1',
+      'pipewatch-dev-thresholds-data-platform-1',
+      'pipewatch-dev-thresholds-finance-1',
+      'pipewatch-dev-thresholds-ml-1',
+      'pipewatch-dev-pipeline-alerts-1',
     ]);
-    expect(groupNames(named('pipewatch-dev-pipelines-analytics-1'))).toEqual(['pipewatch-pipeline-example_etl', 'pipewatch-pipeline-data_quality']);
-    expect(groupNames(named('pipewatch-dev-pipelines-data-platform-1'))).toEqual(['pipewatch-pipeline-datalake_ingest']);
-    expect(groupNames(named('pipewatch-dev-pipelines-ml-1'))).toEqual(['pipewatch-pipeline-ml_pipeline']);
+    expect(groupNames(named('pipewatch-dev-thresholds-analytics-1'))).toEqual(['pipewatch-thresholds-analytics-1']);
+    expect(thresholdDags('pipewatch-dev-thresholds-analytics-1')).toEqual(['example_etl', 'data_quality']);
+    expect(thresholdDags('pipewatch-dev-thresholds-data-platform-1')).toEqual(['datalake_ingest']);
+    expect(thresholdDags('pipewatch-dev-thresholds-finance-1')).toEqual(['finance.daily_revenue']);
+    expect(thresholdDags('pipewatch-dev-thresholds-ml-1')).toEqual(['ml_pipeline']);
+    // The alerts are one group of alerting rules only, for every pipeline.
+    const alerts = named('pipewatch-dev-pipeline-alerts-1').spec.groups;
+    expect(alerts.map((g: any) => g.name)).toEqual(['pipewatch-pipelines']);
+    expect(alerts[0].rules.every((r: any) => r.alert !== undefined && r.record === undefined)).toBe(true);
+    expect(alerts[0].rules.map((r: any) => r.alert)).toContain('PipelineRunFailed');
     // Without a Loki the LokiDown alert would fire forever; the Docker-only container alerts stay out.
     expect(groupNames(named('pipewatch-dev-platform-1'))).toEqual(['pipewatch-airflow', 'pipewatch-datastores', 'pipewatch-monitoring', 'pipewatch-data-platform']);
     const platformAlerts = named('pipewatch-dev-platform-1').spec.groups.flatMap((g: any) => g.rules.map((r: any) => r.alert));
@@ -55,29 +67,40 @@ describe('GIVEN the example catalog on the k8s target', () => {
     expect(platformAlerts).toContain('Watchdog');
   });
 
-  test('THEN every rule is the one the Docker stack loads: same alert, expression, labels and annotations', () => {
+  test('THEN every rule is the one the Docker stack loads: same alert, expression, labels and annotations; the same threshold records, in other groups', () => {
     const json = synthLocal().json;
     const docker = ['pipelines.yml', 'platform.yml'].flatMap((file) => parse(uploaded(container(json, 'dev-prometheus'), `/etc/prometheus/rules/${file}`)).groups);
     const dockerGroups = new Map(docker.map((g: any) => [g.name, g]));
-    for (const group of ofKind('PrometheusRule').flatMap((o) => (o.spec as any).groups)) {
+    const groups = ofKind('PrometheusRule').flatMap((o) => (o.spec as any).groups);
+    const isThresholds = (g: any) => g.name.startsWith('pipewatch-thresholds-');
+    // LokiDown and the log shipper's alerts are the rules the Docker stack (with Loki and its shipper) has
+    // and this target (without) leaves out.
+    const dockerOnly = ['LokiDown', 'LogShipperDroppingLogs', 'LogShipperExportStalled'];
+    const dockerPipelines = (dockerGroups.get('pipewatch-pipelines') as any).rules;
+    for (const group of groups.filter((g: any) => !isThresholds(g))) {
       const inDocker = dockerGroups.get(group.name) as any;
-      // LokiDown and the log shipper's alerts are the rules the Docker stack (with Loki and its shipper) has
-      // and this target (without) leaves out.
-      const dockerOnly = ['LokiDown', 'LogShipperDroppingLogs', 'LogShipperExportStalled'];
-      expect(group.rules).toEqual(inDocker.rules.filter((r: any) => !dockerOnly.includes(r.alert)));
+      // The Docker stack's pipeline group holds the threshold records too, first.
+      const expected = group.name === 'pipewatch-pipelines' ? dockerPipelines.filter((r: any) => r.alert !== undefined) : inDocker.rules.filter((r: any) => !dockerOnly.includes(r.alert));
+      expect(group.rules).toEqual(expected);
     }
+    expect(groups.map((g: any) => g.name)).toContain('pipewatch-pipelines');
+    // Every threshold record of the Docker group, once, in the team objects (grouped by team, so in another order).
+    const byJson = (rules: any[]) => rules.map((r) => JSON.stringify(r)).sort();
+    const records = dockerPipelines.filter((r: any) => r.record !== undefined);
+    expect(records.length).toBeGreaterThan(5 * 4);
+    expect(byJson(groups.filter(isThresholds).flatMap((g: any) => g.rules))).toEqual(byJson(records));
   });
 
   test('THEN each PrometheusRule carries the operator\'s selector label and pipewatch\'s own', () => {
-    expect(named('pipewatch-dev-pipelines-ml-1').metadata).toEqual({
-      name: 'pipewatch-dev-pipelines-ml-1',
+    expect(named('pipewatch-dev-thresholds-ml-1').metadata).toEqual({
+      name: 'pipewatch-dev-thresholds-ml-1',
       namespace: 'monitoring',
       labels: {
         'app.kubernetes.io/part-of': 'pipewatch',
         'app.kubernetes.io/managed-by': 'pipewatch',
         'pipewatch.io/environment': 'dev',
         release: 'kube-prometheus-stack',
-        'pipewatch.io/rules': 'pipelines-ml',
+        'pipewatch.io/rules': 'thresholds-ml',
       },
     });
   });
@@ -111,17 +134,21 @@ describe('GIVEN receivers with credentials on the k8s target', () => {
       targetMatch: [{ name: 'severity', matchType: '=~', value: 'warning|info' }],
       equal: ['alertname', 'dag_id', 'project', 'target', 'model', 'test', 'source', 'table'],
     });
-    expect(config.spec.inhibitRules).toContainEqual({
-      sourceMatch: [
-        { name: 'alertname', matchType: '=~', value: 'PipelineRunFailed|PipelineDataStale|PipelineDeadlineMissed|PipelineMetricsAbsent' },
-        { name: 'dag_id', matchType: '=~', value: 'datalake_ingest' },
-      ],
-      targetMatch: [
-        { name: 'alertname', matchType: '=~', value: 'PipelineDataStale|PipelineDeadlineMissed' },
-        { name: 'dag_id', matchType: '=', value: 'example_etl' },
-      ],
-    });
-    expect(config.spec.inhibitRules).toHaveLength(1 + 3);
+    // A dotted dag_id is matched exactly (`=`), its upstreams by their own names.
+    for (const [upstreams, dag] of [['datalake_ingest', 'example_etl'], ['datalake_ingest|example_etl', 'finance.daily_revenue']]) {
+      expect(config.spec.inhibitRules).toContainEqual({
+        sourceMatch: [
+          { name: 'alertname', matchType: '=~', value: 'PipelineRunFailed|PipelineDataStale|PipelineDeadlineMissed|PipelineMetricsAbsent' },
+          { name: 'dag_id', matchType: '=~', value: upstreams },
+        ],
+        targetMatch: [
+          { name: 'alertname', matchType: '=~', value: 'PipelineDataStale|PipelineDeadlineMissed' },
+          { name: 'dag_id', matchType: '=', value: dag },
+        ],
+      });
+    }
+    // 1 severity rule + one per pipeline with upstreams: example_etl, data_quality, ml_pipeline, finance.daily_revenue.
+    expect(config.spec.inhibitRules).toHaveLength(1 + 4);
   });
 
   test('THEN every credential is a key of the Secret pipewatch-dev-alertmanager, never a value', () => {
@@ -216,13 +243,17 @@ describe('GIVEN the dashboards on the k8s target', () => {
 });
 
 describe('GIVEN the Airflow chart values', () => {
-  test('THEN its statsd-exporter runs with pipewatch\'s mapping in place of the chart\'s', () => {
+  test('THEN its statsd-exporter runs with pipewatch\'s mapping in place of the chart\'s, mapping the tagged lines and dropping the dotted ones', () => {
     const values = target.airflowValues as any;
     expect(values.statsd.enabled).toBe(true);
-    expect(values.statsd.overrideMappings).toContainEqual(
-      expect.objectContaining({ match: '^airflow\\.dag\\.([^.]+)\\.(.+)\\.duration$', match_type: 'regex', name: 'airflow_task_duration', labels: { dag_id: '$1', task_id: '$2' } }),
-    );
-    expect(values.statsd.overrideMappings).toContainEqual({ match: 'airflow.task.duration', action: 'drop', name: 'dropped' });
+    // The tags (dag_id, task_id) become labels: the tagged line needs no regex that a dotted dag_id would break.
+    expect(values.statsd.overrideMappings).toContainEqual(expect.objectContaining({ match: 'airflow.task.duration', name: 'airflow_task_duration' }));
+    expect(values.statsd.overrideMappings).toContainEqual({ match: '^airflow\\.dag\\..+\\.duration$', match_type: 'regex', action: 'drop', name: 'dropped' });
+    expect(values.statsd.overrideMappings).not.toContainEqual(expect.objectContaining({ match: '^airflow\\.dag\\.([^.]+)\\.(.+)\\.duration$', name: 'airflow_task_duration' }));
+  });
+
+  test('THEN Airflow sends the tagged StatsD lines: the chart\'s config.metrics turns on influxdb tags, as the Docker stack does', () => {
+    expect((target.airflowValues as any).config).toEqual({ metrics: { statsd_on: 'True', statsd_prefix: 'airflow', statsd_influxdb_enabled: 'True' } });
   });
 });
 
@@ -234,19 +265,27 @@ describe('GIVEN 1,000 pipelines of 10 teams (a generated catalog), dashboards le
     const sizes = objects.map((o) => ({ name: `${o.kind}/${o.metadata.name}`, bytes: objectBytes(o) }));
     const largest = sizes.reduce((a, b) => (b.bytes > a.bytes ? b : a));
     expect(largest.bytes).toBeLessThanOrEqual(OBJECT_BUDGET_BYTES);
-    // Each team's groups cannot fit one object: the split must have happened.
-    expect(ofKind('PrometheusRule', objects).filter((o) => o.metadata.name.startsWith('pipewatch-dev-pipelines-team-3-')).length).toBeGreaterThan(1);
+    // Each team's threshold records cannot fit one object: the split must have happened.
+    expect(ofKind('PrometheusRule', objects).filter((o) => o.metadata.name.startsWith('pipewatch-dev-thresholds-team-3-')).length).toBeGreaterThan(1);
     process.stdout.write(`PASS k8s object size at 1000 pipelines: ${objects.length} objects, largest ${largest.name} ${largest.bytes} bytes (budget ${OBJECT_BUDGET_BYTES}, annotation limit ${ANNOTATION_LIMIT_BYTES})\n`);
   });
 
-  test('THEN every pipeline\'s alert group is in exactly one PrometheusRule, the one of its team', () => {
-    const placed = ofKind('PrometheusRule', objects).flatMap((o) => groupNames(o).map((g: string) => [g, o.metadata.name] as const));
-    for (const spec of [big[0], big[457], big[999]]) {
-      const homes = placed.filter(([g]) => g === `pipewatch-pipeline-${spec.dagId}`).map(([, name]) => name);
-      expect(homes).toHaveLength(1);
-      expect(homes[0]).toMatch(new RegExp(`^pipewatch-dev-pipelines-${spec.ownerTeam}-\\d+$`));
+  test('THEN every pipeline\'s threshold records are in its team\'s threshold objects, and the alerts are one group', () => {
+    const rules = ofKind('PrometheusRule', objects);
+    const records = rules.flatMap((o) => (o.spec as any).groups.flatMap((g: any) => g.rules.filter((r: any) => r.record).map((r: any) => ({ ...r, object: o.metadata.name, group: g.name }))));
+    // info, period, deadline, staleness, expected duration, 3 tasks, 1 check, completeness, SLO, then the budget
+    // tiers: 2 for hourly pipelines; 1 for daily ones, whose slow tier would look back no further than the fast one.
+    for (const [spec, count] of [[big[0], 13], [big[457], 12], [big[999], 12]] as const) {
+      const own = records.filter((r) => r.labels?.dag_id === spec.dagId);
+      expect(own).toHaveLength(count);
+      for (const r of own) {
+        expect(r.object).toMatch(new RegExp(`^pipewatch-dev-thresholds-${spec.ownerTeam}-\\d+$`));
+        expect(r.group).toMatch(new RegExp(`^pipewatch-thresholds-${spec.ownerTeam}-\\d+$`));
+      }
     }
-    expect(placed.filter(([g, name]) => name.startsWith('pipewatch-dev-pipelines-') && g.startsWith('pipewatch-pipeline-'))).toHaveLength(1000);
+    expect(new Set(records.filter((r) => r.object.startsWith('pipewatch-dev-thresholds-')).map((r) => r.labels.dag_id)).size).toBe(1000);
+    const alertGroups = rules.flatMap((o) => (o.spec as any).groups.filter((g: any) => g.rules.some((r: any) => r.alert?.startsWith('Pipeline'))).map((g: any) => [o.metadata.name, g.name]));
+    expect(alertGroups).toEqual([['pipewatch-dev-pipeline-alerts-1', 'pipewatch-pipelines']]);
   });
 
   test('THEN the 900 lineage inhibitions that do not fit the routing AlertmanagerConfig go to inhibition objects, none lost', () => {
@@ -259,9 +298,16 @@ describe('GIVEN 1,000 pipelines of 10 teams (a generated catalog), dashboards le
     expect(configs.slice(1).every((o) => (o.spec as any).route === undefined && (o.spec as any).receivers === undefined)).toBe(true);
   });
 
-  test('WHEN the dashboards are asked for as ConfigMaps THEN the target refuses the first one over the budget, naming it, its size and the fix', () => {
-    // 200 pipelines already put the Pipeline Overview over the budget, and render five times faster than 1,000.
-    expect(() => kubernetesTarget({ ...PROPS, pipelines: generatedCatalog(200, 10), teamRoutes: [] })).toThrow(
+  test('WHEN the dashboards are asked for as ConfigMaps THEN they fit too: their size does not grow with the catalog', () => {
+    const withDashboards = kubernetesTarget({ ...PROPS, pipelines: big, teamRoutes: [] }).objects;
+    const overview = (objects: readonly KubeObject[]) => objectBytes(objects.find((o) => o.metadata.name === 'pipewatch-dev-dashboard-pipeline-overview')!);
+    expect(overview(withDashboards)).toBe(overview(target.objects));
+    expect(Math.max(...ofKind('ConfigMap', withDashboards).map(objectBytes))).toBeLessThanOrEqual(OBJECT_BUDGET_BYTES);
+  });
+
+  test('WHEN a dashboard is over the budget THEN its ConfigMap is refused, naming it, its size and the fix', () => {
+    const huge = { key: 'pipelineOverview', uid: 'pipewatch-pipeline-overview', json: { panels: [{ description: 'x'.repeat(OBJECT_BUDGET_BYTES) }] } };
+    expect(() => dashboardConfigMaps({ environment: 'dev', namespace: 'monitoring', selectorLabels: {} }, [huge], 'pipewatch')).toThrow(
       /^ConfigMap pipewatch-dev-dashboard-pipeline-overview: invalid size in bytes \d+\. The dashboard is over the 131072-byte object budget; deliver the dashboards with the grafana-<env> stack/,
     );
   });
@@ -289,7 +335,7 @@ describe('GIVEN `npm run synth`', () => {
       const files = readdirSync(join(dir, 'manifests')).filter((f) => f !== 'kustomization.yaml').sort();
       expect(parse(readFileSync(join(dir, 'manifests', 'kustomization.yaml'), 'utf8')).resources.sort()).toEqual(files);
       expect(files).toContain('servicemonitor-pipewatch-pr-7-statsd-exporter.yaml');
-      expect(parse(readFileSync(join(dir, 'manifests', 'prometheusrule-pipewatch-pr-7-pipelines-ml-1.yaml'), 'utf8')).metadata.name).toBe('pipewatch-pr-7-pipelines-ml-1');
+      expect(parse(readFileSync(join(dir, 'manifests', 'prometheusrule-pipewatch-pr-7-thresholds-ml-1.yaml'), 'utf8')).metadata.name).toBe('pipewatch-pr-7-thresholds-ml-1');
       expect(readdirSync(join(dir, 'helm')).sort()).toEqual(['airflow-values.yaml', 'kube-prometheus-stack-values.yaml']);
     } finally {
       rmSync(out, { recursive: true, force: true });

@@ -71,6 +71,42 @@ describe('validatePipelineCatalog', () => {
     expect(() => validatePipelineCatalog([a, b, c], where)).toThrow(/invalid upstream "a -> c -> b -> a"/);
   });
 
+  describe('GIVEN a catalog that passed (each catalog is checked in full only when it is not that one plus one pipeline)', () => {
+    const up = { ...base, dagId: 'up' };
+    const down = { ...base, dagId: 'down', upstream: ['up'] };
+    beforeEach(() => validatePipelineCatalog([up, down], where));
+
+    it('WHEN the same pipelines come again in another order THEN they pass', () => {
+      expect(() => validatePipelineCatalog([down, up], where)).not.toThrow();
+    });
+
+    it('WHEN one of its pipelines comes twice instead of the other THEN the duplicate dag id is rejected', () => {
+      expect(() => validatePipelineCatalog([up, up], where)).toThrow(/pipelines\[1\]: invalid dagId "up"\. pipelines.yaml: pipelines\[0\] already declares/);
+    });
+
+    it('WHEN the pipeline another reads from is left out THEN the missing upstream is rejected', () => {
+      expect(() => validatePipelineCatalog([down], where)).toThrow(/pipelines\[0\]: invalid upstream\[0\] "up"\. No pipeline with that dag_id/);
+    });
+
+    it('WHEN a pipeline is added under a dag id it already has THEN the added one is rejected', () => {
+      expect(() => validatePipelineCatalog([up, down, { ...base, dagId: 'down' }], where)).toThrow(/pipelines\[2\]: invalid dagId "down"/);
+    });
+
+    it('WHEN a pipeline is added reading from one that does not exist THEN it is rejected', () => {
+      expect(() => validatePipelineCatalog([up, down, { ...base, dagId: 'late', upstream: ['nowhere'] }], where)).toThrow(/pipelines\[2\]: invalid upstream\[0\] "nowhere"/);
+    });
+
+    it('WHEN two pipelines are added that read from each other THEN the cycle is named', () => {
+      const x = { ...base, dagId: 'x', upstream: ['y'] };
+      const y = { ...base, dagId: 'y', upstream: ['x'] };
+      expect(() => validatePipelineCatalog([up, down, x, y], where)).toThrow(/invalid upstream "x -> y -> x"/);
+    });
+
+    it('WHEN an invalid pipeline is added THEN its own error names it', () => {
+      expect(() => validatePipelineCatalog([up, down, { ...base, dagId: 'bad', schedule: '0 2 * *' }], where)).toThrow(/pipelines\[2\]: invalid schedule "0 2 \* \*"/);
+    });
+  });
+
   it('GIVEN a diamond-shaped lineage WHEN checked THEN it has no cycle', () => {
     const specs = [base, { ...base, dagId: 'l', upstream: ['orders'] }, { ...base, dagId: 'r', upstream: ['orders'] }, { ...base, dagId: 'j', upstream: ['l', 'r'] }];
     expect(findLineageCycle(specs)).toBeUndefined();

@@ -70,6 +70,14 @@ describe('PromQL checks', () => {
     expect(() => assertRuleGroupsValid([group], 'pipelines.yml')).toThrow(/pipelines\.yml: group g, record job:typo_metric:rate5m: reads "airflow_dagrun_duraton_count", which is neither in content\/metrics\/catalog\.ts/);
   });
 
+  it('GIVEN constant vectors WHEN their metrics are read THEN they select none, and a broken one still fails naming its rule each time', () => {
+    expect(selectedMetricNames('vector(600)', 'w')).toEqual([]);
+    expect(selectedMetricNames('vector(0.98)', 'w')).toEqual([]);
+    expect(selectedMetricNames('vector(600) * on () group_left a_total', 'w')).toEqual(['a_total']);
+    expect(() => selectedMetricNames('vector(600', 'first rule')).toThrow(/^first rule: PromQL does not parse/);
+    expect(() => selectedMetricNames('vector(600', 'second rule')).toThrow(/^second rule: PromQL does not parse/);
+  });
+
   it('GIVEN a selector by __name__ WHEN checked THEN it is refused because its metric cannot be verified', () => {
     expect(() => selectedMetricNames('{__name__=~"airflow_.*"}', 'w')).toThrow(/no plain metric name/);
   });

@@ -1,16 +1,15 @@
 import { execFile } from 'child_process';
 import { randomBytes } from 'crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
-import { homedir, tmpdir } from 'os';
+import { tmpdir } from 'os';
 import { join } from 'path';
 import { promisify } from 'util';
 import { Pool } from 'pg';
 import { ThrowawayPostgres } from '../../metrics-app/support/postgres';
+import { testTool } from '../../support/tools';
 
 const run = promisify(execFile);
 
-/** The venv scripts/install-airflow.sh builds; the tests use it and never install it. */
-export const AIRFLOW_VENV = join(homedir(), '.cache/pipewatch/airflow-3.1.8-py3.11');
 
 /** The read-only role docs/airflow-exporter.md tells operators to create, with exactly its grants. */
 export const EXPORTER_ROLE = 'pipewatch_exporter';
@@ -36,9 +35,11 @@ export class AirflowMetadataDb {
   ) {}
 
   static async start(): Promise<AirflowMetadataDb> {
-    const airflow = join(AIRFLOW_VENV, 'bin/airflow');
+    // The venv scripts/install-airflow.sh builds, recorded by install-test-tools.sh; the tests never install it.
+    const venv = testTool('airflow_venv');
+    const airflow = join(venv, 'bin/airflow');
     if (!existsSync(airflow)) {
-      throw new Error(`Airflow 3.1.8 is not installed at ${AIRFLOW_VENV}: run \`bash scripts/install-airflow.sh\` (scripts/test-all.sh does it before npm test)`);
+      throw new Error(`Airflow 3.1.8 is not installed at ${venv}: run \`bash scripts/install-test-tools.sh\` (scripts/test-all.sh does it before npm test)`);
     }
     const postgres = await ThrowawayPostgres.start();
     try {
