@@ -31,7 +31,8 @@ import { RedisExporter } from './exporters/redis-exporter';
 import { StatsdExporter } from './exporters/statsd-exporter';
 import { Grafana } from './grafana/grafana';
 import { Loki } from './loki/loki';
-import { LogShipper } from './loki/otel-collector';
+import { COLLECTOR_TRACES_TARGET, LogShipper } from './loki/otel-collector';
+import { Jaeger } from './jaeger/jaeger';
 import { MetricsApp } from './metrics-app/metrics-app';
 import { PipelineMonitor } from './pipeline/pipeline-monitor';
 import { DatabaseLogin, Postgres } from './postgres/postgres';
@@ -39,7 +40,7 @@ import { Prometheus } from './prometheus/prometheus';
 import { Redis } from './redis/redis';
 
 /** Host ports of the UIs, before `hostPortOffset` is added. */
-export const DEFAULT_HOST_PORTS = { grafana: 3000, prometheus: 9090, alertmanager: 9093, airflow: 8080, metricsApp: 8000, statsd: 9125 } as const;
+export const DEFAULT_HOST_PORTS = { grafana: 3000, prometheus: 9090, alertmanager: 9093, airflow: 8080, metricsApp: 8000, statsd: 9125, jaeger: 16686 } as const;
 
 export interface MonitoringStackProps {
   /** Prefix of every container, network and volume (`dev`, `pr-123`). */
@@ -72,6 +73,15 @@ export interface MonitoringStackProps {
   readonly grafana?: boolean;
   /** Run Loki and its log shipper, the OpenTelemetry Collector. @default true */
   readonly logs?: boolean;
+  /**
+   * Distributed traces (docs/logs-and-traces.md#traces-in-the-stack): Jaeger v2 keeping traces in
+   * memory, a traces pipeline in the OpenTelemetry Collector, Airflow's `[traces]` settings pointed
+   * at the collector, Grafana's Jaeger datasource, run-to-trace links on Pipeline Detail and trace
+   * links on log lines. Needs `logs` (the collector runs with the log shipper).
+   * @default - off: memory storage loses every trace when Jaeger restarts, and Airflow's spans cost
+   * the scheduler and workers an export per run and task try; switch it on where traces are read.
+   */
+  readonly traces?: TracesProps;
   /** Run cAdvisor (it mounts the Docker host's /var/lib/docker, /var/run and /sys). @default true */
   readonly containerMetrics?: boolean;
   /** Simulated pipeline hours per real hour. @default 60 */
@@ -121,6 +131,12 @@ export interface MonitoringStackProps {
   readonly streaming?: StreamingMonitoringProps;
 }
 
+export interface TracesProps {
+  readonly enabled: boolean;
+  /** Traces Jaeger keeps in memory; the oldest go first. @default 50000 */
+  readonly maxTraces?: number;
+}
+
 export interface DbtMonitoringProps {
   /** @default [] */
   readonly projects?: readonly DbtProjectSpec[];
@@ -139,6 +155,7 @@ interface RunningParts {
   readonly airflow: boolean;
   readonly grafana: boolean;
   readonly logs: boolean;
+  readonly traces: boolean;
   readonly containerMetrics: boolean;
   readonly simulator: boolean;
 }
@@ -148,6 +165,7 @@ function runningParts(props: MonitoringStackProps): RunningParts {
     airflow: props.airflow ?? true,
     grafana: props.grafana ?? true,
     logs: props.logs ?? true,
+    traces: props.traces?.enabled ?? false,
     containerMetrics: props.containerMetrics ?? true,
     simulator: props.simulator ?? true,
   };
@@ -161,6 +179,7 @@ function publishedHostPorts(runs: RunningParts): (keyof typeof DEFAULT_HOST_PORT
     ...(runs.grafana ? (['grafana'] as const) : []),
     ...(runs.airflow ? (['airflow'] as const) : (['statsd'] as const)),
     ...(runs.simulator ? (['metricsApp'] as const) : []),
+    ...(runs.traces ? (['jaeger'] as const) : []),
   ];
 }
 
@@ -191,6 +210,8 @@ export class MonitoringStack extends Construct {
   readonly grafana?: Grafana;
   readonly airflow?: Airflow;
   readonly metricsApp?: MetricsApp;
+  /** Present when traces are on. */
+  readonly jaeger?: Jaeger;
   /** Present when dbt monitoring is on. */
   readonly pushgateway?: Pushgateway;
   private readonly specs: PipelineSpec[] = [];
@@ -233,12 +254,19 @@ export class MonitoringStack extends Construct {
     }
 
     if (runs.logs) this.loki = this.scraped('loki', new Loki(this, 'Loki', { platform, retentionDays: props.lokiRetentionDays }));
+    if (runs.traces) this.jaeger = this.addJaeger(props, runs);
     if (runs.airflow) {
       this.airflow = this.addAirflow(props, databases.airflow);
       this.scraped('airflowExporter', new AirflowExporter(this, 'AirflowExporter', { platform, login: databases.airflowReader! }));
     }
     if (this.loki) {
-      this.scraped('otelCollector', new LogShipper(this, 'LogShipper', { platform, lokiOtlpEndpoint: this.loki.otlpEndpoint, airflowLogs: this.airflow?.logs, dockerDataRoot: props.dockerDataRoot }));
+      this.scraped('otelCollector', new LogShipper(this, 'LogShipper', {
+        platform,
+        lokiOtlpEndpoint: this.loki.otlpEndpoint,
+        airflowLogs: this.airflow?.logs,
+        dockerDataRoot: props.dockerDataRoot,
+        jaegerOtlpEndpoint: this.jaeger?.otlpEndpoint,
+      }));
     }
     if (runs.grafana) this.grafana = this.scraped('grafana', this.addGrafana(databases.historyReader));
     if (runs.simulator) this.metricsApp = this.scraped('metricsApp', this.addSimulator(databases.history, props));
@@ -339,6 +367,14 @@ export class MonitoringStack extends Construct {
     this.dbtProjects.push(spec);
   }
 
+  /** Jaeger, reached through the collector: traces need the log shipper running. */
+  private addJaeger(props: MonitoringStackProps, runs: RunningParts): Jaeger {
+    if (!runs.logs) {
+      invalid(this, 'traces.enabled', true, 'Traces travel through the OpenTelemetry Collector, which runs with the logs: set `logs: true` (the default) or `traces: { enabled: false }`.');
+    }
+    return new Jaeger(this, 'Jaeger', { platform: this.platform, hostPort: this.hostPorts.jaeger, maxTraces: props.traces?.maxTraces });
+  }
+
   private addAirflow(props: MonitoringStackProps, metadataDb: DatabaseLogin): Airflow {
     return new Airflow(this, 'Airflow', {
       platform: this.platform,
@@ -347,6 +383,7 @@ export class MonitoringStack extends Construct {
       statsdHost: this.statsdExporter.statsdHost,
       dags: props.dags,
       hostPort: this.hostPorts.airflow,
+      traces: this.jaeger ? COLLECTOR_TRACES_TARGET : undefined,
     });
   }
 
@@ -367,6 +404,7 @@ export class MonitoringStack extends Construct {
       platform: this.platform,
       prometheusUrl: `http://${this.endpoints.prometheus}`,
       lokiUrl: this.loki ? `http://${this.endpoints.loki}` : undefined,
+      jaegerUrl: this.jaeger?.queryUrl,
       alertmanagerUrl: `http://${this.endpoints.alertmanager}`,
       prometheusScrapeIntervalSeconds: this.prometheus.scrapeIntervalSeconds,
       historyReader,
@@ -376,7 +414,7 @@ export class MonitoringStack extends Construct {
     // Rendered once at synth, so pipelines added later count too (their team, their SLO window).
     let rendered: { forPipelines: number; dashboards: ReturnType<typeof allDashboards> } | undefined;
     const renderedDashboard = (uid: string) => {
-      if (rendered?.forPipelines !== this.specs.length) rendered = { forPipelines: this.specs.length, dashboards: allDashboards(this.specs, this.links) };
+      if (rendered?.forPipelines !== this.specs.length) rendered = { forPipelines: this.specs.length, dashboards: allDashboards(this.specs, { ...this.links, traces: this.jaeger !== undefined }) };
       return rendered.dashboards.find((d) => d.uid === uid)!.json;
     };
     for (const uid of Object.values(DASHBOARD_UIDS)) grafana.addDashboard(uid, () => renderedDashboard(uid));

@@ -30,6 +30,12 @@ export const SERVICE_PORTS = {
   /** The OpenTelemetry Collector's own metrics. */
   otelCollector: 8888,
   otelCollectorHealth: 13133,
+  /** OTLP/HTTP in: the collector's (Airflow's traces) and Jaeger's (the collector's traces). */
+  otlpHttp: 4318,
+  /** Jaeger's query UI and HTTP API, and its gRPC API. */
+  jaegerQuery: 16686,
+  jaegerQueryGrpc: 16685,
+  jaegerHealth: 13133,
   grafana: 3000,
   metricsApp: 8000,
   airflowExporter: 9112,

@@ -30,6 +30,8 @@ function ref(ds: PipewatchDatasource): common.DataSourceRef {
 export interface DashboardOptions {
   /** Where alert runbooks are published; panels link to one anchor per alert. @default DEFAULT_RUNBOOK_BASE_URL */
   readonly runbookBaseUrl?: string;
+  /** The Jaeger datasource is provisioned: runs link to their traces. @default false */
+  readonly traces?: boolean;
 }
 
 /** A dashboard function: pipeline specs and options in, Foundation SDK builder out. */

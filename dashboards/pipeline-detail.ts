@@ -22,6 +22,8 @@ import { layoutSections, PlaceablePanel, section } from './layout';
 import { dataAgeSeconds, dqChecksFailed, dqPassRatio, meanTaskDuration, runs, series } from './queries';
 import { PIPELINE_ALERTS } from '../content/pipeline/alert-names';
 import { TASK_LOGS_MATCHER } from '../content/logs/streams';
+import { RUN_SPAN_ATTRIBUTES } from '../content/traces/airflow-spans';
+import { jaegerSearchUrl } from './traces';
 import { expectedRunSeconds, expectedTaskSeconds, maxStalenessSeconds, stalenessBudgetUsed, timeLeftBeforeDeadline } from './targets';
 
 /** Exactly the selected pipeline: this dashboard shows one DAG at a time. */
@@ -61,6 +63,24 @@ function runPanels(options: DashboardOptions): PlaceablePanel[] {
       height: 6,
     }),
   ];
+}
+
+/** The runs whose task logs reached Loki in the time range, each linking to its trace in Jaeger. */
+function runTracesPanel(): PlaceablePanel {
+  const traceOfRun = jaegerSearchUrl({ [RUN_SPAN_ATTRIBUTES.dagId]: '$dag_id', [RUN_SPAN_ATTRIBUTES.runId]: '${__value.raw}' });
+  return tablePanel({
+    title: 'Runs and their traces',
+    description: 'Runs of the pipeline with task log lines in the time range; a run id opens the run\u2019s trace in Jaeger.',
+    unit: UNIT.count,
+    queries: [lokiQuery(`sum by (run_id) (count_over_time(${TASK_LOGS} [$__range]))`).instant(true)],
+  })
+    // One frame per run, its id a label: labels become a run_id column, then one table.
+    .transformations([
+      { id: 'labelsToFields', options: { mode: 'columns' } },
+      { id: 'merge', options: {} },
+      { id: 'organize', options: { excludeByName: { Time: true }, renameByName: { Value: 'Task log lines' } } },
+    ])
+    .overrideByName('run_id', [{ id: 'links', value: [{ title: 'Trace of run ${__value.raw}', url: traceOfRun }] }]);
 }
 
 function taskPanels(options: DashboardOptions): PlaceablePanel[] {
@@ -208,9 +228,12 @@ export function pipelineDetailDashboard(specs: readonly PipelineSpec[], options:
   const builder = pipewatchDashboard('pipelineDetail', 'Pipeline Detail', 'One pipeline in depth: runs, tasks, deadline, freshness, data quality and its task logs.', ['pipelines'])
     .withVariable(dagIdVariable(specs))
     .link(dashboardLink('pipelineOverview', 'Pipeline Overview'));
+  if (options.traces) {
+    builder.link(new dashboard.DashboardLinkBuilder('Traces of $dag_id').type(dashboard.DashboardLinkType.Link).url(jaegerSearchUrl({ [RUN_SPAN_ATTRIBUTES.dagId]: '$dag_id' })));
+  }
   return layoutSections(builder, [
     { panels: headline },
-    section('Runs', runPanels(options)),
+    section('Runs', [...runPanels(options), ...(options.traces ? [runTracesPanel()] : [])]),
     section('Tasks', taskPanels(options)),
     section('Deadline and freshness', deadlineAndFreshnessPanels(options)),
     section('Data quality', dataQualityPanels(options)),

@@ -94,3 +94,20 @@ def test_a_step_failed_by_the_switch_leaves_an_error_span_with_the_exception(lan
 def test_with_traces_off_the_steps_run_without_spans(landed):
     assert tracing._provider() is None
     assert run_task("extract")["orders"].endswith(".csv")
+
+
+def test_each_step_logs_the_trace_id_its_log_line_links_by(landed, spans, caplog):
+    caplog.set_level("INFO", logger="pipewatch.tracing")
+    run_task("extract")
+
+    assert [r.getMessage().split(" span_id=")[0] for r in caplog.records if r.name == "pipewatch.tracing"] == [
+        f"etl.extract trace_id={TRACE_ID}"
+    ]
+
+
+def test_with_traces_off_no_step_logs_a_trace_id(landed, monkeypatch, caplog):
+    monkeypatch.setattr(tracing, "_provider", lambda: None)
+    caplog.set_level("INFO", logger="pipewatch.tracing")
+    run_task("extract")
+
+    assert [r for r in caplog.records if "trace_id=" in r.getMessage()] == []

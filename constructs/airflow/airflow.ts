@@ -12,7 +12,7 @@ import { GeneratedSecret, SECRETS_DIR } from '../core/secrets';
 import { Mount, PublishedPort, ServiceContainer } from '../core/service-container';
 import { DatabaseLogin } from '../postgres/postgres';
 import { Redis } from '../redis/redis';
-import { airflowEnv, secretFiles } from './settings';
+import { airflowEnv, secretFiles, TracesTarget } from './settings';
 
 /** How DAG files reach the containers. */
 export type DagsSource =
@@ -33,6 +33,8 @@ export interface AirflowProps {
   readonly pauseDagsAtCreation?: boolean;
   /** Host port of the UI and REST API. @default 8080 */
   readonly hostPort?: number;
+  /** OTLP/HTTP receiver of Airflow's traces (`[traces]` settings). @default - traces off */
+  readonly traces?: TracesTarget;
 }
 
 const REPO_DAGS = resolve(__dirname, '../../airflow/dags');
@@ -81,6 +83,7 @@ export class Airflow extends Construct {
       statsdPort: SERVICE_PORTS.statsdIngest,
       apiServerUrl: `http://airflow-api-server:${SERVICE_PORTS.airflowApi}`,
       pauseDagsAtCreation: props.pauseDagsAtCreation ?? false,
+      traces: props.traces,
     });
     const dags = props.dags ?? { hostPath: REPO_DAGS };
     const logsMount: Mount = { volume: this.logs, containerPath: LOGS_DIR };

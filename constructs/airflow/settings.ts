@@ -1,4 +1,5 @@
 import STATSD_SETTINGS from '../../airflow/statsd-settings.json';
+import { AIRFLOW_TRACES_SERVICE } from '../../content/traces/airflow-spans';
 import { SECRETS_DIR, SecretFile } from '../core/secrets';
 
 /** Airflow settings whose values are secrets: Airflow reads them by running `cat <file>` (the `_CMD` variants). */
@@ -37,14 +38,17 @@ export interface AirflowSettingsModel {
   readonly apiServerUrl: string;
   readonly pauseDagsAtCreation: boolean;
   /** Where Airflow sends its OpenTelemetry traces (OTLP/HTTP); none: traces off. */
-  readonly traces?: { readonly host: string; readonly port: number };
+  readonly traces?: TracesTarget;
 }
 
-/** Service name of Airflow's spans, and of the step spans its DAGs add (airflow/dags/pipewatch/tracing.py). */
-export const AIRFLOW_TRACES_SERVICE = 'airflow';
+/** Host and port of an OTLP/HTTP receiver. */
+export interface TracesTarget {
+  readonly host: string;
+  readonly port: number;
+}
 
 /** Airflow 3.1's `[traces]` settings: a span per DAG run and per task try, exported to `{host}:{port}/v1/traces`. */
-function tracesEnv(traces: AirflowSettingsModel['traces']): Record<string, string> {
+function tracesEnv(traces: TracesTarget | undefined): Record<string, string> {
   if (!traces) return {};
   return {
     AIRFLOW__TRACES__OTEL_ON: 'True',

@@ -16,6 +16,9 @@ export const DEFAULT_IMAGES = {
   loki: 'grafana/loki:3.3.2',
   otelCollector: 'otel/opentelemetry-collector-contrib:0.165.0',
   grafana: 'grafana/grafana:11.4.0',
+  // Jaeger releases v1.x and v2.x together: v2.13.0 is v1.76.0, the Go module the tests build
+  // (scripts/install-jaeger.sh), per CHANGELOG.md of jaegertracing/jaeger ("v1.76.0 / v2.13.0 (2025-12-03)").
+  jaeger: 'jaegertracing/jaeger:2.13.0',
   metricsApp: 'pipewatch/metrics-app:local',
   airflowExporter: 'pipewatch/airflow-exporter:local',
   pushgateway: 'prom/pushgateway:v1.5.1',

@@ -16,6 +16,8 @@ export interface GrafanaProps {
   readonly prometheusUrl: string;
   /** @default - no Loki datasource (the stack runs without logs) */
   readonly lokiUrl?: string;
+  /** Jaeger's query API. @default - no Jaeger datasource (traces off) */
+  readonly jaegerUrl?: string;
   readonly alertmanagerUrl: string;
   /** Prometheus' scrape interval, the datasource's smallest query step (`timeInterval`). */
   readonly prometheusScrapeIntervalSeconds: number;
@@ -50,6 +52,7 @@ export class Grafana extends Construct {
     const datasources = datasourcesProvisioning({
       prometheusUrl: props.prometheusUrl,
       lokiUrl: props.lokiUrl,
+      jaegerUrl: props.jaegerUrl,
       alertmanagerUrl: props.alertmanagerUrl,
       scrapeIntervalSeconds: props.prometheusScrapeIntervalSeconds,
       postgres: { hostPort: `${reader.host}:${reader.port}`, database: reader.database, user: reader.user, passwordFile: readerPasswordFile },

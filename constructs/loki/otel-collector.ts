@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { SERVICE_NAMES, SERVICE_PORTS } from '../../content/endpoints';
 import { renderCollectorConfig } from '../../content/logs/collector-config';
 import { toYaml } from '../../content/yaml';
+import { TracesTarget } from '../airflow/settings';
 import { healthcheck } from '../core/healthchecks';
 import { Platform } from '../core/platform';
 import { ServiceContainer } from '../core/service-container';
@@ -15,7 +16,12 @@ export interface LogShipperProps {
   readonly airflowLogs?: Volume;
   /** Docker's data root on the Docker host, where json-file logs live under containers/. @default '/var/lib/docker' */
   readonly dockerDataRoot?: string;
+  /** Jaeger's OTLP/HTTP base URL: receive OTLP traces on the stack network and send them there. @default - no traces pipeline */
+  readonly jaegerOtlpEndpoint?: string;
 }
+
+/** The collector's OTLP/HTTP receiver on the stack network, where Airflow sends its traces when the traces pipeline is on. */
+export const COLLECTOR_TRACES_TARGET: TracesTarget = { host: SERVICE_NAMES.otelCollector, port: SERVICE_PORTS.otlpHttp };
 
 const CONFIG_FILE = '/etc/otelcol-contrib/config.yaml';
 const BINARY = '/otelcol-contrib';
@@ -25,7 +31,8 @@ const STORAGE_DIR = '/var/lib/otelcol/file_storage';
 
 /**
  * The OpenTelemetry Collector (contrib image) shipping this environment's container logs and
- * Airflow task logs to Loki over OTLP, with its checkpoints and export queue on a volume.
+ * Airflow task logs to Loki over OTLP, with its checkpoints and export queue on a volume;
+ * with traces on, it also passes Airflow's OTLP traces on to Jaeger.
  */
 export class LogShipper extends Construct {
   readonly service: ServiceContainer;
@@ -40,6 +47,7 @@ export class LogShipper extends Construct {
       storageDir: STORAGE_DIR,
       healthEndpoint: `0.0.0.0:${SERVICE_PORTS.otelCollectorHealth}`,
       metrics: { host: '0.0.0.0', port: SERVICE_PORTS.otelCollector },
+      traces: props.jaegerOtlpEndpoint ? { otlpHttpEndpoint: `0.0.0.0:${COLLECTOR_TRACES_TARGET.port}`, jaegerOtlpEndpoint: props.jaegerOtlpEndpoint } : undefined,
     });
     this.service = new ServiceContainer(this, 'Resource', {
       platform: props.platform,

@@ -1,8 +1,10 @@
-import { ALERTMANAGER_DATASOURCE, ALERTMANAGER_SETTINGS, identity, LOKI_DATASOURCE, POSTGRES_DATASOURCE, PROMETHEUS_DATASOURCE, prometheusSettings } from './datasources';
+import { ALERTMANAGER_DATASOURCE, ALERTMANAGER_SETTINGS, identity, JAEGER_DATASOURCE, LOKI_DATASOURCE, lokiTraceLinks, POSTGRES_DATASOURCE, PROMETHEUS_DATASOURCE, prometheusSettings } from './datasources';
 
 export interface DatasourceTargets {
   readonly prometheusUrl: string;
   readonly lokiUrl?: string;
+  /** Jaeger's query API. @default - no Jaeger datasource and no trace links on log lines (traces off) */
+  readonly jaegerUrl?: string;
   readonly alertmanagerUrl: string;
   /** Prometheus' scrape interval: Grafana never steps queries finer than it. */
   readonly scrapeIntervalSeconds: number;
@@ -18,7 +20,9 @@ export function datasourcesProvisioning(t: DatasourceTargets): object {
     datasources: [
       { ...identity(PROMETHEUS_DATASOURCE), access: 'proxy', url: t.prometheusUrl, isDefault: true, editable: false,
         jsonData: prometheusSettings(t.scrapeIntervalSeconds) },
-      ...(t.lokiUrl ? [{ ...identity(LOKI_DATASOURCE), access: 'proxy', url: t.lokiUrl, editable: false }] : []),
+      ...(t.lokiUrl ? [{ ...identity(LOKI_DATASOURCE), access: 'proxy', url: t.lokiUrl, editable: false,
+        ...(t.jaegerUrl ? { jsonData: lokiTraceLinks() } : {}) }] : []),
+      ...(t.jaegerUrl ? [{ ...identity(JAEGER_DATASOURCE), access: 'proxy', url: t.jaegerUrl, editable: false }] : []),
       { ...identity(ALERTMANAGER_DATASOURCE), access: 'proxy', url: t.alertmanagerUrl, editable: false,
         jsonData: { ...ALERTMANAGER_SETTINGS } },
       ...(t.postgres ? [{ ...identity(POSTGRES_DATASOURCE), url: t.postgres.hostPort, user: t.postgres.user, editable: false,

@@ -36,6 +36,15 @@ export interface CollectorConfigModel {
   readonly healthEndpoint: string;
   /** Host and port of the collector's own Prometheus metrics. */
   readonly metrics: { readonly host: string; readonly port: number };
+  /** Receive OTLP traces (Airflow's) and send them on to Jaeger. @default - no traces pipeline */
+  readonly traces?: TracesRoute;
+}
+
+export interface TracesRoute {
+  /** host:port the OTLP/HTTP receiver listens on. */
+  readonly otlpHttpEndpoint: string;
+  /** Jaeger's OTLP/HTTP base URL, e.g. http://jaeger:4318 (otlphttp appends /v1/traces). */
+  readonly jaegerOtlpEndpoint: string;
 }
 
 /**
@@ -46,18 +55,37 @@ export const HEALTH_PROBE_BODY = '{receivers: {otlp: {protocols: {http: {}}}}, e
 
 const STORAGE = 'file_storage';
 const EXPORTER = 'otlphttp/loki';
+const TRACES_EXPORTER = 'otlphttp/jaeger';
+
+/**
+ * Traces: OTLP in, batched, otlphttp out to Jaeger. Unlike the log lines, spans are not
+ * checkpointed anywhere before the collector, so an in-memory batch is all they need;
+ * the exporter's retries cover a Jaeger restart.
+ */
+function tracesParts(t: TracesRoute) {
+  return {
+    receivers: { otlp: { protocols: { http: { endpoint: t.otlpHttpEndpoint } } } },
+    processors: { batch: { timeout: '1s' } },
+    exporters: { [TRACES_EXPORTER]: { endpoint: t.jaegerOtlpEndpoint } },
+    // The resource processor tags spans with deployment.environment, as it tags log lines.
+    pipeline: { receivers: ['otlp'], processors: ['resource', 'batch'], exporters: [TRACES_EXPORTER] },
+  };
+}
 
 export function renderCollectorConfig(m: CollectorConfigModel): object {
   const receivers: Record<string, object> = { 'filelog/containers': containerLogsReceiver(m) };
   if (m.airflowLogsDir) receivers['filelog/airflow_tasks'] = taskLogsReceiver(m.airflowLogsDir);
+  const logReceivers = Object.keys(receivers);
+  const traces = m.traces ? tracesParts(m.traces) : undefined;
   return {
     extensions: {
       [STORAGE]: { directory: m.storageDir, create_directory: true },
       health_check: { endpoint: m.healthEndpoint, response_body: { healthy: HEALTH_PROBE_BODY } },
     },
-    receivers,
+    receivers: { ...receivers, ...traces?.receivers },
     processors: {
       resource: { attributes: [{ key: 'deployment.environment', value: m.environment, action: 'upsert' }] },
+      ...traces?.processors,
     },
     exporters: {
       [EXPORTER]: {
@@ -74,6 +102,7 @@ export function renderCollectorConfig(m: CollectorConfigModel): object {
         // max_elapsed_time 0: retry until Loki takes the batch; the persistent queue keeps it meanwhile.
         retry_on_failure: { enabled: true, initial_interval: '1s', max_interval: '30s', max_elapsed_time: 0 },
       },
+      ...traces?.exporters,
     },
     service: {
       extensions: [STORAGE, 'health_check'],
@@ -81,7 +110,10 @@ export function renderCollectorConfig(m: CollectorConfigModel): object {
         logs: { level: 'info' },
         metrics: { level: 'normal', readers: [{ pull: { exporter: { prometheus: { host: m.metrics.host, port: m.metrics.port, without_type_suffix: false } } } }] },
       },
-      pipelines: { logs: { receivers: Object.keys(receivers), processors: ['resource'], exporters: [EXPORTER] } },
+      pipelines: {
+        logs: { receivers: logReceivers, processors: ['resource'], exporters: [EXPORTER] },
+        ...(traces ? { traces: traces.pipeline } : {}),
+      },
     },
   };
 }

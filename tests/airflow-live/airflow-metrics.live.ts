@@ -6,7 +6,7 @@
  * dashboards use must have series there, with the labels they use.
  */
 import { execFile } from 'child_process';
-import { mkdirSync } from 'fs';
+import { mkdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { promisify } from 'util';
 import { toYaml } from '../../content/yaml';
@@ -19,7 +19,8 @@ import { freePorts, freeUdpPort } from '../live/harness/ports';
 import { LivePrometheus, Sample } from '../live/harness/prometheus';
 import { LiveStatsdExporter } from '../live/harness/statsd-exporter';
 import { jaegerBinary, LiveJaeger, LiveTraceCollector, tagOf } from '../live/harness/jaeger';
-import { AIRFLOW_TRACES_SERVICE } from '../../constructs/airflow/settings';
+import { AIRFLOW_TRACES_SERVICE, RUN_SPAN_ATTRIBUTES } from '../../content/traces/airflow-spans';
+import { TRACE_ID_PATTERN } from '../../content/grafana/datasources';
 import { liveTools } from '../live/harness/tools';
 import { sleep, waitFor } from '../live/harness/wait';
 import { makeTempDir, removeDir } from '../live/harness/workspace';
@@ -212,6 +213,17 @@ describe('GIVEN Airflow 3.1.8 running the example DAGs with StatsD into statsd_e
     const referenced = (name: string) => byName.get(name)!.references.map((r) => [r.refType, spans.find((s) => s.spanID === r.spanID)?.operationName]);
     expect(['extract', 'transform', 'load'].map((n) => [n, referenced(n)])).toEqual(['extract', 'transform', 'load'].map((n) => [n, [['FOLLOWS_FROM', 'example_etl']]]));
     expect(['extract', 'transform', 'load'].map((n) => tagOf(byName.get(n)!, 'airflow.task.task_id'))).toEqual(['extract', 'transform', 'load']);
+    // Pipeline Detail's run-to-trace link searches on these two attributes of the run span.
+    const runSpan = byName.get('example_etl')!;
+    expect(tagOf(runSpan, RUN_SPAN_ATTRIBUTES.dagId)).toBe('example_etl');
+    expect(String(tagOf(runSpan, RUN_SPAN_ATTRIBUTES.runId))).toMatch(/^scheduled__/);
+    // The ETL steps log their trace id; the Loki datasource's derived field (TRACE_ID_PATTERN) makes it a link to this trace.
+    const runId = String(tagOf(runSpan, RUN_SPAN_ATTRIBUTES.runId));
+    const loadLog = readFileSync(join(dir, 'airflow/home/logs', 'dag_id=example_etl', `run_id=${runId}`, 'task_id=load', 'attempt=1.log'), 'utf8');
+    const linked = loadLog.split('\n').map((line) => new RegExp(TRACE_ID_PATTERN).exec(line)?.[1]).filter((id) => id !== undefined);
+    expect(linked.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(linked)).toEqual(new Set([spans[0].traceID.padStart(32, '0')]));
+    say(`PASS run span carries ${RUN_SPAN_ATTRIBUTES.dagId} and ${RUN_SPAN_ATTRIBUTES.runId}=${runId}; the load task's log lines carry its trace id`);
     expect(new Set(spans.map((s) => s.traceID)).size).toBe(1);
     expect(wanted.slice(4).map((n) => [n, parentOf(n)])).toEqual([
       ['etl.extract', 'extract'],

@@ -2,6 +2,8 @@ import { DashboardJson } from '../../content/grafana/dashboard-json';
 import { formatIssue, LintIssue, lintDashboard, lintDashboards, metricsUsedByDashboards, RECORDED_THRESHOLD_SERIES } from '../../dashboards/lint';
 import { METRIC_CATALOG, seriesNames } from '../../content/metrics/catalog';
 import { EXAMPLE_DASHBOARDS, exampleDashboard, panelTitled } from './fixtures';
+import { allDashboards } from '../../dashboards/index';
+import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
 
 function rulesOf(issues: readonly LintIssue[]): string[] {
   return issues.map((i) => i.rule);
@@ -10,6 +12,10 @@ function rulesOf(issues: readonly LintIssue[]): string[] {
 describe('GIVEN every dashboard rendered from the example pipelines', () => {
   test('WHEN linted THEN there is no issue at all', () => {
     expect(lintDashboards(EXAMPLE_DASHBOARDS).map(formatIssue)).toEqual([]);
+  });
+
+  test('WHEN rendered with traces on and linted THEN there is no issue either', () => {
+    expect(lintDashboards(allDashboards(loadPipelineCatalog(DEFAULT_PIPELINES_FILE), { traces: true })).map(formatIssue)).toEqual([]);
   });
 
   test('WHEN listing the metrics each one needs THEN every name is in the catalog, a Prometheus built-in or a threshold the pipelines rule file records', () => {

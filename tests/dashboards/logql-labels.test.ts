@@ -19,8 +19,10 @@ interface LogQuery {
   readonly expr: string;
 }
 
-/** Every LogQL query of the dashboards: panel queries, and the selectors of Loki template variables. */
-function dashboardLogQueries(dashboards = allDashboards(loadPipelineCatalog(DEFAULT_PIPELINES_FILE))): LogQuery[] {
+const EXAMPLE_PIPELINES = loadPipelineCatalog(DEFAULT_PIPELINES_FILE);
+
+/** Every LogQL query of the dashboards, with traces off and on: panel queries, and the selectors of Loki template variables. */
+function dashboardLogQueries(dashboards = [...allDashboards(EXAMPLE_PIPELINES), ...allDashboards(EXAMPLE_PIPELINES, { traces: true })]): LogQuery[] {
   return dashboards.flatMap((d) => [
     ...panelsOf(d.json).flatMap((p) => p.queries.filter((q) => q.language === 'logql').map((q) => ({ where: `${d.uid} / ${p.title} / ${q.refId}`, expr: q.expr }))),
     ...(((d.json.templating as any)?.list ?? []) as any[])
@@ -49,6 +51,7 @@ describe("GIVEN the stack's rendered collector and Loki configs", () => {
     test('THEN there are log queries, and each one parses', () => {
       expect(queries.length).toBeGreaterThanOrEqual(8);
       expect(queries.map((q) => q.where)).toContain('pipewatch-logs / variable $container');
+      expect(queries.map((q) => q.where)).toContain('pipewatch-pipeline-detail / Runs and their traces / A');
       expect(queries.filter((q) => parseLogQL(q.expr).errors.length > 0).map((q) => q.where)).toEqual([]);
     });
 

@@ -1,6 +1,8 @@
 import { execFileSync } from 'child_process';
-import { writeFileSync } from 'fs';
+import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
+import { renderCollectorConfig } from '../../../content/logs/collector-config';
+import { JAEGER_HEALTH_PATH, renderJaegerConfig } from '../../../content/traces/jaeger-config';
 import { toYaml } from '../../../content/yaml';
 import { getJson, isOk } from './http';
 import { freePorts } from './ports';
@@ -30,37 +32,34 @@ export interface JaegerSpan {
 export const tagOf = (span: JaegerSpan, key: string): unknown => span.tags.find((t) => t.key === key)?.value;
 
 /**
- * Jaeger v2 as the tests run it: in-memory storage, OTLP/HTTP in and the
- * query API on loopback ports, no telemetry port of its own.
+ * Jaeger v2 with the stack's own config (renderJaegerConfig): memory storage, OTLP/HTTP in
+ * and the query API on loopback ports.
  */
 export class LiveJaeger {
   readonly process: ManagedProcess;
 
   private constructor(binary: string, dir: string, readonly otlpHttpPort: number, readonly queryPort: number, healthPort: number, queryGrpcPort: number) {
     const config = join(dir, 'jaeger.yaml');
+    const loopback = (port: number) => `127.0.0.1:${port}`;
     writeFileSync(
       config,
-      toYaml({
-        service: {
-          extensions: ['jaeger_storage', 'jaeger_query', 'healthcheckv2'],
-          pipelines: { traces: { receivers: ['otlp'], processors: [], exporters: ['jaeger_storage_exporter'] } },
-          telemetry: { metrics: { level: 'none' }, logs: { level: 'info' } },
-        },
-        extensions: {
-          jaeger_storage: { backends: { memstore: { memory: { max_traces: 10000 } } } },
-          jaeger_query: { storage: { traces: 'memstore' }, http: { endpoint: `127.0.0.1:${queryPort}` }, grpc: { endpoint: `127.0.0.1:${queryGrpcPort}` } },
-          healthcheckv2: { use_v2: true, http: { endpoint: `127.0.0.1:${healthPort}` } },
-        },
-        receivers: { otlp: { protocols: { http: { endpoint: `127.0.0.1:${otlpHttpPort}` } } } },
-        exporters: { jaeger_storage_exporter: { trace_storage: 'memstore' } },
-      }),
+      toYaml(
+        renderJaegerConfig({
+          otlpHttpEndpoint: loopback(otlpHttpPort),
+          queryHttpEndpoint: loopback(queryPort),
+          queryGrpcEndpoint: loopback(queryGrpcPort),
+          healthEndpoint: loopback(healthPort),
+          maxTraces: 10_000,
+        }),
+      ),
     );
     this.process = new ManagedProcess({
       name: 'jaeger',
       command: binary,
       args: [`--config=${config}`],
       logFile: join(dir, 'jaeger.log'),
-      ready: () => isOk(`http://127.0.0.1:${queryPort}/api/services`),
+      // The container's healthcheck probes the same status endpoint.
+      ready: async () => (await isOk(`http://127.0.0.1:${healthPort}${JAEGER_HEALTH_PATH}`)) && isOk(`http://127.0.0.1:${queryPort}/api/services`),
     });
   }
 
@@ -80,40 +79,44 @@ export class LiveJaeger {
 }
 
 /**
- * The OpenTelemetry Collector hop of the trace path: OTLP/HTTP in, batched, and
- * sent on with otlphttp to Jaeger, as a deployment would run it between
- * Airflow and Jaeger. Same binary as the log shipper (scripts/install-otel-collector.sh).
+ * The OpenTelemetry Collector hop of the trace path, with the stack's own config
+ * (renderCollectorConfig with its traces pipeline: OTLP/HTTP in, batched, otlphttp out to
+ * Jaeger). Its log pipeline reads an empty directory, so it sends nothing to the Loki
+ * endpoint, which nothing serves here. Same binary as the log shipper (scripts/install-otel-collector.sh).
  */
 export class LiveTraceCollector {
   readonly process: ManagedProcess;
 
-  private constructor(binary: string, dir: string, readonly otlpHttpPort: number, jaegerOtlpHttpPort: number) {
+  private constructor(binary: string, dir: string, readonly otlpHttpPort: number, ports: { health: number; metrics: number; unusedLoki: number }, jaeger: LiveJaeger) {
     const config = join(dir, 'trace-collector.yaml');
+    const noContainers = join(dir, 'no-containers');
+    mkdirSync(noContainers, { recursive: true });
     writeFileSync(
       config,
-      toYaml({
-        receivers: { otlp: { protocols: { http: { endpoint: `127.0.0.1:${otlpHttpPort}` } } } },
-        processors: { batch: { timeout: '200ms' } },
-        exporters: { 'otlphttp/jaeger': { endpoint: `http://127.0.0.1:${jaegerOtlpHttpPort}` } },
-        service: {
-          telemetry: { metrics: { level: 'none' } },
-          pipelines: { traces: { receivers: ['otlp'], processors: ['batch'], exporters: ['otlphttp/jaeger'] } },
-        },
-      }),
+      toYaml(
+        renderCollectorConfig({
+          environment: 'airflow-tier',
+          dockerContainersDir: noContainers,
+          lokiOtlpEndpoint: `http://127.0.0.1:${ports.unusedLoki}/otlp`,
+          storageDir: join(dir, 'trace-collector-storage'),
+          healthEndpoint: `127.0.0.1:${ports.health}`,
+          metrics: { host: '127.0.0.1', port: ports.metrics },
+          traces: { otlpHttpEndpoint: `127.0.0.1:${otlpHttpPort}`, jaegerOtlpEndpoint: `http://127.0.0.1:${jaeger.otlpHttpPort}` },
+        }),
+      ),
     );
     this.process = new ManagedProcess({
       name: 'trace-collector',
       command: binary,
       args: [`--config=${config}`],
       logFile: join(dir, 'trace-collector.log'),
-      // Any HTTP answer on the traces path means the receiver is up (a GET is a 405).
-      ready: () => fetch(`http://127.0.0.1:${otlpHttpPort}/v1/traces`).then(() => true),
+      ready: () => isOk(`http://127.0.0.1:${ports.health}/`),
     });
   }
 
   static async start(binary: string, dir: string, jaeger: LiveJaeger): Promise<LiveTraceCollector> {
-    const [port] = await freePorts(1);
-    const collector = new LiveTraceCollector(binary, dir, port, jaeger.otlpHttpPort);
+    const [otlpHttp, health, metrics, unusedLoki] = await freePorts(4);
+    const collector = new LiveTraceCollector(binary, dir, otlpHttp, { health, metrics, unusedLoki }, jaeger);
     await collector.process.start();
     return collector;
   }
