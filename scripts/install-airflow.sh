@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs Apache Airflow (the version the stack's image runs) into a cached venv and prints the venv's path.
 # The DAG tests (airflow/run-tests.sh) run with it. Idempotent: when the venv answers `airflow version`
-# and was built from the current airflow/requirements-test.txt, a second run only prints the path.
+# and was built from the current airflow/requirements*.txt, a second run only prints the path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,7 +12,7 @@ venv="${HOME}/.cache/pipewatch/airflow-${airflow_version}-py${python_version}"
 python_bin="${PIPEWATCH_PYTHON:-python${python_version}}"
 # The stamp ties the venv to the requirements it was built from, so a changed pin rebuilds it.
 stamp="${venv}/.pipewatch-requirements.sha256"
-wanted="$(sha256sum "${requirements}" | cut -d' ' -f1)"
+wanted="$(cat "${requirements}" airflow/requirements.txt | sha256sum | cut -d' ' -f1)"
 
 usable() {
   [ -f "${stamp}" ] && [ "$(cat "${stamp}")" = "${wanted}" ] \
