@@ -3,6 +3,6 @@
 # run as given; anything else is an Airflow subcommand (`scheduler`, `celery worker`, `db migrate`).
 set -euo pipefail
 case "${1:-}" in
-  bash | python | python3 | airflow | celery) exec "$@" ;;
+  bash | python | python3 | airflow) exec "$@" ;;
   *) exec airflow "$@" ;;
 esac
