@@ -189,7 +189,7 @@ t0=$(date +%s)
 out="$(check alert --sink "${sink_a}" --alert Watchdog --timeout-s 120)" || fail "${env_a}: no Watchdog alert reached the webhook receiver: ${out}"
 pass "${env_a}: alerts delivered through Alertmanager to the webhook in $(($(date +%s) - t0))s: ${out}"
 
-# A simulator scenario makes a pipeline fail: its PipelineRunFailed must reach the webhook (the simulator
+# A simulator scenario makes a pipeline fail: its PipelineRunFailed (for that dag_id) must reach the webhook (the simulator
 # runs example_etl once a real minute at its default time scale; the rule has no `for`, group_wait is 30s).
 out="$(check scenario --simulator "http://127.0.0.1:$((8000 + offset_a))" --sink "${sink_a}" --dag example_etl --kind fail \
   --alert PipelineRunFailed --timeout-s 240)" || fail "${env_a}: fail scenario: ${out}"
@@ -213,17 +213,21 @@ done
 pass "${env_a}: airflow init job completed (migrations, admin user); api-server, scheduler, dag-processor, triggerer and celery worker healthy"
 airflow_api="http://127.0.0.1:$((8080 + offset_a))"
 example_dags="data_quality datalake_ingest example_etl ml_pipeline"
+# ml_pipeline learns from a week of warehouse orders, which a new deployment does not have: its runs fail
+# until example_etl has loaded that week, so the tier runs the other three.
+run_dags="data_quality datalake_ingest example_etl"
 out="$(check airflow-api --api "${airflow_api}" --password-file "${airflow_password}" --dags "${example_dags}" --timeout-s 180)" ||
   fail "${env_a}: airflow API: ${out}"
 pass "${env_a}: airflow API on 127.0.0.1: ${out}"
 t0=$(date +%s)
-out="$(check airflow-runs --api "${airflow_api}" --password-file "${airflow_password}" --dags "${example_dags}" --worker "${env_a}-airflow-worker" \
+out="$(check airflow-runs --api "${airflow_api}" --password-file "${airflow_password}" --dags "${run_dags}" --worker "${env_a}-airflow-worker" \
   --prometheus "http://127.0.0.1:${prom_a}" --timeout-s 300)" || fail "${env_a}: airflow runs: ${out}"
 pass "${env_a}: example DAGs ran on the celery worker through Redis in $(($(date +%s) - t0))s: ${out}"
+echo "NOT CHECKED ${env_a}: a successful ml_pipeline run (it needs a week of warehouse orders; a new deployment has one hour)"
 
 # The example DAGs' failure switch (Airflow Variable pipewatch_fail_dags) fails a real run: the metadata
 # exporter reports it and PipelineRunFailed for that DAG reaches the webhook.
-out="$(check airflow-failure --api "${airflow_api}" --password-file "${airflow_password}" --dag ml_pipeline --sink "${sink_a}" \
+out="$(check airflow-failure --api "${airflow_api}" --password-file "${airflow_password}" --dag data_quality --sink "${sink_a}" \
   --alert PipelineRunFailed --timeout-s 300)" || fail "${env_a}: airflow failure: ${out}"
 failure_notice="${out}"
 pass "${env_a}: real DAG failure -> ${out}"

@@ -8,7 +8,7 @@
  *   alert     --sink URL --alert NAME [--timeout-s 120]
  *             the webhook recorder of tests/docker/tier-app.ts received NAME
  *   scenario  --simulator URL --sink URL --dag DAG_ID --kind KIND --alert NAME [--timeout-s 240]
- *             a simulator scenario makes NAME reach the recorder; the scenario is removed afterwards
+ *             a simulator scenario makes NAME for DAG_ID reach the recorder; the scenario is removed afterwards
  *   sample    --prometheus URL --at UNIX_SECONDS
  *             Prometheus answers its own `up` sample at that time (its TSDB holds it)
  *   replaces  --plan plan.json --address REGEX [--address REGEX ...]
@@ -33,7 +33,7 @@ import { activeTargets, instantQuery } from '../live/harness/prometheus';
 import { parseFileExporterOutput } from '../live/harness/otel-collector';
 import { waitFor } from '../live/harness/wait';
 import { SINK_RECEIVED_FILE } from './tier-app-names';
-import { AirflowApi, exporterState, failure, login, parsed, runs, statsd } from './airflow-checks';
+import { AirflowApi, Received, exporterState, failure, login, parsed, runs, statsd } from './airflow-checks';
 import { notDeployed, plannedChanges, replacesOnly, targetProblems } from './tier-checks';
 
 type Options = Readonly<Record<string, string | readonly string[] | undefined>>;
@@ -66,20 +66,23 @@ async function targets(options: Options): Promise<string> {
   return `up: ${up.join(' ')}${leftOut.length > 0 ? `; down as expected (not deployed): ${leftOut.join(' ')}` : '; every scraped host deployed'}`;
 }
 
-/** Waits until the recorder (a JSON array of the alert names it got) lists `alert`; returns the distinct names. */
-async function received(sink: string, alert: string, timeoutMs: number): Promise<string[]> {
-  let names: string[] = [];
+/**
+ * Waits until the recorder lists `alert` (for `dagId`, when given: other pipelines fail on their own);
+ * returns the distinct alert names it got.
+ */
+async function received(sink: string, alert: string, timeoutMs: number, dagId?: string): Promise<string[]> {
+  let got: Received[] = [];
   await waitFor(
-    `${alert} reaches the webhook recorder`,
+    `${alert}${dagId ? ` for ${dagId}` : ''} reaches the webhook recorder`,
     async () => {
-      names = await getJson<string[]>(sink);
-      return names.includes(alert);
+      got = await getJson<Received[]>(`${sink}?labels`);
+      return got.some((r) => r.alertname === alert && (dagId === undefined || (r.dag_id === dagId && r.status === 'firing')));
     },
     { timeoutMs, intervalMs: 5000 },
   ).catch((error: Error) => {
-    throw new Error(`${error.message} (received: ${names.length ? [...new Set(names)].join(' ') : 'nothing'})`);
+    throw new Error(`${error.message} (received: ${got.length ? [...new Set(got.map((r) => r.alertname))].join(' ') : 'nothing'})`);
   });
-  return [...new Set(names)];
+  return [...new Set(got.map((r) => r.alertname))];
 }
 
 async function alert(options: Options): Promise<string> {
@@ -93,11 +96,11 @@ async function scenario(options: Options): Promise<string> {
   const started = Date.now();
   await sendJson('POST', `${simulator}/scenarios`, { dagId, kind: required(options, 'kind') });
   try {
-    await received(required(options, 'sink'), name, seconds(options, 240));
+    await received(required(options, 'sink'), name, seconds(options, 240), dagId);
   } finally {
     await sendJson('DELETE', `${simulator}/scenarios/${dagId}`).catch(() => undefined);
   }
-  return `${name} at the webhook ${Math.round((Date.now() - started) / 1000)}s after the scenario`;
+  return `${name} for ${dagId} at the webhook ${Math.round((Date.now() - started) / 1000)}s after the scenario`;
 }
 
 async function sample(options: Options): Promise<string> {
