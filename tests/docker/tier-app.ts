@@ -23,6 +23,7 @@
  * by a small recorder container of the same environment, which the tier asks what it received.
  */
 import { readFileSync } from 'fs';
+import { resolve } from 'path';
 import { App } from 'cdktf';
 import { healthcheck } from '../../constructs/core/healthchecks';
 import { ImageMap } from '../../constructs/core/images';
@@ -52,8 +53,10 @@ const PIPELINES = [
  *     and no registry the tier can use serves those images.
  *   cAdvisor: not in Debian bookworm, the proxy serves no github.com/google/cadvisor/cmd, and it mounts the
  *     host's /var/lib/docker and /var/run, where the tier's private engine is not.
- * Airflow runs (its image built from PyPI by build-images.sh), with the repository's example DAGs bind-mounted;
- * the simulator plays the synthetic pipelines, which have no DAGs, beside it.
+ * Airflow runs (its image built from PyPI by build-images.sh) with the repository's example DAGs uploaded
+ * into its containers, as on a remote engine (with the DAG folder bind-mounted instead, every re-deploy
+ * planned an in-place update of the five long-running Airflow containers); the simulator keeps playing
+ * the catalog beside it.
  */
 const LEFT_OUT = { grafana: false, logs: false, containerMetrics: false } as const;
 
@@ -97,6 +100,7 @@ const stack = new LocalDockerStack(app, `local-${environment}`, {
   dockerHost: requiredEnv('PIPEWATCH_DOCKER_HOST'),
   images,
   ...LEFT_OUT,
+  dags: { uploadFrom: resolve(__dirname, '../../airflow/dags') },
   simulator: images.metricsApp !== undefined,
   prometheusRetentionDays: Number(process.env.PIPEWATCH_TIER_RETENTION_DAYS ?? '15'),
   receivers: [{ kind: 'webhook', name: 'tier-sink' }],
