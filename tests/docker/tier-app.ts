@@ -54,9 +54,7 @@ const PIPELINES = [
  *   cAdvisor: not in Debian bookworm, the proxy serves no github.com/google/cadvisor/cmd, and it mounts the
  *     host's /var/lib/docker and /var/run, where the tier's private engine is not.
  * Airflow runs (its image built from PyPI by build-images.sh) with the repository's example DAGs uploaded
- * into its containers, as on a remote engine (with the DAG folder bind-mounted instead, every re-deploy
- * planned an in-place update of the five long-running Airflow containers); the simulator keeps playing
- * the catalog beside it.
+ * into its containers, as on a remote engine; the simulator keeps playing the catalog beside it.
  */
 const LEFT_OUT = { grafana: false, logs: false, containerMetrics: false } as const;
 
