@@ -2,7 +2,7 @@
 # Installs Apache Airflow (the version the stack's image runs) into a cached venv and prints the venv's path.
 # The DAG tests (airflow/run-tests.sh) run with it. Idempotent: when the venv answers `airflow version`,
 # a second run only prints the path.
-# The venv's directory is named by the hash of airflow/requirements-test.txt, so checkouts with other pins
+# The venv's directory is named by the hash of airflow/requirements*.txt, so checkouts with other pins
 # get their own venv instead of rebuilding (and deleting) one another's; a lock keeps two runs from
 # building the same one at once.
 set -euo pipefail
@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 airflow_version="3.1.8"
 python_version="3.11"
 requirements="airflow/requirements-test.txt"
-wanted="$(sha256sum "${requirements}" | cut -d' ' -f1)"
+wanted="$(cat "${requirements}" airflow/requirements.txt | sha256sum | cut -d' ' -f1)"
 venv="${HOME}/.cache/pipewatch/airflow-${airflow_version}-py${python_version}-${wanted:0:12}"
 python_bin="${PIPEWATCH_PYTHON:-python${python_version}}"
 # Written last: a venv without it is an interrupted build.

@@ -15,10 +15,10 @@ export interface HealthTiming {
 export function healthcheck(test: string[], timing: HealthTiming = {}): ContainerHealthcheck {
   return {
     test,
-    interval: `${timing.intervalSeconds ?? 15}s`,
-    timeout: `${timing.timeoutSeconds ?? 5}s`,
+    interval: goDuration(timing.intervalSeconds ?? 15),
+    timeout: goDuration(timing.timeoutSeconds ?? 5),
     retries: timing.retries ?? 5,
-    startPeriod: `${timing.startPeriodSeconds ?? 30}s`,
+    startPeriod: goDuration(timing.startPeriodSeconds ?? 30),
   };
 }
 
@@ -34,4 +34,10 @@ export function curlProbe(url: string, timing?: HealthTiming): ContainerHealthch
 
 export function commandProbe(command: string, timing?: HealthTiming): ContainerHealthcheck {
   return healthcheck(['CMD-SHELL', command], timing);
+}
+
+/** Seconds as the engine reports them back (Go's format, "1m0s" for 60): otherwise every plan shows drift. */
+function goDuration(seconds: number): string {
+  const minutes = Math.floor(seconds / 60);
+  return minutes > 0 ? `${minutes}m${seconds % 60}s` : `${seconds}s`;
 }

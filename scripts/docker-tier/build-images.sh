@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the docker tier's images in the engine at DOCKER_HOST without any image registry: Debian
-# packages (through Debian's mirror), Go binaries (through the Go module proxy) and the host's Node.js
-# on a debootstrap base. Each Dockerfile keeps the contract of the official image the stack expects.
+# packages (through Debian's mirror), Go binaries (through the Go module proxy), Python packages (through
+# PyPI) and the host's Node.js on a debootstrap base. Each Dockerfile keeps the contract of the official image the stack expects.
 # Writes the image map (ImageKey -> reference) to the file named by $1 for MonitoringStackProps.images.
 #
 # Every image carries a label with the hash of its inputs; all of them are saved together (shared layers
@@ -73,24 +73,32 @@ build postgres-exporter pipewatch-tier/postgres-exporter:0.11.1
 build redis-exporter pipewatch-tier/redis-exporter:1.45.0
 build statsd-exporter pipewatch-tier/statsd-exporter:v0.28.0 "$(bash "${repo_root}/scripts/install-statsd-exporter.sh")"
 build otel-collector pipewatch-tier/otel-collector:0.165.1 "$(bash "${repo_root}/scripts/install-otel-collector.sh")"
+# Airflow from PyPI at the pins the DAG tests install on the host (one pin list: airflow/requirements.txt).
+build airflow pipewatch-tier/airflow:3.1.8-python3.11 "${repo_root}/airflow/requirements.txt" "$(bash "${here}/airflow-wheels.sh")"
 
-# The simulator: transpiled with the repository's TypeScript, runtime packages from npm at the locked versions.
-app="${ctx_root}/metrics-app-src/app"
-mkdir -p "${app}"
-(cd "${repo_root}" && npx --no-install tsc --outDir "${app}" --rootDir . --module commonjs --target es2022 \
-  --strict --types node --esModuleInterop --skipLibCheck --noEmit false --noEmitOnError false --declaration false \
-  --sourceMap false metrics-app/src/main.ts >"${ctx_root}/tsc.log" 2>&1) ||
-  { head -n 20 "${ctx_root}/tsc.log"; echo "note: tsc reported the type errors above (transpiled anyway; npm run build is the type check)"; }
-[ -s "${app}/metrics-app/src/main.js" ] || { cat "${ctx_root}/tsc.log" >&2; echo "FAIL image metrics-app: transpile produced no main.js" >&2; exit 1; }
-node -e '
-  const lock = require(process.argv[1] + "/package-lock.json").packages;
-  const deps = Object.fromEntries(require(process.argv[1] + "/metrics-app/runtime-dependencies.json").map((n) => [n, lock[`node_modules/${n}`].version]));
-  require("fs").writeFileSync(process.argv[2] + "/package.json", JSON.stringify({ private: true, dependencies: deps }, null, 2));
-' "${repo_root}" "${app}"
-(cd "${app}" && timeout 300 npm install --omit=dev --no-audit --no-fund --no-package-lock --silent >/dev/null)
-cp "$(command -v node)" "${ctx_root}/metrics-app-src/node"
-build metrics-app "pipewatch-tier/metrics-app:node$(node -p 'process.versions.node')" "${app}" "${ctx_root}/metrics-app-src/node"
-metrics_ref="pipewatch-tier/metrics-app:node$(node -p 'process.versions.node')"
+node_tag="node$(node -p 'process.versions.node')"
+# node_app NAME: a Node.js service of this repository (NAME/src/main.ts), transpiled with the repository's
+# TypeScript, its runtime packages (NAME/runtime-dependencies.json) from npm at the locked versions, and
+# the host's node binary, as the build context extras of images/NAME.
+node_app() {
+  local name="$1" app="${ctx_root}/$1-src/app"
+  mkdir -p "${app}"
+  (cd "${repo_root}" && npx --no-install tsc --outDir "${app}" --rootDir . --module commonjs --target es2022 \
+    --strict --types node --esModuleInterop --skipLibCheck --noEmit false --noEmitOnError false --declaration false \
+    --sourceMap false "${name}/src/main.ts" >"${ctx_root}/tsc-${name}.log" 2>&1) ||
+    { head -n 20 "${ctx_root}/tsc-${name}.log"; echo "note: tsc reported the type errors above (transpiled anyway; npm run build is the type check)"; }
+  [ -s "${app}/${name}/src/main.js" ] || { cat "${ctx_root}/tsc-${name}.log" >&2; echo "FAIL image ${name}: transpile produced no main.js" >&2; exit 1; }
+  node -e '
+    const lock = require(process.argv[1] + "/package-lock.json").packages;
+    const deps = Object.fromEntries(require(process.argv[1] + "/" + process.argv[3] + "/runtime-dependencies.json").map((n) => [n, lock[`node_modules/${n}`].version]));
+    require("fs").writeFileSync(process.argv[2] + "/package.json", JSON.stringify({ private: true, dependencies: deps }, null, 2));
+  ' "${repo_root}" "${app}" "${name}"
+  (cd "${app}" && timeout 300 npm install --omit=dev --no-audit --no-fund --no-package-lock --silent >/dev/null)
+  cp "$(command -v node)" "${ctx_root}/${name}-src/node"
+  build "${name}" "pipewatch-tier/${name}:${node_tag}" "${app}" "${ctx_root}/${name}-src/node"
+}
+node_app metrics-app
+node_app airflow-exporter
 
 if [ "${changed}" = 1 ] || [ ! -s "${saved}" ]; then
   docker save -o "${saved}.tmp" "${refs[@]}" && mv "${saved}.tmp" "${saved}"
@@ -107,7 +115,9 @@ cat >"${images_file}" <<EOF
   "redisExporter": "pipewatch-tier/redis-exporter:1.45.0",
   "statsdExporter": "pipewatch-tier/statsd-exporter:v0.28.0",
   "otelCollector": "pipewatch-tier/otel-collector:0.165.1",
-  "metricsApp": "${metrics_ref}"
+  "airflow": "pipewatch-tier/airflow:3.1.8-python3.11",
+  "metricsApp": "pipewatch-tier/metrics-app:${node_tag}",
+  "airflowExporter": "pipewatch-tier/airflow-exporter:${node_tag}"
 }
 EOF
 echo "image map: ${images_file}"

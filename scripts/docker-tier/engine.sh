@@ -11,13 +11,14 @@
 # Image builds use --network host (apt inside a build reaches Debian's mirror like the host does).
 
 engine_install() {
-  if ! command -v dockerd >/dev/null || ! command -v debootstrap >/dev/null; then
-    echo "installing Debian's docker.io and debootstrap"
+  # Debian's python3-pip fetches the Airflow image's wheels for the image's Python (airflow-wheels.sh).
+  if ! command -v dockerd >/dev/null || ! command -v debootstrap >/dev/null || ! /usr/bin/python3 -m pip --version >/dev/null 2>&1; then
+    echo "installing Debian's docker.io, debootstrap and python3-pip"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     # policy-rc.d keeps the package from starting the system-wide dockerd.
     printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
-    apt-get install -y -qq --no-install-recommends docker.io debootstrap >/dev/null
+    apt-get install -y -qq --no-install-recommends docker.io debootstrap python3-pip >/dev/null
     rm -f /usr/sbin/policy-rc.d
   fi
   command -v docker >/dev/null || { echo "FAIL engine: no docker client after installing docker.io" >&2; return 1; }

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Docker tier: deploy the stack for real on a private Docker engine and check what a user relies on,
 # monitoring pipelines.yaml's pipelines plus 500 synthetic ones (tests/docker/tier-app.ts):
-#   deploy -> every container healthy -> Prometheus has every deployed target up
+#   deploy -> every container healthy (Airflow's included) -> Prometheus has every deployed target up
+#   -> Airflow: API login with the generated password (a wrong one refused), DAGs parsed without import
+#      errors, one run of each example DAG with its tasks on the Celery worker, their StatsD and run state
+#      in Prometheus, a DAG failed by its switch alerted as PipelineRunFailed at the webhook
 #   -> the stack's own container logs reach an OTLP sink through the deployed log shipper
 #   -> a second deploy plans no changes
 #   -> a config change (Prometheus retention) replaces only Prometheus, and its data survives
@@ -159,7 +162,7 @@ targets_up() {
 # --- first environment ------------------------------------------------------------------------------
 env_a="tier-a" offset_a=30000 env_b="tier-b" offset_b=31000
 prom_a=$((9090 + offset_a)) prom_b=$((9090 + offset_b))
-for port in ${prom_a} ${prom_b} $((8000 + offset_a)) $((8000 + offset_b)) $((9093 + offset_a)) $((9093 + offset_b)) $((5080 + offset_a)) $((5080 + offset_b)); do
+for port in ${prom_a} ${prom_b} $((8080 + offset_a)) $((8080 + offset_b)) $((8000 + offset_a)) $((8000 + offset_b)) $((9093 + offset_a)) $((9093 + offset_b)) $((5080 + offset_a)) $((5080 + offset_b)); do
   ! (exec 3<>"/dev/tcp/127.0.0.1/${port}") 2>/dev/null || fail "port ${port} on 127.0.0.1 is already taken; free it or change the tier's offsets"
 done
 
@@ -169,7 +172,7 @@ t0=$(date +%s)
 run "${work}/apply-a.log" "${tf}" -chdir="${work}/${env_a}" apply -auto-approve -input=false -no-color || fail "${env_a}: deploy"
 all_healthy "${env_a}"
 deploy_seconds=$(($(date +%s) - t0))
-pass "${env_a}: deployed, every container healthy, in ${deploy_seconds}s ($(grep -E '^Apply complete' "${work}/apply-a.log"))"
+pass "${env_a}: deployed with Airflow, every container healthy, in ${deploy_seconds}s ($(grep -E '^Apply complete' "${work}/apply-a.log"))"
 targets_up "${env_a}" "${prom_a}"
 
 # The log shipper reads the engine's json-file logs: Prometheus's start-up line, named by the tag log
@@ -186,11 +189,48 @@ t0=$(date +%s)
 out="$(check alert --sink "${sink_a}" --alert Watchdog --timeout-s 120)" || fail "${env_a}: no Watchdog alert reached the webhook receiver: ${out}"
 pass "${env_a}: alerts delivered through Alertmanager to the webhook in $(($(date +%s) - t0))s: ${out}"
 
-# A simulator scenario makes a pipeline fail: its PipelineRunFailed must reach the webhook (the simulator
+# A simulator scenario makes a pipeline fail: its PipelineRunFailed (for that dag_id) must reach the webhook (the simulator
 # runs example_etl once a real minute at its default time scale; the rule has no `for`, group_wait is 30s).
 out="$(check scenario --simulator "http://127.0.0.1:$((8000 + offset_a))" --sink "${sink_a}" --dag example_etl --kind fail \
   --alert PipelineRunFailed --timeout-s 240)" || fail "${env_a}: fail scenario: ${out}"
 pass "${env_a}: fail scenario -> ${out}"
+
+# --- Airflow, deployed on its tier image, running the example DAGs ---------------------------------------
+# The generated admin password, from Terraform's state into a file only root reads (never printed).
+airflow_password="${work}/airflow-admin-password"
+(umask 077 && "${tf}" -chdir="${work}/${env_a}" show -json | node -e '
+  const walk = (m) => [...(m.resources ?? []), ...(m.child_modules ?? []).flatMap(walk)];
+  const all = walk(JSON.parse(require("fs").readFileSync(0, "utf8")).values.root_module);
+  const found = all.filter((r) => r.type === "random_password" && /Airflow_AdminPassword/.test(r.address));
+  if (found.length !== 1) { console.error(`expected one Airflow admin password in the state, found ${found.length}`); process.exit(1); }
+  process.stdout.write(found[0].values.result);
+' >"${airflow_password}") || fail "${env_a}: the Airflow admin password is not in Terraform's state"
+airflow_containers="$(containers "${env_a}" | grep -- "-airflow-" || true)"
+for component in init api-server scheduler dag-processor triggerer worker; do
+  grep -qE "^${env_a}-airflow-${component} \S+ (healthy|completed)$" <<<"${airflow_containers}" ||
+    fail "${env_a}: airflow-${component} is not healthy/completed: $(tr '\n' ';' <<<"${airflow_containers}")"
+done
+pass "${env_a}: airflow init job completed (migrations, admin user); api-server, scheduler, dag-processor, triggerer and celery worker healthy"
+airflow_api="http://127.0.0.1:$((8080 + offset_a))"
+example_dags="data_quality datalake_ingest example_etl ml_pipeline"
+# ml_pipeline learns from a week of warehouse orders, which a new deployment does not have: its runs fail
+# until example_etl has loaded that week, so the tier runs the other three.
+run_dags="data_quality datalake_ingest example_etl"
+out="$(check airflow-api --api "${airflow_api}" --password-file "${airflow_password}" --dags "${example_dags}" --timeout-s 180)" ||
+  fail "${env_a}: airflow API: ${out}"
+pass "${env_a}: airflow API on 127.0.0.1: ${out}"
+t0=$(date +%s)
+out="$(check airflow-runs --api "${airflow_api}" --password-file "${airflow_password}" --dags "${run_dags}" --worker "${env_a}-airflow-worker" \
+  --prometheus "http://127.0.0.1:${prom_a}" --timeout-s 300)" || fail "${env_a}: airflow runs: ${out}"
+pass "${env_a}: example DAGs ran on the celery worker through Redis in $(($(date +%s) - t0))s: ${out}"
+echo "NOT CHECKED ${env_a}: a successful ml_pipeline run (it needs a week of warehouse orders; a new deployment has one hour)"
+
+# The example DAGs' failure switch (Airflow Variable pipewatch_fail_dags) fails a real run: the metadata
+# exporter reports it and PipelineRunFailed for that DAG reaches the webhook.
+out="$(check airflow-failure --api "${airflow_api}" --password-file "${airflow_password}" --dag data_quality --sink "${sink_a}" \
+  --alert PipelineRunFailed --timeout-s 300)" || fail "${env_a}: airflow failure: ${out}"
+failure_notice="${out}"
+pass "${env_a}: real DAG failure -> ${out}"
 
 # --- a second deploy changes nothing ----------------------------------------------------------------
 t0=$(date +%s)
@@ -284,6 +324,7 @@ echo
 echo "== docker tier timings"
 echo "   deploy (apply start -> every container healthy): ${deploy_seconds}s"
 echo "   re-deploy plan (no changes):                     ${replan_seconds}s"
+echo "   real DAG failure -> notification:                ${failure_notice##* at the webhook }"
 echo "   destroy:                                          ${destroy_seconds}s"
 echo "   whole tier:                                       $(($(date +%s) - tier_started))s"
 echo "docker tier: all checks passed"

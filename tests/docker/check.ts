@@ -8,7 +8,7 @@
  *   alert     --sink URL --alert NAME [--timeout-s 120]
  *             the webhook recorder of tests/docker/tier-app.ts received NAME
  *   scenario  --simulator URL --sink URL --dag DAG_ID --kind KIND --alert NAME [--timeout-s 240]
- *             a simulator scenario makes NAME reach the recorder; the scenario is removed afterwards
+ *             a simulator scenario makes NAME for DAG_ID reach the recorder; the scenario is removed afterwards
  *   sample    --prometheus URL --at UNIX_SECONDS
  *             Prometheus answers its own `up` sample at that time (its TSDB holds it)
  *   replaces  --plan plan.json --address REGEX [--address REGEX ...]
@@ -16,6 +16,13 @@
  *   shipped   --sink-container NAME --service NAME --contains TEXT [--timeout-s 120]
  *             the OTLP sink container of tests/docker/tier-app.ts received, through the deployed log
  *             shipper, a line of container NAME (resource service.name) containing TEXT
+ *   airflow-api      --api URL --password-file FILE --dags "DAG_ID ..." [--timeout-s 180]
+ *             the generated admin password opens the API, a wrong one is refused; the DAGs parsed, 0 import errors
+ *   airflow-runs     --api URL --password-file FILE --dags "DAG_ID ..." --worker CONTAINER --prometheus URL [--timeout-s 300]
+ *             one run of each DAG succeeds with every task on the Celery worker; their StatsD and the
+ *             metadata exporter's run state reach Prometheus
+ *   airflow-failure  --api URL --password-file FILE --dag DAG_ID --sink URL --alert NAME [--timeout-s 300]
+ *             the DAG made to fail by its switch raises NAME for that dag_id at the webhook recorder
  */
 import { execFileSync } from 'child_process';
 import { readFileSync } from 'fs';
@@ -26,6 +33,7 @@ import { activeTargets, instantQuery } from '../live/harness/prometheus';
 import { parseFileExporterOutput } from '../live/harness/otel-collector';
 import { waitFor } from '../live/harness/wait';
 import { SINK_RECEIVED_FILE } from './tier-app-names';
+import { AirflowApi, Received, exporterState, failure, login, parsed, runs, statsd } from './airflow-checks';
 import { notDeployed, plannedChanges, replacesOnly, targetProblems } from './tier-checks';
 
 type Options = Readonly<Record<string, string | readonly string[] | undefined>>;
@@ -58,20 +66,23 @@ async function targets(options: Options): Promise<string> {
   return `up: ${up.join(' ')}${leftOut.length > 0 ? `; down as expected (not deployed): ${leftOut.join(' ')}` : '; every scraped host deployed'}`;
 }
 
-/** Waits until the recorder (a JSON array of the alert names it got) lists `alert`; returns the distinct names. */
-async function received(sink: string, alert: string, timeoutMs: number): Promise<string[]> {
-  let names: string[] = [];
+/**
+ * Waits until the recorder lists `alert` (for `dagId`, when given: other pipelines fail on their own);
+ * returns the distinct alert names it got.
+ */
+async function received(sink: string, alert: string, timeoutMs: number, dagId?: string): Promise<string[]> {
+  let got: Received[] = [];
   await waitFor(
-    `${alert} reaches the webhook recorder`,
+    `${alert}${dagId ? ` for ${dagId}` : ''} reaches the webhook recorder`,
     async () => {
-      names = await getJson<string[]>(sink);
-      return names.includes(alert);
+      got = await getJson<Received[]>(`${sink}?labels`);
+      return got.some((r) => r.alertname === alert && (dagId === undefined || (r.dag_id === dagId && r.status === 'firing')));
     },
     { timeoutMs, intervalMs: 5000 },
   ).catch((error: Error) => {
-    throw new Error(`${error.message} (received: ${names.length ? [...new Set(names)].join(' ') : 'nothing'})`);
+    throw new Error(`${error.message} (received: ${got.length ? [...new Set(got.map((r) => r.alertname))].join(' ') : 'nothing'})`);
   });
-  return [...new Set(names)];
+  return [...new Set(got.map((r) => r.alertname))];
 }
 
 async function alert(options: Options): Promise<string> {
@@ -85,11 +96,11 @@ async function scenario(options: Options): Promise<string> {
   const started = Date.now();
   await sendJson('POST', `${simulator}/scenarios`, { dagId, kind: required(options, 'kind') });
   try {
-    await received(required(options, 'sink'), name, seconds(options, 240));
+    await received(required(options, 'sink'), name, seconds(options, 240), dagId);
   } finally {
     await sendJson('DELETE', `${simulator}/scenarios/${dagId}`).catch(() => undefined);
   }
-  return `${name} at the webhook ${Math.round((Date.now() - started) / 1000)}s after the scenario`;
+  return `${name} for ${dagId} at the webhook ${Math.round((Date.now() - started) / 1000)}s after the scenario`;
 }
 
 async function sample(options: Options): Promise<string> {
@@ -119,14 +130,49 @@ async function shipped(options: Options): Promise<string> {
   return `${service} → ${container}: "${line.body.slice(0, 100)}" with ${JSON.stringify(line.resource)}`;
 }
 
-const CHECKS: Readonly<Record<string, (options: Options) => Promise<string>>> = { targets, alert, scenario, sample, replaces, shipped };
+const airflowApi = (options: Options): AirflowApi => ({ url: required(options, 'api'), password: readFileSync(required(options, 'password-file'), 'utf8').trim() });
+const dagList = (options: Options) => required(options, 'dags').split(' ').filter(Boolean);
+
+async function airflowApiCheck(options: Options): Promise<string> {
+  const api = airflowApi(options);
+  const { bearer, summary } = await login(api);
+  return `${summary}; ${await parsed(api, bearer, dagList(options), seconds(options, 180))}`;
+}
+
+async function airflowRuns(options: Options): Promise<string> {
+  const api = airflowApi(options);
+  const { bearer } = await login(api);
+  const dags = dagList(options);
+  const prometheus = required(options, 'prometheus');
+  const ran = await runs(api, bearer, dags, required(options, 'worker'), seconds(options, 300));
+  const [fromStatsd, fromExporter] = await Promise.all([statsd(prometheus, dags, 'statsd-exporter', 120_000), exporterState(prometheus, dags, 'airflow-exporter', 120_000)]);
+  return `${ran}\n  statsd: ${fromStatsd}\n  exporter: ${fromExporter}`;
+}
+
+async function airflowFailure(options: Options): Promise<string> {
+  const api = airflowApi(options);
+  const { bearer } = await login(api);
+  return failure(api, bearer, required(options, 'dag'), required(options, 'sink'), required(options, 'alert'), seconds(options, 300));
+}
+
+const CHECKS: Readonly<Record<string, (options: Options) => Promise<string>>> = {
+  targets,
+  alert,
+  scenario,
+  sample,
+  replaces,
+  shipped,
+  'airflow-api': airflowApiCheck,
+  'airflow-runs': airflowRuns,
+  'airflow-failure': airflowFailure,
+};
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     options: Object.fromEntries(
       [
-        ...['prometheus', 'config', 'deployed', 'timeout-s', 'sink', 'alert', 'simulator', 'dag', 'kind', 'at', 'plan', 'sink-container', 'service', 'contains'].map((o) => [o, { type: 'string' as const }]),
+        ...['prometheus', 'config', 'deployed', 'timeout-s', 'sink', 'alert', 'simulator', 'dag', 'kind', 'at', 'plan', 'sink-container', 'service', 'contains', 'api', 'password-file', 'dags', 'worker'].map((o) => [o, { type: 'string' as const }]),
         // A plan may have to replace several resources: one --address each.
         ['address', { type: 'string' as const, multiple: true }],
       ],

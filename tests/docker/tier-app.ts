@@ -23,6 +23,7 @@
  * by a small recorder container of the same environment, which the tier asks what it received.
  */
 import { readFileSync } from 'fs';
+import { resolve } from 'path';
 import { App } from 'cdktf';
 import { healthcheck } from '../../constructs/core/healthchecks';
 import { ImageMap } from '../../constructs/core/images';
@@ -52,9 +53,10 @@ const PIPELINES = [
  *     and no registry the tier can use serves those images.
  *   cAdvisor: not in Debian bookworm, the proxy serves no github.com/google/cadvisor/cmd, and it mounts the
  *     host's /var/lib/docker and /var/run, where the tier's private engine is not.
- *   Airflow: its image comes from its registry only; the simulator stands in for it.
+ * Airflow runs (its image built from PyPI by build-images.sh) with the repository's example DAGs uploaded
+ * into its containers, as on a remote engine; the simulator keeps playing the catalog beside it.
  */
-const LEFT_OUT = { airflow: false, grafana: false, logs: false, containerMetrics: false } as const;
+const LEFT_OUT = { grafana: false, logs: false, containerMetrics: false } as const;
 
 function requiredEnv(name: string): string {
   const value = process.env[name];
@@ -65,15 +67,21 @@ function requiredEnv(name: string): string {
 /** Port of the webhook recorder inside its container; published on 127.0.0.1 at SINK_HOST_PORT + offset. */
 export const SINK_PORT = 8080;
 export const SINK_HOST_PORT = 5080;
-/** Records the alert names of every webhook POST; GET answers them as a JSON array. No `${` (Terraform template syntax). */
+/**
+ * Records every alert of every webhook POST; GET answers their names as a JSON array, GET ?labels their
+ * alertname, dag_id and status. No `${` (Terraform template syntax).
+ */
 const SINK_SERVER = [
   "const got = [];",
   "require('http').createServer((req, res) => {",
-  "  if (req.method !== 'POST') { res.setHeader('content-type', 'application/json'); return res.end(JSON.stringify(got)); }",
+  "  if (req.method !== 'POST') {",
+  "    res.setHeader('content-type', 'application/json');",
+  "    return res.end(JSON.stringify(req.url.includes('labels') ? got : got.map((a) => a.alertname)));",
+  "  }",
   "  let body = '';",
   "  req.on('data', (d) => (body += d));",
   "  req.on('end', () => {",
-  "    try { for (const a of JSON.parse(body).alerts) got.push(a.labels.alertname); } catch (e) { console.error('bad webhook body', e.message); }",
+  "    try { for (const a of JSON.parse(body).alerts) got.push({ alertname: a.labels.alertname, dag_id: a.labels.dag_id, status: a.status }); } catch (e) { console.error('bad webhook body', e.message); }",
   "    console.log('webhook', body.length, 'bytes');",
   "    res.end('ok');",
   "  });",
@@ -90,6 +98,7 @@ const stack = new LocalDockerStack(app, `local-${environment}`, {
   dockerHost: requiredEnv('PIPEWATCH_DOCKER_HOST'),
   images,
   ...LEFT_OUT,
+  dags: { uploadFrom: resolve(__dirname, '../../airflow/dags') },
   simulator: images.metricsApp !== undefined,
   prometheusRetentionDays: Number(process.env.PIPEWATCH_TIER_RETENTION_DAYS ?? '15'),
   receivers: [{ kind: 'webhook', name: 'tier-sink' }],
