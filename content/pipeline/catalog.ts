@@ -93,14 +93,18 @@ export function objectSchemaAt(schema: z.ZodTypeAny, path: IssuePath): z.AnyZodO
   return node instanceof z.ZodObject ? node : undefined;
 }
 
-/** Parses a YAML pipeline catalog; errors name the file, the pipeline and the field path. */
-export function parsePipelineCatalog(text: string, file: string): PipelineSpec[] {
-  let document: unknown;
+/** A YAML file's document; a syntax error names the file and the position. */
+export function parseYamlFile(text: string, file: string): unknown {
   try {
-    document = parse(text);
+    return parse(text);
   } catch (e) {
     throw new PipewatchValidationError(file, 'YAML', (e as Error).message.split('\n')[0], 'Fix the YAML syntax at the position shown.');
   }
+}
+
+/** Parses a YAML pipeline catalog; errors name the file, the pipeline and the field path. */
+export function parsePipelineCatalog(text: string, file: string): PipelineSpec[] {
+  const document = parseYamlFile(text, file);
   const result = catalogSchema.safeParse(document);
   if (!result.success) {
     const issues = result.error.issues;

@@ -1,8 +1,7 @@
 import { readFileSync } from 'fs';
 import { resolve } from 'path';
-import { parse } from 'yaml';
 import { z } from 'zod';
-import { duration, fieldPath, IssuePath, objectSchemaAt, severity, UnknownFieldError, valueAt } from '../pipeline/catalog';
+import { duration, fieldPath, IssuePath, objectSchemaAt, parseYamlFile, severity, UnknownFieldError, valueAt } from '../pipeline/catalog';
 import { PipewatchValidationError } from '../validation';
 import { StreamingPipelineSpec } from './spec';
 import { validateStreamingPipelines } from './validate';
@@ -41,12 +40,7 @@ function where(file: string, document: unknown, path: IssuePath): string {
 
 /** Parses a YAML streaming catalog; errors name the file, the pipeline and the field. `knownDagIds` are the batch pipelines upstreams may name. */
 export function parseStreamingCatalog(text: string, file: string, knownDagIds: readonly string[] = []): StreamingPipelineSpec[] {
-  let document: unknown;
-  try {
-    document = parse(text);
-  } catch (e) {
-    throw new PipewatchValidationError(file, 'YAML', (e as Error).message.split('\n')[0], 'Fix the YAML syntax at the position shown.');
-  }
+  const document = parseYamlFile(text, file);
   const result = catalogSchema.safeParse(document);
   if (!result.success) {
     const issues = result.error.issues;

@@ -4,7 +4,6 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { Client } from 'pg';
 import { promisify } from 'util';
-import { Duration } from '../../content/duration';
 import { renderAlertmanagerConfig } from '../../content/alertmanager/routing';
 import { dbtLineageInhibitRule } from '../../content/dbt/lineage';
 import { pushgatewayFlags, pushgatewayScrapeJob } from '../../content/dbt/pushgateway';
@@ -14,7 +13,7 @@ import { receiverSecrets } from '../../content/alertmanager/receivers';
 import { renderPrometheusConfig } from '../../content/prometheus/config';
 import { renderRuleFile } from '../../content/rules/render';
 import { toYaml } from '../../content/yaml';
-import { alertmanagerProcess } from '../live/harness/alertmanager';
+import { alertmanagerProcess, QUICK_RESOLVE_TIMING } from '../live/harness/alertmanager';
 import { isOk } from '../live/harness/http';
 import { LIVE_INTERVALS, LIVE_LINKS, relocateSecretFiles } from '../live/harness/live-configs';
 import { ManagedProcess } from '../live/harness/processes';
@@ -33,18 +32,6 @@ const PROJECT_DIR = join(REPO_ROOT, SHOP.path);
 const EXAMPLE_TABLES = join(REPO_ROOT, 'dbt/warehouse/example_tables.sql');
 const PUSH_SCRIPT = join(REPO_ROOT, 'dbt/dags/dbt_metrics.py');
 
-/**
- * Alertmanager's timers for the tier: the stack's routing and inhibitions,
- * with a short group interval so a resolved notification follows within
- * seconds rather than the stack's five minutes.
- */
-const TIER_TIMING = {
-  groupWait: Duration.seconds(2),
-  groupInterval: Duration.seconds(5),
-  repeatInterval: Duration.hours(4),
-  watchdogGroupInterval: Duration.minutes(1),
-  watchdogRepeatInterval: Duration.minutes(5),
-};
 
 function required(name: string): string {
   const value = process.env[name];
@@ -89,7 +76,7 @@ export class DbtStack {
 
     const alertmanager = alertmanagerProcess('alertmanager', tools.alertmanager, join(dir, 'alertmanager'), alertmanagerPort, (secretsDir, templatesDir) => {
       const receivers = [{ kind: 'webhook' as const, name: RECEIVER }];
-      const config = renderAlertmanagerConfig({ receivers, teamRoutes: [{ team: SHOP.ownerTeam, receiver: RECEIVER }], inhibitRules: [dbtLineageInhibitRule()], templatesDir, timing: TIER_TIMING }, 'dbt-tier');
+      const config = renderAlertmanagerConfig({ receivers, teamRoutes: [{ team: SHOP.ownerTeam, receiver: RECEIVER }], inhibitRules: [dbtLineageInhibitRule()], templatesDir, timing: QUICK_RESOLVE_TIMING }, 'dbt-tier');
       return { config: toYaml(relocateSecretFiles(config, secretsDir)), secrets: { [receiverSecrets(receivers[0])[0]]: `${webhook.baseUrl}/${RECEIVER}\n` } };
     });
     await alertmanager.start();

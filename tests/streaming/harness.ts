@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { promisify } from 'util';
-import { Duration } from '../../content/duration';
 import { receiverSecrets } from '../../content/alertmanager/receivers';
+import { Duration } from '../../content/duration';
 import { renderAlertmanagerConfig } from '../../content/alertmanager/routing';
 import { pushgatewayFlags, pushgatewayScrapeJob } from '../../content/dbt/pushgateway';
 import { renderPrometheusConfig } from '../../content/prometheus/config';
@@ -15,7 +15,7 @@ import { STREAMING_RULE_FILE, streamingRuleGroups } from '../../content/streamin
 import { streamingScrapeJobs } from '../../content/streaming/scrape';
 import { StreamingPipelineSpec } from '../../content/streaming/spec';
 import { toYaml } from '../../content/yaml';
-import { alertmanagerProcess } from '../live/harness/alertmanager';
+import { alertmanagerProcess, QUICK_RESOLVE_TIMING } from '../live/harness/alertmanager';
 import { isOk } from '../live/harness/http';
 import { LIVE_INTERVALS, LIVE_LINKS, relocateSecretFiles } from '../live/harness/live-configs';
 import { isTcpOpen } from '../live/harness/ports';
@@ -48,15 +48,6 @@ export const FRAUD: StreamingPipelineSpec = {
   deltaTables: [{ table: TABLE }],
 };
 export const RECEIVERS = { risk: 'team-risk', platform: 'team-data-platform' } as const;
-
-/** Alertmanager's timers for the tier: short group interval so a resolved notification follows within seconds. */
-const TIER_TIMING = {
-  groupWait: Duration.seconds(2),
-  groupInterval: Duration.seconds(5),
-  repeatInterval: Duration.hours(4),
-  watchdogGroupInterval: Duration.minutes(1),
-  watchdogRepeatInterval: Duration.minutes(5),
-};
 
 function required(name: string): string {
   const value = process.env[name];
@@ -208,7 +199,7 @@ export class StreamingStack {
           teamRoutes: [{ team: 'risk', receiver: RECEIVERS.risk }, { team: 'data-platform', receiver: RECEIVERS.platform }],
           inhibitRules: streamingInhibitRules([FRAUD]),
           templatesDir,
-          timing: TIER_TIMING,
+          timing: QUICK_RESOLVE_TIMING,
         },
         'streaming-tier',
       );

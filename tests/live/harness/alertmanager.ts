@@ -1,3 +1,4 @@
+import { Duration } from '../../../content/duration';
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { NotificationTiming } from '../../../content/alertmanager/routing';
@@ -97,3 +98,16 @@ export class LiveAlertmanager {
     return getText(`${this.url}/metrics`);
   }
 }
+
+/**
+ * Alertmanager timers for tiers that watch an alert fire and then resolve:
+ * the stack's routing with a short group interval, so a resolved
+ * notification follows within seconds rather than the stack's five minutes.
+ */
+export const QUICK_RESOLVE_TIMING = {
+  groupWait: Duration.seconds(2),
+  groupInterval: Duration.seconds(5),
+  repeatInterval: Duration.hours(4),
+  watchdogGroupInterval: Duration.minutes(1),
+  watchdogRepeatInterval: Duration.minutes(5),
+};
