@@ -53,6 +53,12 @@ describe('GIVEN the dbt switch on the stack', () => {
     );
   });
 
+  it('WHEN a project added in code misspells a selection method THEN synth fails naming its path, key and value', () => {
+    expect(() => synthLocal({ dbt: {} }, (stack) => stack.monitoring.addDbtProject({ ...SHOP, selectors: { select: ['tags:hourly'] } }))).toThrow(
+      'test/Monitoring/dbt.projects[0]: invalid selectors.select[0] "tags:hourly". "tags" is not a dbt selection method; did you mean "tag"?',
+    );
+  });
+
   it('WHEN the same project and target are declared twice THEN synth fails naming the second', () => {
     expect(() => synthLocal({ dbt: { projects: [SHOP] } }, (stack) => stack.monitoring.addDbtProject(SHOP))).toThrow('test/Monitoring/dbt.projects[1]: invalid project and target "shop/prod"');
   });
