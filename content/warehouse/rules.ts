@@ -44,25 +44,44 @@ function replicationLag(spec: WarehouseSpec): AlertDraft[] {
 
 const seriesOf = (k: KpiMonitorSpec) => k.series ?? `pipewatch_business_kpi_value{kpi="${k.kpi}"}`;
 
-/** One record per KPI: its change against the same time last week (needs a week of history). */
-function kpiRecords(kpis: readonly KpiMonitorSpec[]): RuleGroup {
-  return {
-    name: 'pipewatch-kpi-records',
-    rules: kpis.map((k) => {
-      const lastWeek = `max(max_over_time(${seriesOf(k)}[10m] offset 1w))`;
-      return { record: KPI_CHANGE_RECORD, expr: `(max(last_over_time(${seriesOf(k)}[10m])) - ${lastWeek}) / ${lastWeek}`, labels: { kpi: k.kpi } };
-    }),
-  };
+/**
+ * What a KPI monitor compares, as series with a `kpi` label: the alert and the
+ * KPI dashboard row read the same records, and the allowed change is data, so
+ * one query per panel serves every KPI.
+ */
+export const KPI_RECORDS = {
+  /** The KPI now (latest sample of its series within 10 minutes). */
+  value: 'kpi:pipewatch_kpi_value:max',
+  /** The KPI at the same time last week. */
+  lastWeek: 'kpi:pipewatch_kpi_value_last_week:max',
+  /** (now − last week) / last week. */
+  change: KPI_CHANGE_RECORD,
+  /** The change the bad way: positive when the KPI got worse (a fall for higher-is-better). */
+  worse: 'kpi:pipewatch_kpi_worse_vs_last_week:ratio',
+  /** The declared maxChangeVsLastWeek: the alert fires while `worse` is above it. */
+  allowedWorse: 'kpi:pipewatch_kpi_allowed_worse_vs_last_week:ratio',
+} as const;
+
+/** The records of one KPI (needs a week of history for last week's value). */
+function kpiRecords(k: KpiMonitorSpec) {
+  const labels = { kpi: k.kpi };
+  const of = (record: string) => `${record}{kpi="${k.kpi}"}`;
+  return [
+    { record: KPI_RECORDS.value, expr: `max(last_over_time(${seriesOf(k)}[10m]))`, labels },
+    { record: KPI_RECORDS.lastWeek, expr: `max(max_over_time(${seriesOf(k)}[10m] offset 1w))`, labels },
+    { record: KPI_RECORDS.change, expr: `(${of(KPI_RECORDS.value)} - ${of(KPI_RECORDS.lastWeek)}) / ${of(KPI_RECORDS.lastWeek)}`, labels },
+    { record: KPI_RECORDS.worse, expr: `${k.direction === 'higher-is-better' ? '-1' : '1'} * ${of(KPI_RECORDS.change)}`, labels },
+    { record: KPI_RECORDS.allowedWorse, expr: `vector(${k.maxChangeVsLastWeek})`, labels },
+  ];
 }
 
 function kpiAlert(k: KpiMonitorSpec): AlertDraft {
-  // The value is the change the bad way, so the description reads "fell by 10%", not "by -10%".
-  const badChange = k.direction === 'higher-is-better' ? `-1 * ${KPI_CHANGE_RECORD}{kpi="${k.kpi}"}` : `${KPI_CHANGE_RECORD}{kpi="${k.kpi}"}`;
   const way = k.direction === 'higher-is-better' ? 'fell' : 'rose';
   const allowedPercent = Math.round(k.maxChangeVsLastWeek * 10000) / 100;
   return {
     alert: 'BusinessKpiWorseThanLastWeek',
-    expr: `${badChange} > ${k.maxChangeVsLastWeek}`,
+    // The value is the change the bad way, so the description reads "fell by 10%", not "by -10%".
+    expr: `${KPI_RECORDS.worse}{kpi="${k.kpi}"} > ${k.maxChangeVsLastWeek}`,
     for: '15m',
     labels: { severity: k.severity ?? 'warning', team: k.ownerTeam, kpi: k.kpi },
     summary: `Business KPI ${k.kpi} ${way} against last week`,
@@ -76,7 +95,7 @@ export function warehouseRuleGroups(spec: WarehouseSpec, links: AlertLinkOptions
   validate(spec, where);
   const kpis = spec.kpis ?? [];
   const groups = [
-    ...(kpis.length > 0 ? [kpiRecords(kpis)] : []),
+    ...(kpis.length > 0 ? [{ name: 'pipewatch-kpi-records', rules: kpis.flatMap(kpiRecords) }] : []),
     { name: 'pipewatch-warehouse', rules: [...replicationLag(spec), ...kpis.map(kpiAlert)].map((d) => withLinks(d, links)) },
   ];
   assertRuleGroupsValid(groups, WAREHOUSE_RULE_FILE);

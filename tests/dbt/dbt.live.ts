@@ -1,3 +1,4 @@
+import { KPI_SECTION } from '../../dashboards/datalake-warehouse';
 import { allDashboards } from '../../dashboards/index';
 import { panelsOf } from '../../dashboards/panels';
 import { getText } from '../live/harness/http';
@@ -44,6 +45,40 @@ const arrived = (status: 'firing' | 'resolved', labels: Readonly<Record<string, 
 async function query(expr: string): Promise<{ metric: Record<string, string>; value: number }[]> {
   return stack.prometheus.query(expr);
 }
+
+/**
+ * What each KPI panel query must return from the backfilled week (tests/dbt/kpi-history.ts: conversion
+ * rate 4% until a day ago and 4.2% since, refund rate 2% then 2.3%), by KPI, worked out by hand.
+ */
+const KPI_PANEL_VALUES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  'max by (kpi) (kpi:pipewatch_kpi_value:max)': { conversion_rate: 0.042, refund_rate: 0.023 },
+  'max by (kpi) (kpi:pipewatch_kpi_value_last_week:max)': { conversion_rate: 0.04, refund_rate: 0.02 },
+  // (0.042 - 0.04) / 0.04 and (0.023 - 0.02) / 0.02
+  'max by (kpi) (kpi:pipewatch_kpi_change_vs_last_week:ratio)': { conversion_rate: 0.05, refund_rate: 0.15 },
+  // A rising conversion rate is better, a rising refund rate worse.
+  'max by (kpi) (kpi:pipewatch_kpi_worse_vs_last_week:ratio)': { conversion_rate: -0.05, refund_rate: 0.15 },
+  'max by (kpi) (kpi:pipewatch_kpi_allowed_worse_vs_last_week:ratio)': { conversion_rate: 0.05, refund_rate: 0.2 },
+};
+
+describe('GIVEN two KPI monitors and a week of KPI history loaded into Prometheus before it started', () => {
+  it('WHEN the KPI row of the Data Lake & Warehouse dashboard is opened THEN each of its queries shows both KPIs against last week with the allowed change', async () => {
+    const dashboard = allDashboards([]).find((d) => d.key === 'dataLakeWarehouse')!;
+    const panels = panelsOf(dashboard.json).filter((p) => p.row === KPI_SECTION);
+    expect(panels.map((p) => p.title)).toEqual(['KPIs against last week', 'KPI worse than last week vs allowed', 'KPI now and last week']);
+    const queries = panels.flatMap((p) => p.queries.map((q) => q.expr));
+    expect([...new Set(queries)].sort()).toEqual(Object.keys(KPI_PANEL_VALUES).sort());
+    for (const expr of queries) {
+      const byKpi = await waitFor(`${expr} returns both KPIs`, async () => {
+        const samples = await query(expr);
+        return samples.length === 2 && Object.fromEntries(samples.map((s) => [s.metric.kpi, s.value]));
+      }, WAIT);
+      const expected = KPI_PANEL_VALUES[expr];
+      expect(Object.keys(byKpi).sort()).toEqual(Object.keys(expected).sort());
+      for (const kpi of Object.keys(expected)) expect(byKpi[kpi]).toBeCloseTo(expected[kpi], 9);
+    }
+    console.log(`PASS KPI row: ${panels.length} panels, ${queries.length} queries with data for both KPIs from a week of backfilled history`);
+  });
+});
 
 describe('GIVEN the example dbt project over the shop warehouse', () => {
   it('WHEN dbt builds it and checks freshness on fresh, valid tables THEN every model and test passes, the metrics reach Prometheus and no dbt alert fires', async () => {

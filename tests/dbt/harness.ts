@@ -1,7 +1,7 @@
 import { execFile } from 'child_process';
 import { mkdirSync, mkdtempSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { join } from 'path';
+import { dirname, join } from 'path';
 import { Client } from 'pg';
 import { promisify } from 'util';
 import { renderAlertmanagerConfig } from '../../content/alertmanager/routing';
@@ -13,6 +13,7 @@ import { receiverSecrets } from '../../content/alertmanager/receivers';
 import { renderPrometheusConfig } from '../../content/prometheus/config';
 import { renderRuleFile } from '../../content/rules/render';
 import { toYaml } from '../../content/yaml';
+import { WAREHOUSE_RULE_FILE, warehouseRuleGroups } from '../../content/warehouse/rules';
 import { alertmanagerProcess, QUICK_RESOLVE_TIMING } from '../live/harness/alertmanager';
 import { isOk } from '../live/harness/http';
 import { LIVE_INTERVALS, LIVE_LINKS, relocateSecretFiles } from '../live/harness/live-configs';
@@ -22,6 +23,7 @@ import { liveTools, REPO_ROOT } from '../live/harness/tools';
 import { WebhookReceiver } from '../live/harness/webhook-receiver';
 import { ThrowawayPostgres } from '../metrics-app/support/postgres';
 import { freePort } from '../support/ports';
+import { backfillKpiHistory, TIER_KPIS } from './kpi-history';
 
 const run = promisify(execFile);
 
@@ -81,18 +83,23 @@ export class DbtStack {
     });
     await alertmanager.start();
 
+    // A week of KPI history before Prometheus starts: the KPI monitors compare with last week. promtool of the same Debian package.
+    await backfillKpiHistory(join(dirname(tools.prometheus), 'promtool'), dir, join(dir, 'prometheus', 'data'), Math.floor(Date.now() / 1000));
     const prometheus = await LivePrometheus.start({
       binary: tools.prometheus,
       dir: join(dir, 'prometheus'),
       port: prometheusPort,
-      ruleFiles: [{ name: DBT_RULE_FILE, content: renderRuleFile(dbtRuleGroups([SHOP], LIVE_LINKS)) }],
+      ruleFiles: [
+        { name: DBT_RULE_FILE, content: renderRuleFile(dbtRuleGroups([SHOP], LIVE_LINKS)) },
+        { name: WAREHOUSE_RULE_FILE, content: renderRuleFile(warehouseRuleGroups({ kpis: TIER_KPIS }, LIVE_LINKS)) },
+      ],
       config: (rulesDir) =>
         toYaml(
           renderPrometheusConfig({
             ...LIVE_INTERVALS,
             externalLabels: { environment: 'dbt-tier' },
             alertmanagers: [`127.0.0.1:${alertmanagerPort}`],
-            ruleFiles: [`${rulesDir}/${DBT_RULE_FILE}`],
+            ruleFiles: [`${rulesDir}/${DBT_RULE_FILE}`, `${rulesDir}/${WAREHOUSE_RULE_FILE}`],
             scrapeJobs: [pushgatewayScrapeJob(`127.0.0.1:${pushgatewayPort}`)],
           }),
         ),

@@ -74,12 +74,20 @@ describe('GIVEN the warehouse switch on the stack', () => {
     expect(parse(uploaded(prometheus, '/etc/prometheus/prometheus.yml')).rule_files.some((f: string) => f.endsWith('warehouse.yml'))).toBe(false);
   });
 
-  it('WHEN a lag bound and a KPI monitor are declared THEN warehouse.yml holds the lag alert and the KPI record and alert', () => {
+  it('WHEN a lag bound and a KPI monitor are declared THEN warehouse.yml holds the KPI records, the lag alert and the KPI alert', () => {
     const kpi = { kpi: 'conversion_rate', direction: 'higher-is-better' as const, maxChangeVsLastWeek: 0.05, ownerTeam: 'analytics' };
     const prometheus = container(synthLocal({ warehouse: { replicationLagBound: Duration.minutes(5), kpis: [kpi] } }).json, 'dev-prometheus');
     const rules = parse(uploaded(prometheus, '/etc/prometheus/rules/warehouse.yml'));
     const names = rules.groups.flatMap((g: { rules: { alert?: string; record?: string }[] }) => g.rules.map((r) => r.alert ?? r.record));
-    expect(names).toEqual(['kpi:pipewatch_kpi_change_vs_last_week:ratio', 'PostgresReplicationLagHigh', 'BusinessKpiWorseThanLastWeek']);
+    expect(names).toEqual([
+      'kpi:pipewatch_kpi_value:max',
+      'kpi:pipewatch_kpi_value_last_week:max',
+      'kpi:pipewatch_kpi_change_vs_last_week:ratio',
+      'kpi:pipewatch_kpi_worse_vs_last_week:ratio',
+      'kpi:pipewatch_kpi_allowed_worse_vs_last_week:ratio',
+      'PostgresReplicationLagHigh',
+      'BusinessKpiWorseThanLastWeek',
+    ]);
   });
 
   it('WHEN a KPI allows a change of 5 (not a share) THEN synth fails naming it and the fix', () => {
