@@ -1,19 +1,24 @@
+import { Duration } from '../duration';
 import { invalid } from '../validation';
 import { AlertDraft, AlertLinkOptions, withLinks } from '../rules/alert-links';
 import { RuleGroup } from '../rules/types';
 import { assertRuleGroupsValid } from '../rules/validate-rules';
+import { REPLICATION_METRICS } from './replication';
 import { KpiMonitorSpec, WarehouseSpec } from './spec';
 
 export const WAREHOUSE_RULE_FILE = 'warehouse.yml';
 /** The KPI's change against the same time last week, as a share of last week's value. */
 export const KPI_CHANGE_RECORD = 'kpi:pipewatch_kpi_change_vs_last_week:ratio';
 
+const DEFAULT_REPLICATION_LAG_FOR = Duration.minutes(2);
 const KPI_NAME = /^[a-z][a-z0-9_]{0,62}$/;
 const TEAM = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
 function validate(spec: WarehouseSpec, where: string): void {
   const lag = spec.replicationLagBound;
   if (lag !== undefined && lag.toSeconds() <= 0) invalid(where, 'replicationLagBound', lag.toString(), 'Use a duration greater than zero, e.g. Duration.minutes(5).');
+  const lagFor = spec.replicationLagFor;
+  if (lagFor !== undefined && lagFor.toSeconds() < 0) invalid(where, 'replicationLagFor', lagFor.toString(), 'Use a duration of zero or more, e.g. Duration.minutes(2).');
   const kpis = new Set<string>();
   (spec.kpis ?? []).forEach((k, i) => {
     const at = `${where}.kpis[${i}]`;
@@ -28,12 +33,13 @@ function validate(spec: WarehouseSpec, where: string): void {
 function replicationLag(spec: WarehouseSpec): AlertDraft[] {
   if (spec.replicationLagBound === undefined) return [];
   const bound = spec.replicationLagBound.toSeconds();
+  const latest = (metric: string) => `max by (instance) (last_over_time(${metric}[5m]))`;
   return [
     {
       alert: 'PostgresReplicationLagHigh',
       // Only replicas: a primary has no lag to report.
-      expr: `max by (instance) (last_over_time(pg_replication_lag_seconds[5m])) > ${bound} and on (instance) max by (instance) (last_over_time(pg_replication_is_replica[5m])) == 1`,
-      for: '2m',
+      expr: `${latest(REPLICATION_METRICS.lagSeconds)} > ${bound} and on (instance) ${latest(REPLICATION_METRICS.isReplica)} == 1`,
+      for: (spec.replicationLagFor ?? DEFAULT_REPLICATION_LAG_FOR).toPromDuration(),
       labels: { severity: 'warning', team: spec.team ?? 'data-platform' },
       summary: 'PostgreSQL replica {{ $labels.instance }} lags behind its primary',
       description: `Replica {{ $labels.instance }} replays changes {{ $value | humanizeDuration }} behind its primary, over the declared bound of ${bound}s: reads from it (reports, dbt sources) see old data.`,

@@ -68,6 +68,20 @@ describe('GIVEN the dbt switch on the stack', () => {
   });
 });
 
+describe('GIVEN the stack\'s postgres_exporter', () => {
+  it('WHEN synthesized THEN it reads pipewatch\'s queries file, which defines the replication lag the alert uses in every exporter version', () => {
+    const exporter = container(synthLocal().json, 'dev-postgres-exporter');
+    expect(exporter.env).toContain('PG_EXPORTER_EXTEND_QUERY_PATH=/etc/postgres_exporter/pipewatch-queries.yaml');
+    const queries = parse(uploaded(exporter, '/etc/postgres_exporter/pipewatch-queries.yaml'));
+    expect(Object.keys(queries)).toEqual(['pipewatch_pg_replication']);
+    expect(queries.pipewatch_pg_replication.metrics).toEqual([
+      { is_replica: { usage: 'GAUGE', description: '1 when the server is a replica (in recovery), 0 on a primary' } },
+      { lag_seconds: { usage: 'GAUGE', description: 'Seconds the replica replays behind its primary; 0 while it has replayed all it received' } },
+    ]);
+    expect(queries.pipewatch_pg_replication.query).toContain('pg_last_xact_replay_timestamp()');
+  });
+});
+
 describe('GIVEN the warehouse switch on the stack', () => {
   it('WHEN it is off THEN Prometheus loads no warehouse rule file', () => {
     const prometheus = container(synthLocal().json, 'dev-prometheus');
