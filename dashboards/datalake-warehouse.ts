@@ -160,9 +160,9 @@ const SIMULATED = '(simulated by the pipeline simulator)';
 /** Each usage panel says it too, since a panel is also viewed, linked and embedded on its own. */
 function simulated(panels: PlaceablePanel[]): PlaceablePanel[] {
   return panels.map((panel) => {
-    const own = (panel.build() as { description?: string }).description;
+    const own = panel.build().description;
     const note = 'Simulated: the pipeline simulator publishes this metric; pipewatch ships no warehouse usage or cost exporter.';
-    return (panel as PlaceablePanel & { description(text: string): PlaceablePanel }).description(own ? `${own} ${note}` : note);
+    return panel.description(own ? `${own} ${note}` : note);
   });
 }
 
