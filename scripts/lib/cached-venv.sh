@@ -9,16 +9,17 @@
 #   absolute path it was built at, so DIR is kept (the symlink points at it) rather than moved.
 #   A build that failed or was interrupted leaves DIR behind; the next build under the lock removes it.
 cached_venv() {
+  published() { [ -L "${cached_dir}" ] && [ -d "${cached_dir}/" ]; }
   local name="$1" build_function="$2" hash
   shift 2
   hash="$( (echo "${name}"; cat "$@") | sha256sum | cut -c1-12)"
   local cache="${HOME}/.cache/pipewatch"
   cached_dir="${cache}/${name}-${hash}"
-  [ -L "${cached_dir}" ] && return 0
+  published && return 0
   mkdir -p "${cache}"
   exec 8>"${cached_dir}.lock"
   flock 8
-  if [ ! -L "${cached_dir}" ]; then
+  if ! published; then
     rm -rf "${cached_dir}".build-*
     local build
     build="$(mktemp -d "${cached_dir}.build-XXXXXX")"
@@ -26,7 +27,7 @@ cached_venv() {
     local started
     started=$(date +%s)
     "${build_function}" "${build}" >&2
-    ln -s "$(basename "${build}")" "${cached_dir}.link"
+    ln -sfn "$(basename "${build}")" "${cached_dir}.link"
     mv -T "${cached_dir}.link" "${cached_dir}"
     echo "built ${cached_dir} in $(($(date +%s) - started))s" >&2
   fi
