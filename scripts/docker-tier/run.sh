@@ -96,14 +96,14 @@ t0=$(date +%s)
 bash scripts/docker-tier/build-images.sh "${work}/images.json" || fail "images: could not build the tier's images"
 pass "images ready in $(($(date +%s) - t0))s"
 
-# synth ENV OFFSET [RETENTION] [FIRST_DEADLINE]: the tier app's stack for one environment, ready to apply,
-# in $work/ENV (its configuration and the config files it uploads; Terraform's state stays there).
+# synth ENV OFFSET [RETENTION] [FIRST_DEADLINE]: the tier app's stack for one environment (Jaeger in the first
+# only), ready to apply, in $work/ENV (its configuration and the config files it uploads; Terraform's state stays there).
 synth() {
   local env="$1" offset="$2" retention="${3:-15}" deadline_minutes="${4:-40}" dir="${work}/$1"
   rm -rf "${work}/out-$1"
   PIPEWATCH_ENV="${env}" PIPEWATCH_PORT_OFFSET="${offset}" PIPEWATCH_IMAGES_FILE="${work}/images.json" \
     PIPEWATCH_DOCKER_HOST="${DOCKER_HOST}" PIPEWATCH_TIER_RETENTION_DAYS="${retention}" PIPEWATCH_DOCKER_DATA_ROOT="${ENGINE_DIR}/data" \
-    PIPEWATCH_TIER_FIRST_DEADLINE_MINUTES="${deadline_minutes}" \
+    PIPEWATCH_TIER_FIRST_DEADLINE_MINUTES="${deadline_minutes}" PIPEWATCH_TIER_TRACES="$([ "${env}" = "${env_a}" ] && echo 1 || echo 0)" \
     run "${work}/synth-${env}.log" npx --no-install cdktf synth --app "npx ts-node --transpile-only tests/docker/tier-app.ts" --output "${work}/out-${env}" ||
     fail "synth ${env}"
   mkdir -p "${dir}"
@@ -165,7 +165,7 @@ targets_up() {
 env_a="tier-a" offset_a=30000 env_b="tier-b" offset_b=31000
 prom_a=$((9090 + offset_a)) prom_b=$((9090 + offset_b))
 jaeger_a="http://127.0.0.1:$((16686 + offset_a))"
-for port in ${prom_a} ${prom_b} $((16686 + offset_a)) $((16686 + offset_b)) $((8080 + offset_a)) $((8080 + offset_b)) $((8000 + offset_a)) $((8000 + offset_b)) $((9093 + offset_a)) $((9093 + offset_b)) $((5080 + offset_a)) $((5080 + offset_b)); do
+for port in ${prom_a} ${prom_b} $((16686 + offset_a)) $((8080 + offset_a)) $((8080 + offset_b)) $((8000 + offset_a)) $((8000 + offset_b)) $((9093 + offset_a)) $((9093 + offset_b)) $((5080 + offset_a)) $((5080 + offset_b)); do
   ! (exec 3<>"/dev/tcp/127.0.0.1/${port}") 2>/dev/null || fail "port ${port} on 127.0.0.1 is already taken; free it or change the tier's offsets"
 done
 

@@ -14,6 +14,7 @@
  *   PIPEWATCH_TIER_FIRST_DEADLINE_MINUTES  deadline of the first synthetic pipeline (default 40), changed by
  *                            the tier to change one pipeline's rules
  *   PIPEWATCH_DOCKER_DATA_ROOT     the private engine's data root, where its json-file logs live
+ *   PIPEWATCH_TIER_TRACES    1: deploy Jaeger and the collector's traces pipeline (the tier does in one environment)
  *
  * With Loki left out, the stack's log shipper (LogShipper, the OpenTelemetry Collector) is deployed on
  * its own and ships to an OTLP sink container (a second collector writing what it receives to a file)
@@ -144,12 +145,12 @@ const otlpSink = new ServiceContainer(monitoring, 'TierOtlpSink', {
   configFiles: [{ path: '/etc/otelcol-contrib/config.yaml', content: toYaml(OTLP_SINK_CONFIG) }],
   healthcheck: healthcheck(['CMD', 'bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${OTLP_SINK_HEALTH}`]),
 });
-const jaeger = new Jaeger(monitoring, 'Jaeger', { platform: monitoring.platform, hostPort: DEFAULT_HOST_PORTS.jaeger + hostPortOffset() });
+const jaeger = process.env.PIPEWATCH_TIER_TRACES === '1' ? new Jaeger(monitoring, 'Jaeger', { platform: monitoring.platform, hostPort: DEFAULT_HOST_PORTS.jaeger + hostPortOffset() }) : undefined;
 new LogShipper(monitoring, 'LogShipper', {
   platform: monitoring.platform,
   lokiOtlpEndpoint: otlpSink.url(OTLP_SINK_PORT, '/otlp'),
   dockerDataRoot: requiredEnv('PIPEWATCH_DOCKER_DATA_ROOT'),
-  jaegerOtlpEndpoint: jaeger.otlpEndpoint,
+  jaegerOtlpEndpoint: jaeger?.otlpEndpoint,
 });
 monitoring.prometheus.addScrapeTarget(scrapeJob('otelCollector', containerEndpoints()));
 
