@@ -137,7 +137,7 @@ async function shipped(options: Options): Promise<string> {
   return `${service} → ${container}: "${line.body.slice(0, 100)}" with ${JSON.stringify(line.resource)}`;
 }
 
-/** Posts argv[2] as JSON to argv[1]; exits 0 on a 2xx answer, else prints why. No `${` (it runs as given). */
+/** Run by node in a container: posts argv[2] as JSON to argv[1]; exits 0 on a 2xx answer, else prints why. */
 const POST_JSON = [
   "fetch(process.argv[1], { method: 'POST', headers: { 'content-type': 'application/json' }, body: process.argv[2] })",
   "  .then(async (r) => { const text = await r.text(); if (!r.ok) { console.log(r.status + ' ' + text); process.exit(1); } },",
@@ -148,7 +148,7 @@ async function trace(options: Options): Promise<string> {
   const via = required(options, 'via');
   const environment = required(options, 'environment');
   const traceId = randomBytes(16);
-  traceId[0] |= 0x10;
+  traceId[0] |= 0x10; // a first digit of 0 would not survive Jaeger's id formatting
   const span: ProbeSpan = { service: 'pipewatch-tier-probe', name: 'tier.probe', traceId: traceId.toString('hex'), spanId: randomBytes(8).toString('hex'), probeId: randomBytes(6).toString('hex') };
   const collector = `http://${SERVICE_NAMES.otelCollector}:${SERVICE_PORTS.otlpHttp}/v1/traces`;
   try {
@@ -163,7 +163,7 @@ async function trace(options: Options): Promise<string> {
   await waitFor(
     `span ${span.spanId} of trace ${span.traceId} in Jaeger`,
     async () => {
-      // Jaeger answers 404 until it has seen the service.
+      // An unknown service is an error answer, not an empty list: keep waiting.
       const answer = await fetch(url);
       if (!answer.ok) {
         problems = [`${url} answered ${answer.status}`];
