@@ -6,35 +6,29 @@
 #                  exporter java agent 1.0.1 (scripts/streaming/pom.xml, dependency:copy-dependencies);
 #                  Spark's Kafka source and Delta's jars are fetched by Spark itself into an Ivy cache here
 #   PyPI:          pyspark, delta-spark, mlflow, confluent-kafka, prometheus-client (streaming/requirements.txt)
-# Idempotent: with everything present a second run installs nothing.
+# Built once into an entry named by the hash of the pom and the requirements (scripts/lib/cached-venv.sh):
+# with everything present a second run installs nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/cached-venv.sh
 
 pom="scripts/streaming/pom.xml"
 requirements="streaming/requirements.txt"
-python_bin="${PIPEWATCH_PYTHON:-python3.11}"
-hash="$(cat "${pom}" "${requirements}" | sha256sum | cut -c1-12)"
-root="${HOME}/.cache/pipewatch/streaming-${hash}"
-stamp="${root}/.complete"
 
-if [ ! -f "${stamp}" ]; then
-  need=()
-  command -v java >/dev/null || need+=(openjdk-17-jre-headless)
-  command -v mvn >/dev/null || need+=(maven)
-  if [ ${#need[@]} -gt 0 ]; then
-    echo "installing: ${need[*]}" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-  fi
-  echo "installing the streaming tier's jars and venv into ${root}" >&2
-  rm -rf "${root}"
-  mkdir -p "${root}/jars" "${root}/ivy"
-  mvn -q -B -f "${pom}" dependency:copy-dependencies -DoutputDirectory="${root}/jars" -DincludeScope=runtime >&2
-  "${python_bin}" -m venv "${root}/venv"
-  "${root}/venv/bin/python" -m pip install --quiet --upgrade pip >&2
-  "${root}/venv/bin/python" -m pip install --quiet -r "${requirements}" >&2
-  touch "${stamp}"
-fi
+need=()
+command -v java >/dev/null || need+=(openjdk-17-jre-headless)
+command -v mvn >/dev/null || need+=(maven)
+bash scripts/apt-install.sh ${need[@]+"${need[@]}"}
+
+build() {
+  echo "installing the streaming tier's jars and venv"
+  mkdir -p "$1/jars" "$1/ivy"
+  mvn -q -B -f "${pom}" dependency:copy-dependencies -DoutputDirectory="$1/jars" -DincludeScope=runtime
+  new_venv "$1/venv" "the streaming tier"
+  "$1/venv/bin/python" -m pip install --quiet -r "${requirements}"
+}
+cached_venv streaming build "${pom}" "${requirements}"
+root="${cached_dir}"
 
 agent="$(ls "${root}"/jars/jmx_prometheus_javaagent-*.jar)"
 echo "java=$(command -v java)"

@@ -2,7 +2,8 @@
 # Installs the tools `npm test` runs, before jest starts (jest only looks them up):
 #   Debian:  promtool (prometheus), amtool (prometheus-alertmanager), PostgreSQL 15
 #   Go:      amtool v0.27.0, statsd_exporter v0.28.0 and the OpenTelemetry Collector (built with the
-#            Collector Builder, scripts/install-otel-collector.sh), built once into ~/.cache/pipewatch
+#            Collector Builder, scripts/install-otel-collector.sh) and Jaeger v2 (scripts/install-jaeger.sh,
+#            for npm run test:airflow), built once into ~/.cache/pipewatch
 #   PyPI:    Airflow 3.1.8 in a cached venv (scripts/install-airflow.sh): tests/airflow-exporter creates
 #            Airflow's real metadata schema with it
 # and records their paths in ~/.cache/pipewatch/tools.env (`name=path` lines, read by tests/support/tools.ts).
@@ -30,6 +31,7 @@ amtool="$(bash scripts/install-amtool.sh)"
 statsd_exporter="$(bash scripts/install-statsd-exporter.sh)"
 otelcol="$(bash scripts/install-otel-collector.sh)"
 airflow_venv="$(bash scripts/install-airflow.sh)"
+jaeger="$(bash scripts/install-jaeger.sh)"
 
 tools_env="${HOME}/.cache/pipewatch/tools.env"
 mkdir -p "$(dirname "${tools_env}")"
@@ -39,6 +41,7 @@ mkdir -p "$(dirname "${tools_env}")"
   echo "statsd_exporter=${statsd_exporter}"
   echo "otelcol=${otelcol}"
   echo "airflow_venv=${airflow_venv}"
+  echo "jaeger=${jaeger}"
 } > "${tools_env}.tmp"
 mv "${tools_env}.tmp" "${tools_env}"
 
@@ -46,4 +49,5 @@ promtool --version 2>&1 | head -n 1
 "${amtool}" --version 2>&1 | head -n 1
 "${statsd_exporter}" --version 2>&1 | head -n 1
 "${otelcol}" --version 2>&1 | head -n 1
+echo "jaeger: ${jaeger}"
 echo "tool paths: ${tools_env}"

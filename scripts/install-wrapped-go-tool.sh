@@ -3,12 +3,18 @@
 # Builds PACKAGE (a command of MODULE) with the go command from the pinned wrapper module WRAPPER_DIR
 # (tools/<name>): for modules whose own go.mod has replace lines, which `go install module@version`
 # refuses; the wrapper's go.mod repeats them with published versions and its go.sum pins every
-# dependency. The version is the wrapper's `require MODULE vX.Y.Z`. Cached under
+# dependency. The version is the wrapper's requirement of MODULE (a `require MODULE vX.Y.Z` line or a
+# line of a `require (` block, as `go get -tool` writes it). Cached under
 # ~/.cache/pipewatch/NAME-VERSION; LDFLAGS may use ${version}. Prints the binary's path (progress on stderr). A second run builds nothing.
 set -euo pipefail
 name="$1" wrapper_dir="$2" module="$3" package="$4" ldflags="${5:-}"
-version="$(sed -n "s#^require ${module} \(v[0-9][^ ]*\)\$#\1#p" "${wrapper_dir}/go.mod")"
-[ -n "${version}" ] || { echo "FAIL ${name}: no 'require ${module} vX.Y.Z' line in ${wrapper_dir}/go.mod" >&2; exit 1; }
+version="$(awk -v module="${module}" '
+  $1 == "require" && $2 == "(" { in_block = 1; next }
+  in_block && $1 == ")" { in_block = 0; next }
+  ($1 == "require" && $2 == module) { print $3; exit }
+  (in_block && $1 == module) { print $2; exit }
+' "${wrapper_dir}/go.mod")"
+[[ "${version}" == v[0-9]* ]] || { echo "FAIL ${name}: ${wrapper_dir}/go.mod does not require ${module} at a version (vX.Y.Z)" >&2; exit 1; }
 out_dir="${HOME}/.cache/pipewatch/${name}-${version}"
 binary="${out_dir}/${name}"
 

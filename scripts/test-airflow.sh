@@ -3,8 +3,9 @@
 # runs the example DAGs with the stack's StatsD settings into statsd_exporter with the stack's mapping,
 # Prometheus scrapes it, and tests/airflow-live checks that every Airflow and pipeline metric family the
 # generated alerts and dashboards use has series there, with the labels they use; Airflow's traces go to
-# Jaeger v2 (scripts/install-jaeger.sh), where the instrumented example_etl's spans are checked. Everything listens on
-# 127.0.0.1; scripts/sandboxed-jest.sh stops whatever the run started. Extra arguments go to jest.
+# Jaeger v2 (scripts/install-jaeger.sh), where the instrumented example_etl's spans are checked. Airflow's venv and
+# Jaeger come from scripts/install-test-tools.sh (their paths in ~/.cache/pipewatch/tools.env, which the check reads).
+# Everything listens on 127.0.0.1; scripts/sandboxed-jest.sh stops whatever the run started. Extra arguments go to jest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,5 @@ cd "$(dirname "$0")/.."
 time_limit="${PIPEWATCH_AIRFLOW_TIME_LIMIT:-15m}"
 
 bash scripts/install-live-tools.sh >/dev/null
-bash scripts/install-airflow.sh >/dev/null
-bash scripts/install-jaeger.sh >/dev/null
+bash scripts/install-test-tools.sh >/dev/null
 exec bash scripts/sandboxed-jest.sh airflow-check tests/airflow-live/jest.config.js "${time_limit}" "$@"

@@ -73,6 +73,7 @@ build postgres-exporter pipewatch-tier/postgres-exporter:0.11.1
 build redis-exporter pipewatch-tier/redis-exporter:1.45.0
 build statsd-exporter pipewatch-tier/statsd-exporter:v0.28.0 "$(bash "${repo_root}/scripts/install-statsd-exporter.sh")"
 build otel-collector pipewatch-tier/otel-collector:0.165.1 "$(bash "${repo_root}/scripts/install-otel-collector.sh")"
+build jaeger pipewatch-tier/jaeger:2.13.0 "$(bash "${repo_root}/scripts/install-jaeger.sh")"
 # Airflow from PyPI at the pins the DAG tests install on the host (one pin list: airflow/requirements.txt).
 build airflow pipewatch-tier/airflow:3.1.8-python3.11 "${repo_root}/airflow/requirements.txt" "$(bash "${here}/airflow-wheels.sh")"
 
@@ -115,6 +116,7 @@ cat >"${images_file}" <<EOF
   "redisExporter": "pipewatch-tier/redis-exporter:1.45.0",
   "statsdExporter": "pipewatch-tier/statsd-exporter:v0.28.0",
   "otelCollector": "pipewatch-tier/otel-collector:0.165.1",
+  "jaeger": "pipewatch-tier/jaeger:2.13.0",
   "airflow": "pipewatch-tier/airflow:3.1.8-python3.11",
   "metricsApp": "pipewatch-tier/metrics-app:${node_tag}",
   "airflowExporter": "pipewatch-tier/airflow-exporter:${node_tag}"

@@ -12,16 +12,17 @@ import { promisify } from 'util';
 import { toYaml } from '../../content/yaml';
 import { SERVICE_NAMES } from '../../content/endpoints';
 import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
-import { airflowVenv, DAGS_DIR, LiveAirflow } from '../live/harness/airflow';
+import { DAGS_DIR, LiveAirflow } from '../live/harness/airflow';
 import { getText, sampleSum } from '../live/harness/http';
 import { ManagedProcess } from '../live/harness/processes';
 import { freePorts, freeUdpPort } from '../live/harness/ports';
 import { LivePrometheus, Sample } from '../live/harness/prometheus';
 import { LiveStatsdExporter } from '../live/harness/statsd-exporter';
-import { jaegerBinary, LiveJaeger, LiveTraceCollector, tagOf } from '../live/harness/jaeger';
+import { LiveJaeger, LiveTraceCollector, tagOf } from '../live/harness/jaeger';
 import { AIRFLOW_TRACES_SERVICE, RUN_SPAN_ATTRIBUTES } from '../../content/traces/airflow-spans';
 import { TRACE_ID_PATTERN } from '../../content/grafana/datasources';
 import { liveTools } from '../live/harness/tools';
+import { testTool } from '../support/tools';
 import { sleep, waitFor } from '../live/harness/wait';
 import { makeTempDir, removeDir } from '../live/harness/workspace';
 import { sampleValue } from '../metrics-app/support/exposition';
@@ -59,12 +60,12 @@ describe('GIVEN Airflow 3.1.8 running the example DAGs with StatsD into statsd_e
 
   beforeAll(async () => {
     const tools = liveTools();
-    const venv = airflowVenv();
+    const venv = testTool('airflow_venv');
     dir = makeTempDir('airflow');
     const [statsdWeb, prometheusPort] = await freePorts(2);
     const statsdUdp = await freeUdpPort();
     statsd = await LiveStatsdExporter.start(tools.statsdExporter, dir, statsdUdp, statsdWeb);
-    jaeger = await LiveJaeger.start(jaegerBinary(), dir);
+    jaeger = await LiveJaeger.start(testTool('jaeger'), dir);
     traceCollector = await LiveTraceCollector.start(tools.otelcol, dir, jaeger);
     prometheus = await LivePrometheus.start({
       binary: tools.prometheus,

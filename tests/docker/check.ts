@@ -16,6 +16,10 @@
  *   shipped   --sink-container NAME --service NAME --contains TEXT [--timeout-s 120]
  *             the OTLP sink container of tests/docker/tier-app.ts received, through the deployed log
  *             shipper, a line of container NAME (resource service.name) containing TEXT
+ *   trace     --via CONTAINER --jaeger URL --environment ENV [--timeout-s 60]
+ *             one OTLP span, sent from CONTAINER (node's fetch, on the stack network) to the deployed
+ *             collector's OTLP/HTTP receiver, is found through Jaeger's query API (/api/traces?service=...)
+ *             with its name, its attribute and the collector's deployment.environment
  *   airflow-api      --api URL --password-file FILE --dags "DAG_ID ..." [--timeout-s 180]
  *             the generated admin password opens the API, a wrong one is refused; the DAGs parsed, 0 import errors
  *   airflow-runs     --api URL --password-file FILE --dags "DAG_ID ..." --worker CONTAINER --prometheus URL [--timeout-s 300]
@@ -25,6 +29,7 @@
  *             the DAG made to fail by its switch raises NAME for that dag_id at the webhook recorder
  */
 import { execFileSync } from 'child_process';
+import { randomBytes } from 'crypto';
 import { readFileSync } from 'fs';
 import { dirname } from 'path';
 import { parseArgs } from 'util';
@@ -33,6 +38,8 @@ import { activeTargets, instantQuery } from '../live/harness/prometheus';
 import { parseFileExporterOutput } from '../live/harness/otel-collector';
 import { waitFor } from '../live/harness/wait';
 import { SINK_RECEIVED_FILE } from './tier-app-names';
+import { SERVICE_NAMES, SERVICE_PORTS } from '../../content/endpoints';
+import { JaegerTrace, otlpBody, ProbeSpan, probeProblems } from './trace-checks';
 import { AirflowApi, Received, exporterState, failure, login, parsed, runs, statsd } from './airflow-checks';
 import { notDeployed, plannedChanges, replacesOnly, targetProblems } from './tier-checks';
 
@@ -130,6 +137,48 @@ async function shipped(options: Options): Promise<string> {
   return `${service} → ${container}: "${line.body.slice(0, 100)}" with ${JSON.stringify(line.resource)}`;
 }
 
+/** Run by node in a container: posts argv[2] as JSON to argv[1]; exits 0 on a 2xx answer, else prints why. */
+const POST_JSON = [
+  "fetch(process.argv[1], { method: 'POST', headers: { 'content-type': 'application/json' }, body: process.argv[2] })",
+  "  .then(async (r) => { const text = await r.text(); if (!r.ok) { console.log(r.status + ' ' + text); process.exit(1); } },",
+  "        (e) => { console.log(e.message); process.exit(1); });",
+].join('\n');
+
+async function trace(options: Options): Promise<string> {
+  const via = required(options, 'via');
+  const environment = required(options, 'environment');
+  const traceId = randomBytes(16);
+  traceId[0] |= 0x10; // a first digit of 0 would not survive Jaeger's id formatting
+  const span: ProbeSpan = { service: 'pipewatch-tier-probe', name: 'tier.probe', traceId: traceId.toString('hex'), spanId: randomBytes(8).toString('hex'), probeId: randomBytes(6).toString('hex') };
+  const collector = `http://${SERVICE_NAMES.otelCollector}:${SERVICE_PORTS.otlpHttp}/v1/traces`;
+  try {
+    execFileSync('docker', ['exec', via, 'node', '-e', POST_JSON, collector, JSON.stringify(otlpBody(span, Date.now()))], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    throw new Error(`the collector at ${collector} refused the span (sent from ${via}): ${stdout ?? ''}${stderr ?? ''}`.trim());
+  }
+  const params = new URLSearchParams({ service: span.service, lookback: '1h', limit: '20' });
+  const url = `${required(options, 'jaeger')}/api/traces?${params}`;
+  let problems: string[] = ['Jaeger did not answer'];
+  await waitFor(
+    `span ${span.spanId} of trace ${span.traceId} in Jaeger`,
+    async () => {
+      // An unknown service is an error answer, not an empty list: keep waiting.
+      const answer = await fetch(url);
+      if (!answer.ok) {
+        problems = [`${url} answered ${answer.status}`];
+        return false;
+      }
+      problems = probeProblems(((await answer.json()) as { data: JaegerTrace[] | null }).data ?? [], span, environment);
+      return problems.length === 0;
+    },
+    { timeoutMs: seconds(options, 60), intervalMs: 1000 },
+  ).catch(() => {
+    throw new Error(`not within ${seconds(options, 60) / 1000}s: ${problems.join('; ')}`);
+  });
+  return `span ${span.name} (trace ${span.traceId}) sent from ${via} to ${collector} found in Jaeger's API with ${span.service}, probe.id and deployment.environment=${environment}`;
+}
+
 const airflowApi = (options: Options): AirflowApi => ({ url: required(options, 'api'), password: readFileSync(required(options, 'password-file'), 'utf8').trim() });
 const dagList = (options: Options) => required(options, 'dags').split(' ').filter(Boolean);
 
@@ -162,6 +211,7 @@ const CHECKS: Readonly<Record<string, (options: Options) => Promise<string>>> = 
   sample,
   replaces,
   shipped,
+  trace,
   'airflow-api': airflowApiCheck,
   'airflow-runs': airflowRuns,
   'airflow-failure': airflowFailure,
@@ -172,7 +222,7 @@ async function main(): Promise<void> {
     allowPositionals: true,
     options: Object.fromEntries(
       [
-        ...['prometheus', 'config', 'deployed', 'timeout-s', 'sink', 'alert', 'simulator', 'dag', 'kind', 'at', 'plan', 'sink-container', 'service', 'contains', 'api', 'password-file', 'dags', 'worker'].map((o) => [o, { type: 'string' as const }]),
+        ...['prometheus', 'config', 'deployed', 'timeout-s', 'sink', 'alert', 'simulator', 'dag', 'kind', 'at', 'plan', 'sink-container', 'service', 'contains', 'api', 'password-file', 'dags', 'worker', 'via', 'jaeger', 'environment'].map((o) => [o, { type: 'string' as const }]),
         // A plan may have to replace several resources: one --address each.
         ['address', { type: 'string' as const, multiple: true }],
       ],

@@ -14,10 +14,15 @@
  *   PIPEWATCH_TIER_FIRST_DEADLINE_MINUTES  deadline of the first synthetic pipeline (default 40), changed by
  *                            the tier to change one pipeline's rules
  *   PIPEWATCH_DOCKER_DATA_ROOT     the private engine's data root, where its json-file logs live
+ *   PIPEWATCH_TIER_TRACES    1: deploy Jaeger and the collector's traces pipeline (the tier does in one environment)
  *
  * With Loki left out, the stack's log shipper (LogShipper, the OpenTelemetry Collector) is deployed on
  * its own and ships to an OTLP sink container (a second collector writing what it receives to a file)
- * at Loki's OTLP path, which the tier reads.
+ * at Loki's OTLP path, which the tier reads. The stack's traces switch needs its logs (Loki) on, so the tier
+ * adds the stack's Jaeger construct itself and hands its OTLP endpoint to that log shipper, as the stack
+ * does with `traces: { enabled: true }`: the collector's traces pipeline then sends to Jaeger, whose
+ * query API is published on 127.0.0.1 at the stack's default Jaeger port plus the offset. Airflow's own trace settings
+ * stay off here (the stack switches them on with the traces switch only).
  *
  * Alerts go to a webhook receiver (`tier-sink`, URL in the variable alertmanager_tier_sink_url) served
  * by a small recorder container of the same environment, which the tier asks what it received.
@@ -28,12 +33,14 @@ import { App } from 'cdktf';
 import { healthcheck } from '../../constructs/core/healthchecks';
 import { ImageMap } from '../../constructs/core/images';
 import { ServiceContainer } from '../../constructs/core/service-container';
+import { Jaeger } from '../../constructs/jaeger/jaeger';
 import { LogShipper } from '../../constructs/loki/otel-collector';
 import { scrapeJob } from '../../content/prometheus/config';
 import { containerEndpoints } from '../../content/endpoints';
 import { toYaml } from '../../content/yaml';
 import { SINK_RECEIVED_FILE } from './tier-app-names';
 import { environmentName, hostPortOffset } from '../../stacks/environments';
+import { DEFAULT_HOST_PORTS } from '../../constructs/monitoring-stack';
 import { LocalDockerStack } from '../../stacks/local-docker';
 import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
 import { Duration } from '../../content/duration';
@@ -138,10 +145,12 @@ const otlpSink = new ServiceContainer(monitoring, 'TierOtlpSink', {
   configFiles: [{ path: '/etc/otelcol-contrib/config.yaml', content: toYaml(OTLP_SINK_CONFIG) }],
   healthcheck: healthcheck(['CMD', 'bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${OTLP_SINK_HEALTH}`]),
 });
+const jaeger = process.env.PIPEWATCH_TIER_TRACES === '1' ? new Jaeger(monitoring, 'Jaeger', { platform: monitoring.platform, hostPort: DEFAULT_HOST_PORTS.jaeger + hostPortOffset() }) : undefined;
 new LogShipper(monitoring, 'LogShipper', {
   platform: monitoring.platform,
   lokiOtlpEndpoint: otlpSink.url(OTLP_SINK_PORT, '/otlp'),
   dockerDataRoot: requiredEnv('PIPEWATCH_DOCKER_DATA_ROOT'),
+  jaegerOtlpEndpoint: jaeger?.otlpEndpoint,
 });
 monitoring.prometheus.addScrapeTarget(scrapeJob('otelCollector', containerEndpoints()));
 

@@ -8,7 +8,7 @@ export const TOOLS_ENV = join(homedir(), '.cache', 'pipewatch', 'tools.env');
 const INSTALL = 'bash scripts/install-test-tools.sh';
 
 /** The tools `npm test` runs; jest never installs them, it only finds them. */
-export type TestTool = 'promtool' | 'amtool' | 'statsd_exporter' | 'otelcol' | 'airflow_venv';
+export type TestTool = 'promtool' | 'amtool' | 'statsd_exporter' | 'otelcol' | 'airflow_venv' | 'jaeger';
 
 function recordedPaths(): Record<string, string> {
   let text: string;

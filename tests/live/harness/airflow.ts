@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'child_process';
+import { execFile } from 'child_process';
 import { randomBytes } from 'crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { dirname, join } from 'path';
@@ -15,20 +15,6 @@ const run = promisify(execFile);
 
 /** The DAG folder the stack's Airflow mounts. */
 export const DAGS_DIR = join(REPO_ROOT, 'airflow/dags');
-
-/**
- * Runs scripts/install-airflow.sh (idempotent: once the cached venv is built
- * it only prints its path) and returns the venv. Fails with the script's
- * output: a missing Airflow must never skip a test.
- */
-export function airflowVenv(): string {
-  try {
-    return execFileSync('bash', [join(REPO_ROOT, 'scripts/install-airflow.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 1_800_000 }).trim();
-  } catch (error) {
-    const { stdout, stderr, message } = error as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`scripts/install-airflow.sh failed: ${message}\n${stdout ?? ''}${stderr ?? ''}`);
-  }
-}
 
 export interface LiveAirflowOptions {
   readonly venv: string;

@@ -1,4 +1,3 @@
-import { execFileSync } from 'child_process';
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { renderCollectorConfig } from '../../../content/logs/collector-config';
@@ -7,17 +6,6 @@ import { toYaml } from '../../../content/yaml';
 import { getJson, isOk } from './http';
 import { freePorts } from './ports';
 import { ManagedProcess } from './processes';
-import { REPO_ROOT } from './tools';
-
-/** scripts/install-jaeger.sh's binary (built once, then cached); fails with the script's output, never skips. */
-export function jaegerBinary(): string {
-  try {
-    return execFileSync('bash', [join(REPO_ROOT, 'scripts/install-jaeger.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 1_800_000 }).trim();
-  } catch (error) {
-    const { stdout, stderr, message } = error as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`scripts/install-jaeger.sh failed: ${message}\n${stdout ?? ''}${stderr ?? ''}`);
-  }
-}
 
 /** A span as Jaeger's query API returns it (`/api/traces`), tags and logs flattened. */
 export interface JaegerSpan {

@@ -1,7 +1,7 @@
-module pipewatch.local/scripts/jaeger
+module pipewatch.local/jaeger
 
 // Pins Jaeger v2 for the tests: `go get -tool github.com/jaegertracing/jaeger/cmd/jaeger@v1.76.0`, plus the
-// replace line of Jaeger's own go.mod (a requiring module does not inherit it). Built by scripts/install-jaeger.sh.
+// replace line of Jaeger's own go.mod (a requiring module does not inherit it). Built by scripts/install-jaeger.sh (scripts/install-wrapped-go-tool.sh).
 
 go 1.26.8
 
