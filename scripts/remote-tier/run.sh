@@ -23,7 +23,6 @@ export PIPEWATCH_PROVIDER_SOURCE="${PIPEWATCH_PROVIDER_SOURCE:-release}"
 export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TF_INPUT=0
 tier_started=$(date +%s)
 tier_limit=${PIPEWATCH_REMOTE_TIER_TIMEOUT:-1200}
-tier_deadline=$((tier_started + tier_limit))
 
 # shellcheck source=../docker-tier/engine.sh
 source "${repo_root}/scripts/docker-tier/engine.sh"
@@ -48,6 +47,7 @@ if ! held_by_ancestor; then
   echo "lock: ${lock_file} taken after $(($(date +%s) - tier_started))s"
 fi
 tier_started=$(date +%s) # the tier's own time, without the wait for the lock
+tier_deadline=$((tier_started + tier_limit))
 
 work="$(mktemp -d /tmp/pw-remote-tier.XXXXXX)"
 remote_dir="$(mktemp -d /tmp/pw-remote-engine.XXXXXX)"

@@ -10,12 +10,13 @@
 # ssh_bin (the wrapper's directory) and sshd_pid, or returns 1 with ssh_engine_reason set.
 
 ssh_engine_start() {
-  local dir="${work}/ssh"
+  local dir="${work}/sshd"
   if [ ! -x /usr/sbin/sshd ]; then
     echo "installing Debian's openssh-server"
     # policy-rc.d keeps the package from starting the system-wide sshd.
     if ! (printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d &&
-      DEBIAN_FRONTEND=noninteractive timeout 300 apt-get install -y -qq --no-install-recommends openssh-server >"${work}/apt-ssh.log" 2>&1); then
+      timeout 120 apt-get update -qq >"${work}/apt-ssh.log" 2>&1 &&
+      DEBIAN_FRONTEND=noninteractive timeout 300 apt-get install -y -qq --no-install-recommends openssh-server >>"${work}/apt-ssh.log" 2>&1); then
       rm -f /usr/sbin/policy-rc.d
       ssh_engine_reason="apt-get install openssh-server failed: $(tail -n 3 "${work}/apt-ssh.log" | tr '\n' ' ')"
       return 1
@@ -57,7 +58,7 @@ CONF
   ssh_bin="${dir}/bin"
   local out
   for _ in $(seq 1 30); do
-    out="$(PATH="${ssh_bin}:${PATH}" DOCKER_HOST="ssh://root@${engine_addr}" DOCKER_TLS_VERIFY='' timeout 20 docker version --format '{{.Server.Version}}' 2>&1)" && {
+    out="$(env -u DOCKER_TLS_VERIFY -u DOCKER_CERT_PATH PATH="${ssh_bin}:${PATH}" DOCKER_HOST="ssh://root@${engine_addr}" timeout 20 docker version --format '{{.Server.Version}}' 2>&1)" && {
       pass "ssh: Debian's sshd in namespace ${ns}; docker CLI over ssh://root@${engine_addr} reaches engine ${out}"
       return 0
     }
