@@ -224,7 +224,7 @@ code=$?
 set -e
 [ ${code} -ne 0 ] || fail "tls: terraform planned with a client certificate of another CA"
 # Every resource repeats the same error; the first one, up to its "with <resource>" line, is what to show.
-error="$(sed 's/^│ *//' "${work}/rogue-plan.log" | awk '/^Error:/ {on = 1} on && /^with / {exit} on && NF' | tr '\n' ' ')"
+error="$(sed 's/^│ *//' "${work}/rogue-plan.log" | awk '/^Error:/ {on = 1} on && /^[[:space:]]*with / {exit} on && NF' | tr '\n' ' ')"
 grep -qiE 'certificate|tls' <<<"${error}" || { sed 's/^/    /' "${work}/rogue-plan.log" | tail -n 20; fail "tls: terraform failed with a client certificate of another CA, but not with a certificate error"; }
 pass "tls: terraform with a client certificate of another CA refused; it shows: ${error}"
 
