@@ -12,3 +12,4 @@ npm run test:terraform        # terraform init/validate/plan of the synthesized 
 npm run test:live             # the stack's servers on loopback: alerts, inhibition, panels, fault drills
 npm run test:k8s              # the k8s target's objects in a real kube-apiserver with the Prometheus Operator's CRDs
 npm run test:docker           # deploy, check, re-deploy, change, destroy on a private Docker engine
+npm run test:remote           # the remote stack applied to a second engine over mutual TLS (and ssh://) in a network namespace

@@ -32,11 +32,14 @@ cache="${HOME}/.cache/pipewatch"
 export PIPEWATCH_PROVIDER_SOURCE="${PIPEWATCH_PROVIDER_SOURCE:-release}"
 export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TF_INPUT=0
 tier_started=$(date +%s)
-deadline=$((tier_started + ${PIPEWATCH_DOCKER_TIER_TIMEOUT:-2400}))
+tier_limit=${PIPEWATCH_DOCKER_TIER_TIMEOUT:-2400}
+tier_deadline=$((tier_started + tier_limit))
 
 work="$(mktemp -d /tmp/pw-docker-tier.XXXXXX)"
 # shellcheck source=engine.sh
 source "${repo_root}/scripts/docker-tier/engine.sh"
+# shellcheck source=tier-lib.sh
+source "${repo_root}/scripts/docker-tier/tier-lib.sh"
 cleanup() {
   local rc=$?
   if [ -n "${DOCKER_HOST:-}" ] && [ ${rc} -ne 0 ]; then
@@ -48,40 +51,6 @@ cleanup() {
   exit ${rc}
 }
 trap cleanup EXIT
-
-pass() { echo "PASS $*"; }
-fail() {
-  echo "FAIL $*"
-  exit 1
-}
-left() { # seconds left before the tier's deadline; 1 once it has passed, so the step times out and fails
-  local s=$((deadline - $(date +%s)))
-  if [ ${s} -le 0 ]; then
-    echo "FAIL tier: over its time limit of ${PIPEWATCH_DOCKER_TIER_TIMEOUT:-2400}s" >&2
-    s=1
-  fi
-  echo ${s}
-}
-# Runs a command with a time bound (default: what is left); output to a log, shown on failure.
-run() { # log cmd...
-  local log="$1"
-  shift
-  if ! timeout "$(left)" "$@" >"${log}" 2>&1; then
-    sed 's/^/    /' "${log}" | tail -n 60
-    return 1
-  fi
-}
-
-# destroy ENV: terraform destroy. This engine sometimes keeps a network "pending" a little after its
-# last container went, past the provider's 30 s wait; a second destroy then finishes the job. Said
-# loudly, and the leftover checks after it still decide.
-destroy() {
-  local env="$1"
-  run "${work}/destroy-${env}.log" "${tf}" -chdir="${work}/${env}" destroy -auto-approve -input=false -no-color && return 0
-  echo "RETRY ${env}: destroy did not finish (output above); destroying again"
-  sleep 5
-  run "${work}/destroy-${env}-retry.log" "${tf}" -chdir="${work}/${env}" destroy -auto-approve -input=false -no-color
-}
 
 echo "== docker tier (providers: ${PIPEWATCH_PROVIDER_SOURCE})"
 bash scripts/install-terraform-toolchain.sh docker random || fail "toolchain: a provider the stack requires could not be built (error above)"
@@ -114,25 +83,6 @@ synth() {
     fail "${env}: override file"
   # The webhook receiver of tests/docker/tier-app.ts: the recorder container on the environment network.
   echo '{"alertmanager_tier_sink_url": "http://webhook-sink:8080/alerts"}' >"${dir}/terraform.tfvars.json"
-}
-
-# containers ENV: "name id health" of every container of that environment; a one-shot job (restart
-# policy "no") that exited 0 is "completed".
-containers() {
-  docker ps -a --filter "label=pipewatch.environment=$1" --format '{{.Names}} {{.ID}}' | sort |
-    while read -r name id; do
-      echo "${name} ${id} $(docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else if and (eq .HostConfig.RestartPolicy.Name "no") (eq .State.Status "exited") (eq .State.ExitCode 0)}}completed{{else}}{{.State.Status}}({{.State.ExitCode}}){{end}}' "${id}")"
-    done
-}
-
-# all_healthy ENV: every service of the environment reports healthy, every job completed.
-all_healthy() {
-  local list bad
-  list="$(containers "$1")"
-  [ -n "${list}" ] || fail "$1: no containers"
-  bad="$(awk '$3 != "healthy" && $3 != "completed"' <<<"${list}")"
-  [ -z "${bad}" ] || fail "$1: not healthy: $(tr '\n' ';' <<<"${bad}")"
-  pass "$1: $(awk '$3 == "healthy"' <<<"${list}" | wc -l) containers healthy, $(awk '$3 == "completed"' <<<"${list}" | wc -l) jobs completed ($(awk '{print $1}' <<<"${list}" | tr '\n' ' '))"
 }
 
 # only_replaced ENV BEFORE AFTER NAME...: between two `containers` listings, exactly the named containers
@@ -245,18 +195,7 @@ failure_notice="${out}"
 pass "${env_a}: real DAG failure -> ${out}"
 
 # --- a second deploy changes nothing ----------------------------------------------------------------
-t0=$(date +%s)
-set +e
-timeout "$(left)" "${tf}" -chdir="${work}/${env_a}" plan -detailed-exitcode -input=false -no-color >"${work}/replan-a.log" 2>&1
-code=$?
-set -e
-replan_seconds=$(($(date +%s) - t0))
-case ${code} in
-  0) pass "${env_a}: re-deploy plans no changes (${replan_seconds}s)" ;;
-  2) grep -E '^\s+# |must be replaced|will be updated' "${work}/replan-a.log" | sed 's/^/    /' | head -n 40
-     fail "${env_a}: re-deploy plans changes (above)" ;;
-  *) sed 's/^/    /' "${work}/replan-a.log" | tail -n 40; fail "${env_a}: re-deploy plan failed" ;;
-esac
+replans_nothing "${env_a}"
 
 # --- a config change replaces only what it must, data kept ------------------------------------------
 # A sample Prometheus holds before the change must still be there after it (the TSDB volume is kept).
