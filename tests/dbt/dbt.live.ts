@@ -34,7 +34,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
   console.log(
-    "NOT CHECKED PostgresReplicationLagHigh on a real streaming replica: the alert reads pg_replication_lag_seconds from postgres_exporter 0.13+ (the stack's 0.16 image); the Go module proxy answers 403 for github.com/prometheus-community/postgres_exporter, and Debian's prometheus-postgres-exporter is 0.11.1, which predates that collector. The rule's behaviour is covered by promtool cases (tests/rules/warehouse-rules.test.ts)",
+    "NOT CHECKED PostgresReplicationLagHigh on a real streaming replica: the alert reads pg_replication_lag_seconds from postgres_exporter 0.13+ (the stack's image); the Go module proxy answers 403 for github.com/prometheus-community/postgres_exporter's source, and Debian's prometheus-postgres-exporter is 0.11.1, which predates that collector. The rule's behaviour is covered by promtool cases (tests/rules/warehouse-rules.test.ts)",
   );
 });
 

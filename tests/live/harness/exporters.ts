@@ -4,7 +4,7 @@ import { LiveLogin } from './postgres';
 import { ManagedProcess } from './processes';
 
 /**
- * postgres_exporter (Debian) reading the monitor login the way the stack's
+ * postgres_exporter (Debian 0.11.1; the module proxy refuses the stack's version) reading the monitor login the way the stack's
  * PostgresExporter does: DATA_SOURCE_URI, DATA_SOURCE_USER and the password
  * from DATA_SOURCE_PASS_FILE.
  */
@@ -24,7 +24,7 @@ export function postgresExporter(binary: string, dir: string, port: number, post
 }
 
 /**
- * redis_exporter (Debian 1.45). It predates --redis.password-file, so the
+ * redis_exporter (Debian 1.45; the module proxy refuses the stack's version). It predates --redis.password-file, so the
  * password arrives in REDIS_PASSWORD, as the Docker tier's shim hands it over.
  */
 export function redisExporter(binary: string, dir: string, port: number, redisAddress: string, password: string): ManagedProcess {
