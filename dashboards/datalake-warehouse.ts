@@ -1,6 +1,7 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { PipelineSpec } from '../content/pipeline/spec';
-import { DashboardOptions, pipewatchDashboard, promQuery, statPanel, tablePanel, thresholds, timeseriesPanel, UNIT } from './common';
+import { KPI_RECORDS } from '../content/warehouse/rules';
+import { DashboardOptions, mergeAndName, pipewatchDashboard, promQuery, runbookLink, statPanel, tablePanel, thresholds, timeseriesPanel, UNIT } from './common';
 import { layoutSections, PlaceablePanel, section } from './layout';
 
 const RESPONSE_TIME_BUCKETS = 'pipewatch_warehouse_response_time_seconds_bucket';
@@ -107,6 +108,48 @@ function pipelineOutputPanels(): PlaceablePanel[] {
   ];
 }
 
+/** Title of the row of the KPI monitors (content/warehouse: the `warehouse.kpis` of the stack). */
+export const KPI_SECTION = 'Business KPIs against last week';
+
+/**
+ * The KPI monitors the stack declares, read from their records: one query per
+ * panel serves every KPI, and the allowed drop is a series, not text.
+ */
+function kpiPanels(options: DashboardOptions): PlaceablePanel[] {
+  const byKpi = (record: string) => `max by (kpi) (${record})`;
+  return [
+    tablePanel({
+      title: 'KPIs against last week',
+      description:
+        'Each monitored KPI now and at the same time last week, its change, and the change the bad way its monitor allows (BusinessKpiWorseThanLastWeek fires 15 minutes past it). Empty until the stack declares warehouse.kpis and a week of history exists.',
+      unit: UNIT.count,
+      queries: [
+        promQuery(byKpi(KPI_RECORDS.value), { instant: true, table: true }),
+        promQuery(byKpi(KPI_RECORDS.lastWeek), { instant: true, table: true }),
+        promQuery(byKpi(KPI_RECORDS.change), { instant: true, table: true }),
+        promQuery(byKpi(KPI_RECORDS.allowedWorse), { instant: true, table: true }),
+      ],
+      links: [runbookLink('BusinessKpiWorseThanLastWeek', options)],
+      width: 12,
+    }).transformations(mergeAndName({ A: 'now', B: 'last week', C: 'change vs last week', D: 'allowed change the bad way' })),
+    timeseriesPanel({
+      title: 'KPI worse than last week vs allowed',
+      description: 'The change against last week the bad way (a fall for higher-is-better KPIs, a rise for lower-is-better ones): the alert fires while a KPI stays above its allowed line.',
+      unit: UNIT.ratio,
+      queries: [
+        promQuery(byKpi(KPI_RECORDS.worse), { legend: '{{kpi}} worse than last week' }),
+        promQuery(byKpi(KPI_RECORDS.allowedWorse), { legend: '{{kpi}} allowed' }),
+      ],
+      width: 12,
+    }),
+    timeseriesPanel({
+      title: 'KPI now and last week',
+      unit: UNIT.count,
+      queries: [promQuery(byKpi(KPI_RECORDS.value), { legend: '{{kpi}} now' }), promQuery(byKpi(KPI_RECORDS.lastWeek), { legend: '{{kpi}} last week' })],
+    }),
+  ];
+}
+
 /**
  * Data-lake and warehouse usage come from the pipeline simulator: pipewatch
  * ships no exporter for them, and the section titles say so, so nobody takes
@@ -114,13 +157,27 @@ function pipelineOutputPanels(): PlaceablePanel[] {
  */
 const SIMULATED = '(simulated by the pipeline simulator)';
 
+/** Each usage panel says it too, since a panel is also viewed, linked and embedded on its own. */
+function simulated(panels: PlaceablePanel[]): PlaceablePanel[] {
+  return panels.map((panel) => {
+    const own = panel.build().description;
+    const note = 'Simulated: the pipeline simulator publishes this metric; pipewatch ships no warehouse usage or cost exporter.';
+    return panel.description(own ? `${own} ${note}` : note);
+  });
+}
+
 /** Platform-wide; the pipeline specs do not change it, but it keeps the dashboard-function shape. */
-export function dataLakeWarehouseDashboard(_specs: readonly PipelineSpec[], _options: DashboardOptions = {}): dashboard.DashboardBuilder {
+export function dataLakeWarehouseDashboard(_specs: readonly PipelineSpec[], options: DashboardOptions = {}): dashboard.DashboardBuilder {
   const builder = pipewatchDashboard(
     'dataLakeWarehouse',
     'Data Lake & Warehouse',
     'Storage and serving: data-lake space and accesses, warehouse response time, records loaded and what the pipelines produce. Data-lake, warehouse and KPI figures are simulated unless your own exporters publish the same metrics.',
     ['data'],
   );
-  return layoutSections(builder, [section(`Data lake ${SIMULATED}`, dataLakePanels()), section(`Warehouse ${SIMULATED}`, warehousePanels()), section('Pipeline output', pipelineOutputPanels())]);
+  return layoutSections(builder, [
+    section(`Data lake ${SIMULATED}`, simulated(dataLakePanels())),
+    section(`Warehouse ${SIMULATED}`, simulated(warehousePanels())),
+    section('Pipeline output', pipelineOutputPanels()),
+    section(KPI_SECTION, kpiPanels(options)),
+  ]);
 }

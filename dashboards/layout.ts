@@ -4,10 +4,11 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 /** Grafana's grid is 24 columns wide. */
 const GRID_COLUMNS = 24;
 
-/** Any Foundation SDK panel builder: it knows its size and accepts a position and an id. */
+/** Any Foundation SDK panel builder: it knows its size and accepts a position, an id and a description. */
 export interface PlaceablePanel extends cog.Builder<dashboard.Panel> {
   gridPos(gridPos: dashboard.GridPos): this;
   id(id: number): this;
+  description(description: string): this;
 }
 
 /** A titled row of panels; the first section may leave out the title to sit above every row. */

@@ -6,6 +6,7 @@
 import { DASHBOARD_UIDS } from '../content/links';
 import { METRIC_CATALOG, seriesNames } from '../content/metrics/catalog';
 import { THRESHOLD_SERIES } from '../content/pipeline/thresholds';
+import { KPI_RECORDS } from '../content/warehouse/rules';
 import type { RenderedDashboard } from './index';
 import type { DashboardJson } from '../content/grafana/dashboard-json';
 import { languageOf, PanelView, panelsOf, rowsOf } from './panels';
@@ -22,8 +23,8 @@ export interface LintIssue {
 /** Series Prometheus itself creates, which no exporter lists. */
 export const PROMETHEUS_BUILT_IN_SERIES: readonly string[] = ['ALERTS', 'ALERTS_FOR_STATE', 'up'];
 
-/** Series the pipelines rule file records: each pipeline's thresholds. */
-export const RECORDED_THRESHOLD_SERIES: readonly string[] = Object.values(THRESHOLD_SERIES);
+/** Series the rule files record for dashboards: each pipeline's thresholds, each KPI monitor's comparison with last week. */
+export const RECORDED_THRESHOLD_SERIES: readonly string[] = [...Object.values(THRESHOLD_SERIES), ...Object.values(KPI_RECORDS)];
 
 const KNOWN_METRICS = new Set([...METRIC_CATALOG.flatMap(seriesNames), ...PROMETHEUS_BUILT_IN_SERIES, ...RECORDED_THRESHOLD_SERIES]);
 

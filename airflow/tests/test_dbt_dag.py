@@ -63,3 +63,30 @@ def test_a_failed_dbt_run_fails_the_task_after_saying_why(dbt_dag, monkeypatch):
     monkeypatch.setattr(dbt_shop, "DBT", "false")
     with pytest.raises(RuntimeError, match="dbt build exited with 1"):
         dbt_shop.invoke("build")
+
+
+def test_without_declared_selectors_dbt_runs_the_whole_project(dbt_dag):
+    import dbt_shop
+
+    args = dbt_shop.dbt_args("build", "/tmp/run-3")
+    assert "--select" not in args and "--exclude" not in args and "--selector" not in args
+
+
+def test_declared_select_and_exclude_expressions_reach_both_dbt_commands(dbt_dag, monkeypatch):
+    import dbt_shop
+
+    monkeypatch.setattr(dbt_shop, "SELECT", ["tag:hourly", "+fct_orders"])
+    monkeypatch.setattr(dbt_shop, "EXCLUDE", ["tag:deprecated"])
+    for command in ("build", "source_freshness"):
+        args = dbt_shop.dbt_args(command, "/tmp/run-4")
+        assert args[-5:] == ["--select", "tag:hourly", "+fct_orders", "--exclude", "tag:deprecated"]
+
+
+def test_a_declared_named_selector_is_passed_alone(dbt_dag, monkeypatch):
+    import dbt_shop
+
+    monkeypatch.setattr(dbt_shop, "SELECTOR", "nightly")
+    assert dbt_shop.dbt_args("build", "/tmp/run-5")[-2:] == ["--selector", "nightly"]
+    monkeypatch.setattr(dbt_shop, "SELECT", ["tag:hourly"])
+    with pytest.raises(ValueError, match="dbt would ignore the expressions"):
+        dbt_shop.dbt_args("build", "/tmp/run-5")

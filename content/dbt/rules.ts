@@ -4,6 +4,7 @@ import { AlertDraft, AlertLinkOptions, withLinks } from '../rules/alert-links';
 import { RuleGroup } from '../rules/types';
 import { assertRuleGroupsValid } from '../rules/validate-rules';
 import { ANOMALY_Z, BASELINE_WEEKS, dataObservabilityGroup, FRESHNESS, SCHEMA_CHANGES, VOLUME } from './observability';
+import { dbtSelectionArgs } from './selection';
 import { DbtProjectSpec, DbtSeverityPolicy } from './spec';
 import { validateDbtProjects } from './validate';
 
@@ -66,7 +67,10 @@ class DbtAlertBuilder {
     this.selector = `project="${spec.project}", target="${spec.target}"`;
   }
 
+  /** With a selection, each alert says which part of the project the monitored runs cover. */
   drafts(): AlertDraft[] {
+    const selection = dbtSelectionArgs(this.spec.selectors).join(' ');
+    const scoped = (d: AlertDraft): AlertDraft => (selection ? { ...d, description: `${d.description} The monitored invocations run with ${selection}.` } : d);
     return [
       this.modelFailed(),
       this.testFailed('testError'),
@@ -77,7 +81,7 @@ class DbtAlertBuilder {
       this.volumeAnomaly(),
       this.freshnessAnomaly(),
       this.schemaChanged(),
-    ];
+    ].map(scoped);
   }
 
   private labels(kind: keyof DbtSeverityPolicy) {

@@ -1,5 +1,6 @@
 import { Duration } from '../duration';
 import { Severity } from '../pipeline/spec';
+import { DbtSelectors } from './selection';
 
 /** Which severity each kind of dbt alert carries. */
 export interface DbtSeverityPolicy {
@@ -38,6 +39,12 @@ export interface DbtProjectSpec {
   readonly target: string;
   /** Team that owns the project; routes its alerts. */
   readonly ownerTeam: string;
+  /**
+   * The part of the project the monitored invocations run: the DAG passes it
+   * to `dbt build` and `dbt source freshness`, and the alerts name it.
+   * @default - the whole project (or selectors.yml's `default: true` selector)
+   */
+  readonly selectors?: DbtSelectors;
   /** @default - see DbtSeverityPolicy */
   readonly severity?: DbtSeverityPolicy;
   /** A model is slow when its latest run exceeds its 7-day average by this factor. @default 1.5 */

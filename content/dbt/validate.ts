@@ -1,4 +1,5 @@
 import { invalid } from '../validation';
+import { validateDbtSelectors } from './selection';
 import { DbtProjectSpec } from './spec';
 
 /** dbt project names and targets are identifiers; they become label values and Pushgateway group keys. */
@@ -12,6 +13,7 @@ export function validateDbtProjectSpec(spec: DbtProjectSpec, where: string): voi
   if (!TARGET.test(spec.target)) invalid(where, 'target', spec.target, 'Use the profile output dbt runs against (e.g. "prod"): letters, digits, "_", "." and "-".');
   if (!TEAM.test(spec.ownerTeam)) invalid(where, 'ownerTeam', spec.ownerTeam, 'Use a lowercase team name of letters, digits, "_" and "-" (e.g. "analytics"); it becomes the `team` label routes match on.');
   if (spec.path.trim() === '') invalid(where, 'path', spec.path, 'Give the directory holding dbt_project.yml, e.g. "dbt/shop".');
+  if (spec.selectors !== undefined) validateDbtSelectors(spec.selectors, where);
   const factor = spec.durationRegressionFactor;
   if (factor !== undefined && !(Number.isFinite(factor) && factor > 1)) {
     invalid(where, 'durationRegressionFactor', factor, 'Use a number above 1, e.g. 1.5 for "half as slow again as usual".');

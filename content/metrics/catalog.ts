@@ -192,9 +192,9 @@ export const EXPORTER_METRICS: readonly MetricFamily[] = [
   family('postgres-exporter', 'pg_up', 'gauge', 'Whether the last scrape of PostgreSQL succeeded'),
   family('postgres-exporter', 'pg_stat_database_numbackends', 'gauge', 'Backends connected to the database', ['datname']),
   family('postgres-exporter', 'pg_settings_max_connections', 'gauge', 'PostgreSQL max_connections setting'),
-  // postgres_exporter 0.13+ (the stack's 0.16 image), replication collector, on a standby; 0 on a primary.
-  family('postgres-exporter', 'pg_replication_lag_seconds', 'gauge', 'How far a replica replays behind its primary, in seconds'),
-  family('postgres-exporter', 'pg_replication_is_replica', 'gauge', '1 when the server is a replica (in recovery)'),
+  // pipewatch's queries file (content/warehouse/replication.ts), the same in every postgres_exporter version; 0 on a primary.
+  family('postgres-exporter', 'pipewatch_pg_replication_lag_seconds', 'gauge', 'How far a replica replays behind its primary, in seconds'),
+  family('postgres-exporter', 'pipewatch_pg_replication_is_replica', 'gauge', '1 when the server is a replica (in recovery)'),
   family('redis-exporter', 'redis_up', 'gauge', 'Whether Redis answered the last scrape'),
   family('redis-exporter', 'redis_memory_used_bytes', 'gauge', 'Memory used by Redis'),
   family('redis-exporter', 'redis_memory_max_bytes', 'gauge', 'Redis maxmemory setting (0 = unlimited)'),

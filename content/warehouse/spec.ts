@@ -24,10 +24,13 @@ export interface KpiMonitorSpec {
 export interface WarehouseSpec {
   /**
    * Replication lag above which a replica of the warehouse's PostgreSQL
-   * alerts (postgres_exporter's `pg_replication_lag_seconds` on the replica).
+   * alerts (`pipewatch_pg_replication_lag_seconds`, from the queries file the
+   * stack's postgres_exporter reads; run one such exporter per replica).
    * @default - no replication lag alert
    */
   readonly replicationLagBound?: Duration;
+  /** How long the lag stays over the bound before the alert fires. @default 2 minutes */
+  readonly replicationLagFor?: Duration;
   /** Team that owns the warehouse and its replicas. @default 'data-platform' */
   readonly team?: string;
   /** @default [] */

@@ -24,10 +24,24 @@ PROJECT_DIR = Path(os.environ.get("PIPEWATCH_DBT_PROJECT_DIR", Path(__file__).re
 DBT = os.environ.get("PIPEWATCH_DBT_BIN", "dbt")
 TARGET = os.environ.get("PIPEWATCH_DBT_TARGET", "dev")
 PUSHGATEWAY_URL = os.environ.get("PIPEWATCH_PUSHGATEWAY_URL", "http://pushgateway:9091")
+# The project's declared selectors (DbtProjectSpec.selectors; dbtDagEnvironment renders them): space-separated
+# expressions, or a selectors.yml name, which dbt would let override the expressions.
+SELECT = os.environ.get("PIPEWATCH_DBT_SELECT", "").split()
+EXCLUDE = os.environ.get("PIPEWATCH_DBT_EXCLUDE", "").split()
+SELECTOR = os.environ.get("PIPEWATCH_DBT_SELECTOR", "")
 # The dbt commands this DAG runs, as dbt_metrics names them (the `command` label of their metrics).
 COMMANDS = {"source_freshness": ["source", "freshness"], "build": ["build"]}
 
 log = logging.getLogger(__name__)
+
+
+def selection_args() -> list[str]:
+    """Freshness and build take the same selection: `+fct_orders` checks the sources that model reads and builds it."""
+    if SELECTOR and (SELECT or EXCLUDE):
+        raise ValueError("PIPEWATCH_DBT_SELECTOR and PIPEWATCH_DBT_SELECT/EXCLUDE are both set: dbt would ignore the expressions")
+    if SELECTOR:
+        return ["--selector", SELECTOR]
+    return (["--select", *SELECT] if SELECT else []) + (["--exclude", *EXCLUDE] if EXCLUDE else [])
 
 
 def dbt_args(command: str, target_dir: str) -> list[str]:
@@ -40,6 +54,7 @@ def dbt_args(command: str, target_dir: str) -> list[str]:
         "--target", TARGET,
         "--target-path", target_dir,
         "--log-path", str(Path(target_dir) / "logs"),
+        *selection_args(),
     ]
 
 

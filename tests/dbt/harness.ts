@@ -1,7 +1,8 @@
 import { execFile } from 'child_process';
-import { mkdirSync, mkdtempSync, readFileSync } from 'fs';
+import { randomBytes } from 'crypto';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { join } from 'path';
+import { dirname, join } from 'path';
 import { Client } from 'pg';
 import { promisify } from 'util';
 import { renderAlertmanagerConfig } from '../../content/alertmanager/routing';
@@ -13,7 +14,12 @@ import { receiverSecrets } from '../../content/alertmanager/receivers';
 import { renderPrometheusConfig } from '../../content/prometheus/config';
 import { renderRuleFile } from '../../content/rules/render';
 import { toYaml } from '../../content/yaml';
+import { Duration } from '../../content/duration';
+import { WarehouseSpec } from '../../content/warehouse/spec';
+import { WAREHOUSE_RULE_FILE, warehouseRuleGroups } from '../../content/warehouse/rules';
 import { alertmanagerProcess, QUICK_RESOLVE_TIMING } from '../live/harness/alertmanager';
+import { postgresExporter } from '../live/harness/exporters';
+import { LiveLogin } from '../live/harness/postgres';
 import { isOk } from '../live/harness/http';
 import { LIVE_INTERVALS, LIVE_LINKS, relocateSecretFiles } from '../live/harness/live-configs';
 import { ManagedProcess } from '../live/harness/processes';
@@ -22,12 +28,18 @@ import { liveTools, REPO_ROOT } from '../live/harness/tools';
 import { WebhookReceiver } from '../live/harness/webhook-receiver';
 import { ThrowawayPostgres } from '../metrics-app/support/postgres';
 import { freePort } from '../support/ports';
+import { backfillKpiHistory, TIER_KPIS } from './kpi-history';
 
 const run = promisify(execFile);
 
 /** The example project as a user declares it: dbt/shop built against its `dev` target, owned by analytics. */
 export const SHOP: DbtProjectSpec = { project: 'shop', path: 'dbt/shop', target: 'dev', ownerTeam: 'analytics' };
 export const RECEIVER = 'team-analytics';
+/**
+ * The warehouse as the tier declares it: the KPI monitors, and a replication
+ * lag bound short enough to cross in seconds (the stack's example is 5 minutes).
+ */
+export const TIER_WAREHOUSE: WarehouseSpec = { team: SHOP.ownerTeam, replicationLagBound: Duration.seconds(5), replicationLagFor: Duration.seconds(10), kpis: TIER_KPIS };
 const PROJECT_DIR = join(REPO_ROOT, SHOP.path);
 const EXAMPLE_TABLES = join(REPO_ROOT, 'dbt/warehouse/example_tables.sql');
 const PUSH_SCRIPT = join(REPO_ROOT, 'dbt/dags/dbt_metrics.py');
@@ -49,6 +61,10 @@ export class DbtStack {
   private constructor(
     private readonly dir: string,
     readonly postgres: ThrowawayPostgres,
+    readonly replica: ThrowawayPostgres,
+    readonly replicaExporter: ManagedProcess,
+    /** The `instance` label of the replica's postgres_exporter. */
+    readonly replicaInstance: string,
     readonly pushgateway: ManagedProcess,
     readonly pushgatewayUrl: string,
     readonly prometheus: LivePrometheus,
@@ -62,7 +78,15 @@ export class DbtStack {
     const postgres = await ThrowawayPostgres.start();
     const webhook = await WebhookReceiver.start();
 
-    const [pushgatewayPort, prometheusPort, alertmanagerPort] = [await freePort(), await freePort(), await freePort()];
+    const [pushgatewayPort, prometheusPort, alertmanagerPort, replicaExporterPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    // A streaming replica of the warehouse, watched as the stack watches one: postgres_exporter with a pg_monitor login.
+    const monitor: LiveLogin = { user: 'postgres_exporter', database: 'postgres', passwordFile: join(dir, 'postgres_exporter_password') };
+    writeFileSync(monitor.passwordFile, `${randomBytes(12).toString('hex')}\n`, { mode: 0o600 });
+    await postgres.runAsAdmin([`CREATE ROLE ${monitor.user} LOGIN PASSWORD '${readFileSync(monitor.passwordFile, 'utf8').trim()}' IN ROLE pg_monitor`]);
+    const replica = await postgres.startReplica();
+    const replicaExporter = postgresExporter(tools.postgresExporter, dir, replicaExporterPort, replica.port, monitor, 'replica-postgres-exporter');
+    await replicaExporter.start();
+
     const pushgatewayUrl = `http://127.0.0.1:${pushgatewayPort}`;
     mkdirSync(join(dir, 'pushgateway'));
     const pushgateway = new ManagedProcess({
@@ -81,24 +105,29 @@ export class DbtStack {
     });
     await alertmanager.start();
 
+    // A week of KPI history before Prometheus starts: the KPI monitors compare with last week. promtool of the same Debian package.
+    await backfillKpiHistory(join(dirname(tools.prometheus), 'promtool'), dir, join(dir, 'prometheus', 'data'), Math.floor(Date.now() / 1000));
     const prometheus = await LivePrometheus.start({
       binary: tools.prometheus,
       dir: join(dir, 'prometheus'),
       port: prometheusPort,
-      ruleFiles: [{ name: DBT_RULE_FILE, content: renderRuleFile(dbtRuleGroups([SHOP], LIVE_LINKS)) }],
+      ruleFiles: [
+        { name: DBT_RULE_FILE, content: renderRuleFile(dbtRuleGroups([SHOP], LIVE_LINKS)) },
+        { name: WAREHOUSE_RULE_FILE, content: renderRuleFile(warehouseRuleGroups(TIER_WAREHOUSE, LIVE_LINKS)) },
+      ],
       config: (rulesDir) =>
         toYaml(
           renderPrometheusConfig({
             ...LIVE_INTERVALS,
             externalLabels: { environment: 'dbt-tier' },
             alertmanagers: [`127.0.0.1:${alertmanagerPort}`],
-            ruleFiles: [`${rulesDir}/${DBT_RULE_FILE}`],
-            scrapeJobs: [pushgatewayScrapeJob(`127.0.0.1:${pushgatewayPort}`)],
+            ruleFiles: [`${rulesDir}/${DBT_RULE_FILE}`, `${rulesDir}/${WAREHOUSE_RULE_FILE}`],
+            scrapeJobs: [pushgatewayScrapeJob(`127.0.0.1:${pushgatewayPort}`), { job: 'postgres-exporter', targets: [`127.0.0.1:${replicaExporterPort}`] }],
           }),
         ),
       alertResendDelaySeconds: 5,
     });
-    const stack = new DbtStack(dir, postgres, pushgateway, pushgatewayUrl, prometheus, alertmanager, webhook);
+    const stack = new DbtStack(dir, postgres, replica, replicaExporter, `127.0.0.1:${replicaExporterPort}`, pushgateway, pushgatewayUrl, prometheus, alertmanager, webhook);
     await stack.sql('create database warehouse');
     return stack;
   }
@@ -140,7 +169,8 @@ export class DbtStack {
   }
 
   async stop(): Promise<void> {
-    await Promise.allSettled([this.prometheus.process.stop(), this.alertmanager.stop(), this.pushgateway.stop(), this.webhook.stop()]);
+    await Promise.allSettled([this.prometheus.process.stop(), this.alertmanager.stop(), this.pushgateway.stop(), this.webhook.stop(), this.replicaExporter.stop()]);
+    await this.replica.destroy();
     await this.postgres.destroy();
   }
 

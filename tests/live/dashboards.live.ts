@@ -1,4 +1,6 @@
 import { MetricSource } from '../../content/metrics/catalog';
+import { KPI_RECORDS } from '../../content/warehouse/rules';
+import { parseQuery } from '../../dashboards/query-languages';
 import { generatedPanelQueries, PanelQuery, sourcesOf, substitute, valueCombinations } from './harness/dashboard-queries';
 import { LIVE_PIPELINES, liveTeams, NOT_RUN_LIVE } from './harness/live-configs';
 import { LiveStack } from './harness/stack';
@@ -24,6 +26,8 @@ const SOURCES_NOT_RUN: Partial<Record<MetricSource, string>> = {
     (['kafka-jmx', 'kafka-lag-exporter', 'spark', 'delta', 'mlflow'] as const).map((s) => [s, `${s} is not run in this tier: npm run test:streaming checks the Streaming dashboard on real Kafka, Spark, Delta and MLflow`]),
   ),
 };
+/** The KPI row reads the KPI monitors' records, which need warehouse.kpis and a week of history. */
+const KPI_NOT_RUN = 'the KPI monitors compare with last week: npm run test:dbt backfills a week of KPI history and checks these panels';
 /** Why no LogQL query can run live. */
 const LOGQL_NOT_RUN = `LogQL needs Loki, which is not run: ${NOT_RUN_LIVE.loki}`;
 /** Checks of the log path that need a running Loki, printed with the panels so the gap stays visible. */
@@ -77,6 +81,7 @@ async function hasData(expr: string): Promise<boolean> {
 /** Why a query cannot have data live, or undefined when it must. */
 function notCheckable(query: PanelQuery): string[] {
   if (query.language === 'logql') return [LOGQL_NOT_RUN];
+  if (parseQuery('promql', query.expr).metricNames.some((n) => (Object.values(KPI_RECORDS) as string[]).includes(n))) return [KPI_NOT_RUN];
   const sources = sourcesOf(query.expr);
   return sources.every((s) => s in SOURCES_NOT_RUN) ? sources.map((s) => SOURCES_NOT_RUN[s]!) : [];
 }

@@ -29,8 +29,8 @@ const REPLICATION: Scenario[] = [
     interval: '1m',
     evalTime: '10m',
     input: [
-      { series: seriesOf('pg_replication_lag_seconds', exporter('warehouse-replica:9187')), values: '0x2 400x10' },
-      { series: seriesOf('pg_replication_is_replica', exporter('warehouse-replica:9187')), values: '1x12' },
+      { series: seriesOf('pipewatch_pg_replication_lag_seconds', exporter('warehouse-replica:9187')), values: '0x2 400x10' },
+      { series: seriesOf('pipewatch_pg_replication_is_replica', exporter('warehouse-replica:9187')), values: '1x12' },
     ],
     expected: [
       {
@@ -47,10 +47,10 @@ const REPLICATION: Scenario[] = [
     interval: '1m',
     evalTime: '10m',
     input: [
-      { series: seriesOf('pg_replication_lag_seconds', exporter('warehouse-replica:9187')), values: '100x12' },
-      { series: seriesOf('pg_replication_is_replica', exporter('warehouse-replica:9187')), values: '1x12' },
-      { series: seriesOf('pg_replication_lag_seconds', exporter('warehouse:9187')), values: '400x12' },
-      { series: seriesOf('pg_replication_is_replica', exporter('warehouse:9187')), values: '0x12' },
+      { series: seriesOf('pipewatch_pg_replication_lag_seconds', exporter('warehouse-replica:9187')), values: '100x12' },
+      { series: seriesOf('pipewatch_pg_replication_is_replica', exporter('warehouse-replica:9187')), values: '1x12' },
+      { series: seriesOf('pipewatch_pg_replication_lag_seconds', exporter('warehouse:9187')), values: '400x12' },
+      { series: seriesOf('pipewatch_pg_replication_is_replica', exporter('warehouse:9187')), values: '0x12' },
     ],
     expected: [],
   },
@@ -141,5 +141,16 @@ describe('the warehouse rule file under promtool', () => {
   it('GIVEN a KPI declared twice WHEN the rules are built THEN the error names the second and the fix', () => {
     const twice = { kpi: 'conversion_rate', direction: 'higher-is-better' as const, maxChangeVsLastWeek: 0.05, ownerTeam: 'analytics' };
     expect(() => warehouseRuleGroups({ kpis: [twice, twice] }, {}, 'local-dev/Monitoring/warehouse')).toThrow('local-dev/Monitoring/warehouse.kpis[1]: invalid kpi "conversion_rate". Each KPI is monitored once.');
+  });
+
+  it('GIVEN a lag bound held for 10 seconds WHEN the rules are built THEN the lag alert waits 10s, not the default 2m, and reads pipewatch\'s lag metric', () => {
+    const [group] = warehouseRuleGroups({ replicationLagBound: Duration.seconds(5), replicationLagFor: Duration.seconds(10) });
+    expect(group.rules).toEqual([
+      expect.objectContaining({
+        alert: 'PostgresReplicationLagHigh',
+        for: '10s',
+        expr: 'max by (instance) (last_over_time(pipewatch_pg_replication_lag_seconds[5m])) > 5 and on (instance) max by (instance) (last_over_time(pipewatch_pg_replication_is_replica[5m])) == 1',
+      }),
+    ]);
   });
 });

@@ -53,6 +53,12 @@ describe('GIVEN the dbt switch on the stack', () => {
     );
   });
 
+  it('WHEN a project added in code misspells a selection method THEN synth fails naming its path, key and value', () => {
+    expect(() => synthLocal({ dbt: {} }, (stack) => stack.monitoring.addDbtProject({ ...SHOP, selectors: { select: ['tags:hourly'] } }))).toThrow(
+      'test/Monitoring/dbt.projects[0]: invalid selectors.select[0] "tags:hourly". "tags" is not a dbt selection method; did you mean "tag"?',
+    );
+  });
+
   it('WHEN the same project and target are declared twice THEN synth fails naming the second', () => {
     expect(() => synthLocal({ dbt: { projects: [SHOP] } }, (stack) => stack.monitoring.addDbtProject(SHOP))).toThrow('test/Monitoring/dbt.projects[1]: invalid project and target "shop/prod"');
   });
@@ -62,18 +68,40 @@ describe('GIVEN the dbt switch on the stack', () => {
   });
 });
 
+describe('GIVEN the stack\'s postgres_exporter', () => {
+  it('WHEN synthesized THEN it reads pipewatch\'s queries file, which defines the replication lag the alert uses in every exporter version', () => {
+    const exporter = container(synthLocal().json, 'dev-postgres-exporter');
+    expect(exporter.env).toContain('PG_EXPORTER_EXTEND_QUERY_PATH=/etc/postgres_exporter/pipewatch-queries.yaml');
+    const queries = parse(uploaded(exporter, '/etc/postgres_exporter/pipewatch-queries.yaml'));
+    expect(Object.keys(queries)).toEqual(['pipewatch_pg_replication']);
+    expect(queries.pipewatch_pg_replication.metrics).toEqual([
+      { is_replica: { usage: 'GAUGE', description: '1 when the server is a replica (in recovery), 0 on a primary' } },
+      { lag_seconds: { usage: 'GAUGE', description: 'Seconds the replica replays behind its primary; 0 while it has replayed all it received' } },
+    ]);
+    expect(queries.pipewatch_pg_replication.query).toContain('pg_last_xact_replay_timestamp()');
+  });
+});
+
 describe('GIVEN the warehouse switch on the stack', () => {
   it('WHEN it is off THEN Prometheus loads no warehouse rule file', () => {
     const prometheus = container(synthLocal().json, 'dev-prometheus');
     expect(parse(uploaded(prometheus, '/etc/prometheus/prometheus.yml')).rule_files.some((f: string) => f.endsWith('warehouse.yml'))).toBe(false);
   });
 
-  it('WHEN a lag bound and a KPI monitor are declared THEN warehouse.yml holds the lag alert and the KPI record and alert', () => {
+  it('WHEN a lag bound and a KPI monitor are declared THEN warehouse.yml holds the KPI records, the lag alert and the KPI alert', () => {
     const kpi = { kpi: 'conversion_rate', direction: 'higher-is-better' as const, maxChangeVsLastWeek: 0.05, ownerTeam: 'analytics' };
     const prometheus = container(synthLocal({ warehouse: { replicationLagBound: Duration.minutes(5), kpis: [kpi] } }).json, 'dev-prometheus');
     const rules = parse(uploaded(prometheus, '/etc/prometheus/rules/warehouse.yml'));
     const names = rules.groups.flatMap((g: { rules: { alert?: string; record?: string }[] }) => g.rules.map((r) => r.alert ?? r.record));
-    expect(names).toEqual(['kpi:pipewatch_kpi_change_vs_last_week:ratio', 'PostgresReplicationLagHigh', 'BusinessKpiWorseThanLastWeek']);
+    expect(names).toEqual([
+      'kpi:pipewatch_kpi_value:max',
+      'kpi:pipewatch_kpi_value_last_week:max',
+      'kpi:pipewatch_kpi_change_vs_last_week:ratio',
+      'kpi:pipewatch_kpi_worse_vs_last_week:ratio',
+      'kpi:pipewatch_kpi_allowed_worse_vs_last_week:ratio',
+      'PostgresReplicationLagHigh',
+      'BusinessKpiWorseThanLastWeek',
+    ]);
   });
 
   it('WHEN a KPI allows a change of 5 (not a share) THEN synth fails naming it and the fix', () => {

@@ -1,6 +1,6 @@
 import { execFile } from 'child_process';
 import { randomBytes } from 'crypto';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { chownSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { promisify } from 'util';
@@ -38,26 +38,48 @@ export class ThrowawayPostgres {
   }
 
   static async start(): Promise<ThrowawayPostgres> {
-    const bin = serverBinDir();
-    const dir = mkdtempSync(join(tmpdir(), 'pipewatch-pg-'));
+    const server = await ThrowawayPostgres.prepare('pipewatch-pg-', (passwordFile) => writeFileSync(passwordFile, `${randomBytes(12).toString('hex')}\n`, { mode: 0o600 }));
+    await server.asServerUser('initdb', ['-D', server.dataDir, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', `--pwfile=${server.passwordFile}`, '-E', 'UTF8', '--no-sync']);
+    await server.startOnFreePort();
+    return server;
+  }
+
+  /**
+   * A streaming replica of this server: a base backup taken over the
+   * replication protocol with `pg_basebackup -R` (standby.signal and
+   * primary_conninfo written for it), started on a port of its own.
+   */
+  async startReplica(): Promise<ThrowawayPostgres> {
+    const replica = await ThrowawayPostgres.prepare('pipewatch-pg-replica-', (passwordFile) => copyFileSync(this.passwordFile, passwordFile));
+    const password = readFileSync(this.passwordFile, 'utf8').trim();
+    await replica.asServerUser('pg_basebackup', ['-h', '127.0.0.1', '-p', String(this.port), '-U', this.user, '-D', replica.dataDir, '-R', '-X', 'stream', '--no-sync'], { PGPASSWORD: password });
+    await replica.startOnFreePort();
+    return replica;
+  }
+
+  /** A temp directory with the password file, both owned by the server user. */
+  private static async prepare(prefix: string, writePassword: (file: string) => void): Promise<ThrowawayPostgres> {
+    const dir = mkdtempSync(join(tmpdir(), prefix));
     const passwordFile = join(dir, 'password');
-    writeFileSync(passwordFile, `${randomBytes(12).toString('hex')}\n`, { mode: 0o600 });
+    writePassword(passwordFile);
     if (process.getuid?.() === 0) {
       const { stdout } = await run('id', ['-u', 'postgres']);
       const uid = Number(stdout.trim());
       chownSync(dir, uid, uid);
       chownSync(passwordFile, uid, uid);
     }
-    const server = new ThrowawayPostgres(bin, dir, await freePort(), passwordFile);
-    await server.asServerUser('initdb', ['-D', server.dataDir, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', `--pwfile=${passwordFile}`, '-E', 'UTF8', '--no-sync']);
+    return new ThrowawayPostgres(serverBinDir(), dir, await freePort(), passwordFile);
+  }
+
+  private async startOnFreePort(): Promise<void> {
     // The port was free when picked; a server started meanwhile by a parallel test may hold it now.
     for (let attempt = 1; ; attempt++) {
       try {
-        await server.resume();
-        return server;
+        await this.resume();
+        return;
       } catch (error) {
         if (attempt >= 3 || !/address already in use/i.test((error as Error).message)) throw error;
-        server.listenPort = await freePort();
+        this.listenPort = await freePort();
       }
     }
   }
@@ -117,11 +139,11 @@ export class ThrowawayPostgres {
     return join(this.dir, 'data');
   }
 
-  private async asServerUser(tool: string, args: string[]): Promise<void> {
+  private async asServerUser(tool: string, args: string[], env: Readonly<Record<string, string>> = {}): Promise<void> {
     const command = join(this.bin, tool);
     const [file, argv] = process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
     try {
-      await run(file, argv, { cwd: this.dir, timeout: 60_000 });
+      await run(file, argv, { cwd: this.dir, timeout: 60_000, env: { ...process.env, ...env } });
     } catch (error) {
       const { stdout, stderr, message } = error as { stdout?: string; stderr?: string; message: string };
       throw new Error(`${tool} failed: ${message}\n${stdout ?? ''}${stderr ?? ''}`);
