@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs the servers the live tier (tests/live) runs on loopback and prints where each one is.
-#   Debian:  prometheus (server + promtool), postgresql, redis-server,
-#            prometheus-postgres-exporter, prometheus-redis-exporter,
-#            prometheus-pushgateway (the dbt tier's)
-#   Go:      alertmanager v0.27.0 (the stack's image version; Debian's 0.25 rejects the *_file
-#            receiver fields the stack renders) and statsd_exporter v0.28.0, built once into
-#            ~/.cache/pipewatch by the repo's own build scripts; the OpenTelemetry Collector, built with
-#            the Collector Builder (scripts/install-otel-collector.sh).
+#   Debian:  postgresql, redis-server, prometheus-postgres-exporter (0.11.1) and
+#            prometheus-redis-exporter (1.45): the module proxy refuses the stack's versions
+#            (scripts/tool-versions.env); prometheus-pushgateway (the dbt tier's)
+#   Go:      prometheus, alertmanager and statsd_exporter at the stack's image
+#            versions (scripts/tool-versions.env), built once into ~/.cache/pipewatch by
+#            scripts/install-prometheus-tool.sh; the OpenTelemetry Collector, built with the Collector
+#            Builder (scripts/install-otel-collector.sh).
 # No Loki: it is AGPL-licensed, and pipewatch deploys its official image but never builds its code
 # (tests/unit/licence.test.ts); the live checks that needed a running Loki print NOT CHECKED.
 # Idempotent: a second run with everything present installs nothing and only prints the paths.
@@ -14,7 +14,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-command -v prometheus >/dev/null || need+=(prometheus)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v prometheus-postgres-exporter >/dev/null || need+=(prometheus-postgres-exporter)
@@ -23,13 +22,14 @@ command -v prometheus-pushgateway >/dev/null || need+=(prometheus-pushgateway)
 
 bash scripts/apt-install.sh ${need[@]+"${need[@]}"}
 
-alertmanager="$(bash scripts/docker-tier/install-alertmanager.sh)"
-statsd_exporter="$(bash scripts/install-statsd-exporter.sh)"
+prometheus="$(bash scripts/install-prometheus-tool.sh prometheus)"
+alertmanager="$(bash scripts/install-prometheus-tool.sh alertmanager)"
+statsd_exporter="$(bash scripts/install-prometheus-tool.sh statsd_exporter)"
 otelcol="$(bash scripts/install-otel-collector.sh)"
 postgres_bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
 
 # One `name=path` line per tool; tests/live/harness/tools.ts reads the same locations.
-echo "prometheus=$(command -v prometheus)"
+echo "prometheus=${prometheus}"
 echo "alertmanager=${alertmanager}"
 echo "statsd_exporter=${statsd_exporter}"
 echo "otelcol=${otelcol}"

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the tools `npm test` runs, before jest starts (jest only looks them up):
-#   Debian:  promtool (prometheus), amtool (prometheus-alertmanager), PostgreSQL 15
-#   Go:      amtool v0.27.0, statsd_exporter v0.28.0 and the OpenTelemetry Collector (built with the
-#            Collector Builder, scripts/install-otel-collector.sh) and Jaeger v2 (scripts/install-jaeger.sh,
-#            for npm run test:airflow), built once into ~/.cache/pipewatch
+#   Debian:  PostgreSQL 15
+#   Go:      promtool, amtool and statsd_exporter at the stack's image versions (scripts/tool-versions.env,
+#            scripts/install-prometheus-tool.sh) and the OpenTelemetry Collector (built with the
+#            Collector Builder, scripts/install-otel-collector.sh) and Jaeger v2
+#            (scripts/install-jaeger.sh, for npm run test:airflow), built once into ~/.cache/pipewatch
 #   PyPI:    Airflow 3.1.8 in a cached venv (scripts/install-airflow.sh): tests/airflow-exporter creates
 #            Airflow's real metadata schema with it
 # and records their paths in ~/.cache/pipewatch/tools.env (`name=path` lines, read by tests/support/tools.ts).
@@ -11,24 +12,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-need=()
-command -v promtool >/dev/null || need+=(prometheus)
-command -v amtool >/dev/null || need+=(prometheus-alertmanager)
-ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || bash scripts/apt-install.sh postgresql
 
-if [ ${#need[@]} -gt 0 ]; then
-  echo "installing: ${need[*]}" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  # --no-install-recommends keeps it small; policy-rc.d stops the packages from starting services here.
-  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
-  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-  rm -f /usr/sbin/policy-rc.d
-fi
-
-# Debian's amtool is 0.25, which rejects receiver fields the stack's Alertmanager 0.27 accepts.
-amtool="$(bash scripts/install-amtool.sh)"
-statsd_exporter="$(bash scripts/install-statsd-exporter.sh)"
+promtool="$(bash scripts/install-prometheus-tool.sh promtool)"
+amtool="$(bash scripts/install-prometheus-tool.sh amtool)"
+statsd_exporter="$(bash scripts/install-prometheus-tool.sh statsd_exporter)"
 otelcol="$(bash scripts/install-otel-collector.sh)"
 airflow_venv="$(bash scripts/install-airflow.sh)"
 jaeger="$(bash scripts/install-jaeger.sh)"
@@ -36,7 +24,7 @@ jaeger="$(bash scripts/install-jaeger.sh)"
 tools_env="${HOME}/.cache/pipewatch/tools.env"
 mkdir -p "$(dirname "${tools_env}")"
 {
-  echo "promtool=$(command -v promtool)"
+  echo "promtool=${promtool}"
   echo "amtool=${amtool}"
   echo "statsd_exporter=${statsd_exporter}"
   echo "otelcol=${otelcol}"
@@ -45,7 +33,7 @@ mkdir -p "$(dirname "${tools_env}")"
 } > "${tools_env}.tmp"
 mv "${tools_env}.tmp" "${tools_env}"
 
-promtool --version 2>&1 | head -n 1
+"${promtool}" --version 2>&1 | head -n 1
 "${amtool}" --version 2>&1 | head -n 1
 "${statsd_exporter}" --version 2>&1 | head -n 1
 "${otelcol}" --version 2>&1 | head -n 1

@@ -1,27 +1,30 @@
 /**
  * Pinned images for every component. Override any of them through one map
  * (`MonitoringStackProps.images`) to use a private registry, a mirror or
- * locally built images.
+ * locally built images. The tests run the same versions where they can
+ * (scripts/tool-versions.env; tests/unit/tested-versions.test.ts fails on a
+ * drift; docs/deploy.md lists each component).
  */
 export const DEFAULT_IMAGES = {
-  postgres: 'postgres:15.10-bookworm',
-  redis: 'redis:7.2.6-bookworm',
+  postgres: 'postgres:15.18-bookworm',
+  redis: 'redis:7.2.11-bookworm',
   airflow: 'apache/airflow:3.1.8-python3.11',
-  statsdExporter: 'prom/statsd-exporter:v0.28.0',
-  postgresExporter: 'quay.io/prometheuscommunity/postgres-exporter:v0.16.0',
-  redisExporter: 'oliver006/redis_exporter:v1.67.0-alpine',
-  cadvisor: 'gcr.io/cadvisor/cadvisor:v0.49.2',
-  prometheus: 'prom/prometheus:v2.55.1',
-  alertmanager: 'prom/alertmanager:v0.27.0',
-  loki: 'grafana/loki:3.3.2',
+  statsdExporter: 'prom/statsd-exporter:v0.31.0',
+  postgresExporter: 'quay.io/prometheuscommunity/postgres-exporter:v0.20.1',
+  redisExporter: 'oliver006/redis_exporter:v1.91.1-alpine',
+  // cAdvisor publishes to ghcr.io from v0.54.0 on; gcr.io (Container Registry) was shut down.
+  cadvisor: 'ghcr.io/google/cadvisor:v0.60.3',
+  prometheus: 'prom/prometheus:v3.16.0',
+  alertmanager: 'prom/alertmanager:v0.35.0',
+  loki: 'grafana/loki:3.7.3',
   otelCollector: 'otel/opentelemetry-collector-contrib:0.165.0',
-  grafana: 'grafana/grafana:11.4.0',
+  grafana: 'grafana/grafana:13.2.3',
   // Jaeger releases v1.x and v2.x together: v2.13.0 is v1.76.0, the Go module the tests build
   // (scripts/install-jaeger.sh), per CHANGELOG.md of jaegertracing/jaeger ("v1.76.0 / v2.13.0 (2025-12-03)").
   jaeger: 'jaegertracing/jaeger:2.13.0',
   metricsApp: 'pipewatch/metrics-app:local',
   airflowExporter: 'pipewatch/airflow-exporter:local',
-  pushgateway: 'prom/pushgateway:v1.5.1',
+  pushgateway: 'prom/pushgateway:v1.11.2',
 } as const;
 
 export type ImageKey = keyof typeof DEFAULT_IMAGES;
@@ -37,4 +40,9 @@ export function isImageRef(ref: string): boolean {
 export function isPinned(ref: string): boolean {
   const lastPart = ref.split('/').pop() ?? ref;
   return ref.includes('@sha256:') || (lastPart.includes(':') && !lastPart.endsWith(':latest'));
+}
+
+/** The tag of a pinned image: `prom/prometheus:v3.16.0` → `v3.16.0` (empty for a digest-only reference). */
+export function imageTag(ref: string): string {
+  return (ref.split('@')[0].split('/').pop() ?? '').split(':')[1] ?? '';
 }

@@ -36,7 +36,7 @@ export class Platform extends Construct {
         invalid(this, `images.${key}`, ref, `Known image keys are: ${Object.keys(DEFAULT_IMAGES).join(', ')}.`);
       }
       if (ref === undefined || !isImageRef(ref)) {
-        invalid(this, `images.${key}`, ref, 'Use an image reference such as "registry.example.com/prom/prometheus:v2.55.1".');
+        invalid(this, `images.${key}`, ref, 'Use an image reference such as "registry.example.com/prom/prometheus:v3.16.0".');
       }
       if (!isPinned(ref)) warnCorrected(this, `images.${key} "${ref}" has no pinned tag; deploys may change under you. Pin a version or digest.`);
       this.images[key as ImageKey] = ref;

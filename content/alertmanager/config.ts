@@ -1,5 +1,5 @@
 /**
- * alertmanager.yml as types, for Alertmanager 0.27 (the stack's
+ * alertmanager.yml as types, for Alertmanager 0.35 (the stack's
  * prom/alertmanager image): only the fields pipewatch renders. Credentials
  * appear only as `*_file` paths.
  */

@@ -41,7 +41,7 @@ function dropRuleFor(f: MetricFamily): StatsdMappingRule | undefined {
  * each measurement. Unmapped Airflow lines keep statsd_exporter's default naming.
  */
 export function statsdMapping(extraRules: readonly StatsdMappingRule[] = []): StatsdMappingConfig {
-  // Drop rules first: statsd_exporter's glob matcher (v0.28.0) never matches a glob that is a prefix
+  // Drop rules first: statsd_exporter's glob matcher (seen in v0.28.0) never matches a glob that is a prefix
   // of an earlier one (`airflow.pool.open_slots` after `airflow.pool.open_slots.*`), as the shared state keeps no result.
   const rules = [...METRIC_CATALOG.map(dropRuleFor), ...METRIC_CATALOG.map(ruleFor)].filter((r): r is StatsdMappingRule => r !== undefined);
   return {

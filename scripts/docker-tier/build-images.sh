@@ -12,6 +12,12 @@ set -euo pipefail
 repo_root="$(cd "$(dirname "$0")/../.." && pwd)"
 here="${repo_root}/scripts/docker-tier"
 images_file="${1:?usage: build-images.sh IMAGE_MAP.json}"
+# The Prometheus-family versions the tests run, the stack's pins (the images are tagged with them).
+source "${repo_root}/scripts/tool-versions.env"
+prometheus_tag="pipewatch-tier/prometheus:${PROMETHEUS_VERSION}"
+alertmanager_tag="pipewatch-tier/alertmanager:${ALERTMANAGER_VERSION}"
+statsd_exporter_tag="pipewatch-tier/statsd-exporter:${STATSD_EXPORTER_VERSION}"
+tool() { bash "${repo_root}/scripts/install-prometheus-tool.sh" "$1"; }
 cache="${HOME}/.cache/pipewatch/docker-tier-images"
 mkdir -p "${cache}"
 : "${DOCKER_HOST:?start the engine first (scripts/docker-tier/engine.sh)}"
@@ -65,13 +71,13 @@ base_ref="pipewatch-tier/base:${debian_version}"
 # The others are rebuilt whenever the base image is.
 base_id="$(docker image inspect -f '{{.Id}}' "${base_ref}")"
 
-build prometheus pipewatch-tier/prometheus:2.42.0
-build alertmanager pipewatch-tier/alertmanager:v0.27.0 "$(bash "${here}/install-alertmanager.sh")" "$(bash "${repo_root}/scripts/install-amtool.sh")"
+build prometheus "${prometheus_tag}" "$(tool prometheus)" "$(tool promtool)"
+build alertmanager "${alertmanager_tag}" "$(tool alertmanager)" "$(tool amtool)"
 build postgres pipewatch-tier/postgres:15
 build redis pipewatch-tier/redis:7.0
 build postgres-exporter pipewatch-tier/postgres-exporter:0.11.1
 build redis-exporter pipewatch-tier/redis-exporter:1.45.0
-build statsd-exporter pipewatch-tier/statsd-exporter:v0.28.0 "$(bash "${repo_root}/scripts/install-statsd-exporter.sh")"
+build statsd-exporter "${statsd_exporter_tag}" "$(tool statsd_exporter)"
 build otel-collector pipewatch-tier/otel-collector:0.165.1 "$(bash "${repo_root}/scripts/install-otel-collector.sh")"
 build jaeger pipewatch-tier/jaeger:2.13.0 "$(bash "${repo_root}/scripts/install-jaeger.sh")"
 # Airflow from PyPI at the pins the DAG tests install on the host (one pin list: airflow/requirements.txt).
@@ -108,13 +114,13 @@ fi
 
 cat >"${images_file}" <<EOF
 {
-  "prometheus": "pipewatch-tier/prometheus:2.42.0",
-  "alertmanager": "pipewatch-tier/alertmanager:v0.27.0",
+  "prometheus": "${prometheus_tag}",
+  "alertmanager": "${alertmanager_tag}",
   "postgres": "pipewatch-tier/postgres:15",
   "redis": "pipewatch-tier/redis:7.0",
   "postgresExporter": "pipewatch-tier/postgres-exporter:0.11.1",
   "redisExporter": "pipewatch-tier/redis-exporter:1.45.0",
-  "statsdExporter": "pipewatch-tier/statsd-exporter:v0.28.0",
+  "statsdExporter": "${statsd_exporter_tag}",
   "otelCollector": "pipewatch-tier/otel-collector:0.165.1",
   "jaeger": "pipewatch-tier/jaeger:2.13.0",
   "airflow": "pipewatch-tier/airflow:3.1.8-python3.11",

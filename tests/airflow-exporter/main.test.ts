@@ -6,6 +6,7 @@ import { ChildProcess, spawn, spawnSync } from 'child_process';
 import { resolve } from 'path';
 import { AirflowMetadataDb } from './support/airflow-metadata';
 import { valueOf } from './support/exposition';
+import { testTool } from '../support/tools';
 
 const REPO_ROOT = resolve(__dirname, '../..');
 
@@ -70,7 +71,7 @@ describe('npm run airflow-exporter (airflow-exporter/src/main.ts)', () => {
         expect(valueOf(text, 'pipewatch_airflow_db_up')).toBe(1);
         expect((await fetch(`http://${up.address}/readyz`)).status).toBe(200);
 
-        const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+        const check = spawnSync(testTool('promtool'), ['check', 'metrics'], { input: text, encoding: 'utf8' });
         if (check.error) throw new Error(`promtool could not run (${check.error.message}); install it with scripts/install-test-tools.sh`);
         expect(`${check.stdout}${check.stderr}`).toBe('');
         expect(check.status).toBe(0);

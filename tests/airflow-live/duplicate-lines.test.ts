@@ -30,7 +30,7 @@ function duplicateLineFor(f: MetricFamily): string {
   return `${name}${line.slice(tags >= 0 ? tags : line.indexOf(':'))}`;
 }
 
-describe('GIVEN statsd_exporter v0.28.0 with the stack mapping', () => {
+describe('GIVEN statsd_exporter with the stack mapping', () => {
   const doubled = METRIC_CATALOG.filter((f) => f.statsd?.duplicate);
   let dir: string;
   let exporter: LiveStatsdExporter | undefined;

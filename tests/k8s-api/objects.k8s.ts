@@ -5,6 +5,7 @@ import { gunzipSync } from 'zlib';
 import { parse } from 'yaml';
 import { Receiver } from '../../content/alertmanager/receivers';
 import { ANNOTATION_LIMIT_BYTES, KubeObject } from '../../content/kubernetes/objects';
+import { DEFAULT_IMAGES, imageTag } from '../../constructs/core/images';
 import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
 import { kubernetesTarget } from '../../stacks/kubernetes';
 import { freePort } from '../live/harness/ports';
@@ -168,9 +169,9 @@ describe("GIVEN the Prometheus Operator reconciling a Prometheus and an Alertman
     const resources = [
       secret,
       { apiVersion: 'monitoring.coreos.com/v1', kind: 'Alertmanager', metadata: { name: 'main', namespace: 'monitoring' },
-        spec: { version: 'v0.27.0', alertmanagerConfigSelector: selector, ...kubePrometheusStack.alertmanager.alertmanagerSpec } },
+        spec: { version: imageTag(DEFAULT_IMAGES.alertmanager), alertmanagerConfigSelector: selector, ...kubePrometheusStack.alertmanager.alertmanagerSpec } },
       { apiVersion: 'monitoring.coreos.com/v1', kind: 'Prometheus', metadata: { name: 'main', namespace: 'monitoring' },
-        spec: { version: 'v2.42.0', ruleSelector: selector, serviceMonitorSelector: selector, podMonitorSelector: selector, serviceMonitorNamespaceSelector: {}, podMonitorNamespaceSelector: {} } },
+        spec: { version: imageTag(DEFAULT_IMAGES.prometheus), ruleSelector: selector, serviceMonitorSelector: selector, podMonitorSelector: selector, serviceMonitorNamespaceSelector: {}, podMonitorNamespaceSelector: {} } },
     ];
     for (const r of resources) {
       const answer = await api.request('POST', `${collectionPath(r)}?fieldValidation=Strict`, r);

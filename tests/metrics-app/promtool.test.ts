@@ -4,7 +4,7 @@ import { testTool } from '../support/tools';
 import { populatedApp } from './support/app';
 
 /**
- * promtool 2.42's `check metrics` has no --lint flag: it exits 1 on malformed
+ * promtool `check metrics` (linting by default) exits 1 on malformed
  * exposition and 3 on lint problems. Airflow's counters keep their real names
  * (no _total), so that one lint finding is expected for exactly those names.
  */

@@ -12,7 +12,7 @@ import { StatsdExporter } from './support/statsd-exporter';
  * the real exporter with the stack's mapping, feeds it the StatsD lines Airflow
  * and the DAG helpers send, and compares what both publish.
  */
-describe('simulator versus statsd_exporter v0.28.0 with the stack mapping', () => {
+describe('simulator versus statsd_exporter with the stack mapping', () => {
   const statsdFamilies = METRIC_CATALOG.filter(arrivesThroughStatsd);
   let exporter: StatsdExporter | undefined;
   let exporterText: string;

@@ -371,7 +371,7 @@ const dir = tempDirWith({
   'dbt-anomaly-test-2.yml': testFile(anomalyRuleFile, '1h', anomalyCases.filter((_, i) => i % 2 === 1)),
 });
 
-describe('the dbt rule file under promtool 2.42', () => {
+describe('the dbt rule file under promtool', () => {
   const promtool = promtoolPath();
   const runs = ['dbt-test.yml', 'dbt-long-test.yml', 'dbt-anomaly-test-1.yml', 'dbt-anomaly-test-2.yml'].map((f) => [f, runToolAsync(promtool, ['test', 'rules', f], dir)] as const);
 

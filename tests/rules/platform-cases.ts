@@ -288,7 +288,9 @@ export function platformCases(groups: readonly RuleGroup[]): PromtoolTestCase[] 
         alert: 'PrometheusRuleEvaluationFailures',
         expected: { labels: { rule_group: 'pipelines.yml;pipewatch-pipeline-records', severity: 'critical', team: 'platform' }, summary: 'Prometheus fails to evaluate rule group pipelines.yml;pipewatch-pipeline-records', description: '1 evaluation(s) of pipelines.yml;pipewatch-pipeline-records failed in the last 5 minutes: its alerts cannot fire.', dashboard: 'pipewatch-platform-health' },
         when: 'a rule group failed to evaluate once in the last 5 minutes',
-        firing: [{ series: seriesOf('prometheus_rule_evaluation_failures_total', { ...target('prometheus', 9090), rule_group: 'pipelines.yml;pipewatch-pipeline-records' }), values: segments(0, [[0, 10], [1, 1], [0, 4]]) }],
+        // The failure is counted at minute 12: since Prometheus 3 a range is left-open, so at 15m `[5m]`
+        // holds the samples of minutes 11 to 15, and the one before the increase must be among them.
+        firing: [{ series: seriesOf('prometheus_rule_evaluation_failures_total', { ...target('prometheus', 9090), rule_group: 'pipelines.yml;pipewatch-pipeline-records' }), values: segments(0, [[0, 11], [1, 1], [0, 3]]) }],
         whenNot: 'no evaluation failed',
         silent: [{ series: seriesOf('prometheus_rule_evaluation_failures_total', { ...target('prometheus', 9090), rule_group: 'pipelines.yml;pipewatch-pipeline-records' }), values: flat(0, 15) }],
         evalMinutes: 15,

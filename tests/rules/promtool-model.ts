@@ -2,7 +2,7 @@ import { Duration } from '../../content/duration';
 import { stringify } from 'yaml';
 import { AlertingRule, RuleFile, RuleGroup, isAlertingRule } from '../../content/rules/types';
 
-/** promtool test-file shapes (Prometheus 2.42). */
+/** promtool test-file shapes. */
 export interface ExpectedAlert {
   readonly exp_labels: Readonly<Record<string, string>>;
   readonly exp_annotations: Readonly<Record<string, string>>;

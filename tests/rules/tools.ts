@@ -4,10 +4,10 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { testTool } from '../support/tools';
 
-/** promtool from Debian's prometheus package (2.42), recorded by scripts/install-test-tools.sh. */
+/** promtool at the stack's Prometheus version (scripts/tool-versions.env), recorded by scripts/install-test-tools.sh. */
 export const promtoolPath = () => testTool('promtool');
 
-/** amtool v0.27.0 (the stack's Alertmanager version; Debian's 0.25 rejects its receivers), recorded by scripts/install-test-tools.sh. */
+/** amtool at the stack's Alertmanager version (scripts/tool-versions.env), recorded by scripts/install-test-tools.sh. */
 export const amtoolPath = () => testTool('amtool');
 
 export interface ToolResult {

@@ -118,7 +118,7 @@ const dir = tempDirWith({
   'kpi-test.yml': testFile(ruleFile, '10m', kpiCases),
 });
 
-describe('the warehouse rule file under promtool 2.42', () => {
+describe('the warehouse rule file under promtool', () => {
   const promtool = promtoolPath();
   const runs = ['replication-test.yml', 'kpi-test.yml'].map((f) => [f, runToolAsync(promtool, ['test', 'rules', f], dir)] as const);
 

@@ -38,7 +38,7 @@ export type AlertmanagerFiles = (secretsDir: string, templatesDir: string) => Li
 
 /**
  * Writes the stack's notification templates, the secret files and
- * alertmanager.yml under `dir`, and returns Alertmanager v0.27 serving them on
+ * alertmanager.yml under `dir`, and returns Alertmanager (the stack's version) serving them on
  * 127.0.0.1:`port`, with its silences and notification log in `dir/data`
  * (kept across restarts). Clustering is off: it would listen on every interface.
  */

@@ -6,7 +6,7 @@ import { LiveLogin } from './postgres';
 import { ManagedProcess } from './processes';
 
 /**
- * postgres_exporter (Debian) reading the monitor login and pipewatch's queries
+ * postgres_exporter (Debian 0.11.1; the module proxy refuses the stack's version) reading the monitor login and pipewatch's queries
  * file the way the stack's PostgresExporter does: DATA_SOURCE_URI,
  * DATA_SOURCE_USER, the password from DATA_SOURCE_PASS_FILE, the queries from
  * PG_EXPORTER_EXTEND_QUERY_PATH. `name` tells several apart in one directory.
