@@ -92,7 +92,7 @@ export class StreamingComponents extends Construct {
         triggerSeconds: props.spark.triggerSeconds,
         maxOffsetsPerTrigger: props.spark.maxOffsetsPerTrigger,
         memoryMb: props.spark.memoryMb,
-        dependsOn: this.kafka ? [this.kafka.service] : [],
+        dependsOn: this.kafka ? [this.kafka.service] : undefined,
       });
       targets.spark = { driverTargets: [this.sparkJob.driverTarget] };
     }
