@@ -104,6 +104,14 @@ describe('GIVEN streaming components and other settings', () => {
     expect(container(json, 'dev-mlflow').ports[0].external).toBe(15000);
   });
 
+  it('WHEN two environments run Kafka THEN each formats its log with its own cluster id, the same on every synth', () => {
+    const clusterId = (environment: string) => (container(synthLocal({ environment, streaming: { pipelines: EXAMPLE, run: { kafka: {} } } }).json, `${environment}-kafka`).entrypoint[2] as string).match(/ -t (\S+) /)?.[1];
+    const dev = clusterId('dev');
+    expect(dev).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(clusterId('dev')).toBe(dev);
+    expect(clusterId('pr-123')).not.toBe(dev);
+  });
+
   it('WHEN the image map names a mirror of the official Kafka image THEN the broker image is built from the mirror', () => {
     const { json } = synthLocal({ images: { kafka: 'mirror.example.com/apache/kafka:4.0.1' }, streaming: { pipelines: EXAMPLE, run: { kafka: {} } } });
     expect(image(json, 'pipewatch/kafka-jmx:local').build.build_args.BASE).toBe('mirror.example.com/apache/kafka:4.0.1');
