@@ -75,7 +75,8 @@ export class Kafka extends Construct {
         { path: JMX_CONFIG, content: renderKafkaJmxConfig() },
       ],
       mounts: [{ volume: platform.volume(this, 'Data', 'kafka-data'), containerPath: DATA_DIR }],
-      // No container memory limit: the heap bounds the JVM, and a limit made the docker tier's re-deploy plan an in-place update of this container.
+      // No container memory limit: the heap bounds the JVM. With one (no other container sets one), the docker
+      // tier's re-deploy planned an in-place update of this container.
       // bash's /dev/tcp: the broker port accepts connections once the broker serves.
       healthcheck: healthcheck(['CMD', 'bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${KAFKA.broker}`], { startPeriodSeconds: 60 }),
     });
