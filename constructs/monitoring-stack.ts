@@ -25,6 +25,7 @@ import { Platform } from './core/platform';
 import { AirflowExporter } from './exporters/airflow-exporter';
 import { Pushgateway } from './dbt/pushgateway';
 import { StreamingMonitoring, StreamingMonitoringProps } from './streaming/streaming-monitoring';
+import { StreamingComponents } from './streaming/streaming-components';
 import { Cadvisor } from './exporters/cadvisor';
 import { PostgresExporter } from './exporters/postgres-exporter';
 import { RedisExporter } from './exporters/redis-exporter';
@@ -40,7 +41,7 @@ import { Prometheus } from './prometheus/prometheus';
 import { Redis } from './redis/redis';
 
 /** Host ports of the UIs, before `hostPortOffset` is added. */
-export const DEFAULT_HOST_PORTS = { grafana: 3000, prometheus: 9090, alertmanager: 9093, airflow: 8080, metricsApp: 8000, statsd: 9125, jaeger: 16686 } as const;
+export const DEFAULT_HOST_PORTS = { grafana: 3000, prometheus: 9090, alertmanager: 9093, airflow: 8080, metricsApp: 8000, statsd: 9125, jaeger: 16686, mlflow: 5000 } as const;
 
 export interface MonitoringStackProps {
   /** Prefix of every container, network and volume (`dev`, `pr-123`). */
@@ -124,8 +125,9 @@ export interface MonitoringStackProps {
   /**
    * Streaming pipelines (docs/streaming.md): the Kafka, Spark, Delta Lake and
    * MLflow alerts of each declared pipeline, their lineage inhibitions, and
-   * scrape jobs for the components switched on by their targets. Delta table
-   * metrics arrive through the Pushgateway, which this turns on.
+   * scrape jobs for the components switched on by their targets, or run in
+   * the stack with `run` (Kafka with its lag exporter, the Spark job, MLflow).
+   * Delta table metrics arrive through the Pushgateway, which this turns on.
    * @default - off: no streaming rules, no streaming scrape jobs
    */
   readonly streaming?: StreamingMonitoringProps;
@@ -156,6 +158,7 @@ interface RunningParts {
   readonly grafana: boolean;
   readonly logs: boolean;
   readonly traces: boolean;
+  readonly mlflow: boolean;
   readonly containerMetrics: boolean;
   readonly simulator: boolean;
 }
@@ -166,6 +169,7 @@ function runningParts(props: MonitoringStackProps): RunningParts {
     grafana: props.grafana ?? true,
     logs: props.logs ?? true,
     traces: props.traces?.enabled ?? false,
+    mlflow: props.streaming?.run?.mlflow !== undefined,
     containerMetrics: props.containerMetrics ?? true,
     simulator: props.simulator ?? true,
   };
@@ -180,6 +184,7 @@ function publishedHostPorts(runs: RunningParts): (keyof typeof DEFAULT_HOST_PORT
     ...(runs.airflow ? (['airflow'] as const) : (['statsd'] as const)),
     ...(runs.simulator ? (['metricsApp'] as const) : []),
     ...(runs.traces ? (['jaeger'] as const) : []),
+    ...(runs.mlflow ? (['mlflow'] as const) : []),
   ];
 }
 
@@ -212,8 +217,10 @@ export class MonitoringStack extends Construct {
   readonly metricsApp?: MetricsApp;
   /** Present when traces are on. */
   readonly jaeger?: Jaeger;
-  /** Present when dbt monitoring is on. */
+  /** Present when dbt or streaming monitoring is on. */
   readonly pushgateway?: Pushgateway;
+  /** Present when the stack runs streaming components (`streaming.run`). */
+  readonly streamingComponents?: StreamingComponents;
   private readonly specs: PipelineSpec[] = [];
   private readonly dbtProjects: DbtProjectSpec[] = [];
   private readonly monitors: PipelineMonitor[] = [];
@@ -249,8 +256,20 @@ export class MonitoringStack extends Construct {
       (props.dbt.projects ?? []).forEach((spec) => this.addDbtProject(spec));
     }
     if (props.streaming) {
-      this.pushgateway ??= this.addPushgateway();
-      new StreamingMonitoring(this, 'Streaming', props.streaming, { prometheus: this.prometheus, alertmanager: this.alertmanager, links: this.links, batchDagIds: () => this.specs.map((s) => s.dagId) });
+      const pushgateway = (this.pushgateway ??= this.addPushgateway());
+      let streaming = props.streaming;
+      if (streaming.run) {
+        this.streamingComponents = new StreamingComponents(this, 'StreamingComponents', streaming.run, {
+          platform,
+          pipelines: streaming.pipelines ?? [],
+          pushgateway: pushgateway.endpoint,
+          mlflowHostPort: this.hostPorts.mlflow,
+          external: streaming,
+        });
+        // The components that run here are scraped at their containers.
+        streaming = { ...streaming, ...this.streamingComponents.targets };
+      }
+      new StreamingMonitoring(this, 'Streaming', streaming, { prometheus: this.prometheus, alertmanager: this.alertmanager, links: this.links, batchDagIds: () => this.specs.map((s) => s.dagId) });
     }
 
     if (runs.logs) this.loki = this.scraped('loki', new Loki(this, 'Loki', { platform, retentionDays: props.lokiRetentionDays }));

@@ -12,7 +12,8 @@
 #
 # Environment: PIPEWATCH_PROVIDER_SOURCE=release|snapshot (see install-terraform-toolchain.sh);
 #   PIPEWATCH_TF_STACKS=local-ci,remote-ci checks only those stacks; every other one is listed as SKIP
-#   in the output and the summary (default: all stacks).
+#   in the output and the summary (default: all stacks); PIPEWATCH_STREAMING (stacks/environments.ts)
+#   defaults to run here, so the stacks are planned with Kafka, Spark and MLflow, the most they create.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -22,6 +23,7 @@ source_mode="${PIPEWATCH_PROVIDER_SOURCE:-release}"
 export PIPEWATCH_PROVIDER_SOURCE="${source_mode}"
 export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TF_INPUT=0
 export PIPEWATCH_ENV="${PIPEWATCH_ENV:-ci}"
+export PIPEWATCH_STREAMING="${PIPEWATCH_STREAMING:-run}"
 started_all=$(date +%s)
 
 work="$(mktemp -d /tmp/pw-terraform.XXXXXX)"
@@ -49,7 +51,7 @@ step() { # stack step log cmd...
   return 1
 }
 
-echo "== terraform tier: environment ${PIPEWATCH_ENV}, providers from ${source_mode}"
+echo "== terraform tier: environment ${PIPEWATCH_ENV} (streaming: ${PIPEWATCH_STREAMING}), providers from ${source_mode}"
 echo "== synth"
 if ! timeout 600 npm run --silent synth -- --output "${work}/cdktf.out" >"${work}/synth.log" 2>&1; then
   cat "${work}/synth.log"

@@ -1,4 +1,6 @@
 import { DEFAULT_PIPELINES_FILE } from '../content/pipeline/catalog';
+import { DEFAULT_STREAMING_FILE, loadStreamingCatalog } from '../content/streaming/catalog';
+import { StreamingMonitoringProps } from '../constructs/streaming/streaming-monitoring';
 import { RemoteWrite } from '../content/prometheus/remote-write';
 import { requireDnsLabel } from '../content/validation';
 
@@ -55,4 +57,21 @@ export function remoteWriteTargets(env: NodeJS.ProcessEnv = process.env): Remote
   if (auth === 'bearer') return [{ name: 'longterm', url, auth: { kind: 'bearer' } }];
   if (auth.startsWith('basic:') && auth.length > 'basic:'.length) return [{ name: 'longterm', url, auth: { kind: 'basic', username: auth.slice('basic:'.length) } }];
   throw new Error(`PIPEWATCH_REMOTE_WRITE_AUTH: invalid value ${JSON.stringify(auth)}. Use bearer, basic:<username> or leave it unset for no authentication.`);
+}
+
+/**
+ * The streaming side of an environment, from PIPEWATCH_STREAMING:
+ *   monitor (default)  the example streaming pipelines of streaming.yaml: their alerts, inhibitions and
+ *                      the Pushgateway; Kafka, Spark and MLflow run elsewhere (targets given in code);
+ *   run                the same, and the stack runs Kafka with its lag exporter, the pipeline's Spark job
+ *                      and MLflow, scraped at their containers (docs/streaming.md);
+ *   off                no streaming monitoring.
+ * `batchDagIds` are the batch pipelines the streaming ones may name as upstream.
+ */
+export function streamingSettings(batchDagIds: readonly string[], env: NodeJS.ProcessEnv = process.env): StreamingMonitoringProps | undefined {
+  const mode = env.PIPEWATCH_STREAMING?.trim() || 'monitor';
+  if (!['monitor', 'run', 'off'].includes(mode)) throw new Error(`PIPEWATCH_STREAMING: invalid value ${JSON.stringify(mode)}. Use monitor (the default), run or off.`);
+  if (mode === 'off') return undefined;
+  const pipelines = loadStreamingCatalog(DEFAULT_STREAMING_FILE, batchDagIds);
+  return mode === 'run' ? { pipelines, run: { kafka: {}, spark: {}, mlflow: {} } } : { pipelines };
 }

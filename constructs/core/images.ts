@@ -25,6 +25,16 @@ export const DEFAULT_IMAGES = {
   metricsApp: 'pipewatch/metrics-app:local',
   airflowExporter: 'pipewatch/airflow-exporter:local',
   pushgateway: 'prom/pushgateway:v1.11.2',
+  // Streaming components (docs/streaming.md#running-kafka-spark-and-mlflow-in-the-stack): the official
+  // images, and the pipewatch/* images the Docker engine derives from them at deploy (streaming/images/).
+  kafka: 'apache/kafka:4.0.1',
+  kafkaJmx: 'pipewatch/kafka-jmx:local',
+  spark: 'apache/spark:4.0.1-scala2.13-java17-python3-ubuntu',
+  sparkStreamingJob: 'pipewatch/spark-streaming-job:local',
+  python: 'python:3.11.14-slim-bookworm',
+  kafkaLagExporter: 'pipewatch/kafka-lag-exporter:local',
+  // The -full variant (from v3.9.0 on) carries prometheus-flask-exporter, which --expose-prometheus needs.
+  mlflow: 'ghcr.io/mlflow/mlflow:v3.9.0-full',
 } as const;
 
 export type ImageKey = keyof typeof DEFAULT_IMAGES;

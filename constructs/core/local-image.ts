@@ -15,11 +15,17 @@ export interface LocalImage {
   readonly dockerfile: string;
   /** Files and folders (relative to the root) the image is built from; a change to any rebuilds it. */
   readonly sources: readonly string[];
+  /** The image it derives from (`FROM ${BASE}`), taken from the image map so a mirror serves it too. @default - none */
+  readonly base?: ImageKey;
+  /** More build arguments of the Dockerfile. @default {} */
+  readonly buildArgs?: Readonly<Record<string, string>>;
 }
 
 /** The Docker provider's build settings, unless the image map points the image elsewhere. */
-export function localBuild(platform: Platform, image: LocalImage): { context: string; dockerfile: string } | undefined {
-  return platform.image(image.key) === DEFAULT_IMAGES[image.key] ? { context: REPO_ROOT, dockerfile: image.dockerfile } : undefined;
+export function localBuild(platform: Platform, image: LocalImage): { context: string; dockerfile: string; buildArgs?: Record<string, string> } | undefined {
+  if (platform.image(image.key) !== DEFAULT_IMAGES[image.key]) return undefined;
+  const buildArgs = { ...(image.base ? { BASE: platform.image(image.base) } : {}), ...image.buildArgs };
+  return { context: REPO_ROOT, dockerfile: image.dockerfile, ...(Object.keys(buildArgs).length > 0 ? { buildArgs } : {}) };
 }
 
 /** Rebuilds the image exactly when its sources change (`cdktf deploy` compares this trigger). */

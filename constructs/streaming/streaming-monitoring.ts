@@ -8,18 +8,25 @@ import { StreamingPipelineSpec } from '../../content/streaming/spec';
 import { invalid } from '../../content/validation';
 import { Alertmanager } from '../alertmanager/alertmanager';
 import { Prometheus } from '../prometheus/prometheus';
+import { StreamingComponentsProps } from './streaming-components';
 
 /** host:port of a component's metrics endpoint, as Prometheus reaches it. */
 const TARGET = /^[A-Za-z0-9.-]+:[0-9]{1,5}$/;
 
 /**
  * The streaming components pipewatch watches. Each is off unless its targets
- * are given; only the components that are on get a scrape job. pipewatch
- * monitors these servers; it does not run them (docs/streaming.md).
+ * are given (existing servers) or the stack runs it (`run`); only the
+ * components that are on get a scrape job (docs/streaming.md).
  */
 export interface StreamingMonitoringProps {
   /** @default [] */
   readonly pipelines?: readonly StreamingPipelineSpec[];
+  /**
+   * Components the stack runs itself, scraped at their containers; a component
+   * given here cannot also be given as an existing server below.
+   * @default - none: monitor existing servers only
+   */
+  readonly run?: StreamingComponentsProps;
   /**
    * Kafka: each broker's JMX exporter java agent (started with
    * content/streaming/kafka-jmx.ts's config), and pipewatch's lag exporter

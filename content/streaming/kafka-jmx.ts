@@ -1,5 +1,16 @@
 import { toYaml } from '../yaml';
 
+/**
+ * The Prometheus JMX exporter java agent, from Maven Central. The streaming tier gets the same
+ * version through scripts/streaming/pom.xml; the stack's Kafka image downloads this file at build
+ * time and refuses it unless its SHA-256 matches (streaming/images/kafka-jmx/Dockerfile).
+ */
+export const JMX_AGENT = {
+  version: '1.0.1',
+  url: 'https://repo1.maven.org/maven2/io/prometheus/jmx/jmx_prometheus_javaagent/1.0.1/jmx_prometheus_javaagent-1.0.1.jar',
+  sha256: '7d61f737fd661610ccc14aea79764faa1ea94a340cbc8f0029b3d2edea3d80c1',
+} as const;
+
 /** One broker MBean attribute mapped to the conventional Prometheus name (the names of content/metrics/catalog.ts). */
 interface JmxRule {
   readonly pattern: string;

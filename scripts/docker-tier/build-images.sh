@@ -82,6 +82,14 @@ build otel-collector pipewatch-tier/otel-collector:0.165.1 "$(bash "${repo_root}
 build jaeger pipewatch-tier/jaeger:2.13.0 "$(bash "${repo_root}/scripts/install-jaeger.sh")"
 # Airflow from PyPI at the pins the DAG tests install on the host (one pin list: airflow/requirements.txt).
 build airflow pipewatch-tier/airflow:3.1.8-python3.11 "${repo_root}/airflow/requirements.txt" "$(bash "${here}/airflow-wheels.sh")"
+# The streaming components the tier runs (docs/streaming.md): Kafka from the streaming tier's Maven jars,
+# the lag exporter and MLflow from PyPI wheels, and the Pushgateway the streaming switch turns on.
+build pushgateway pipewatch-tier/pushgateway:v1.5.1
+kafka_jars="$(bash "${repo_root}/scripts/install-streaming.sh" | grep '^kafka_classpath=' | cut -d= -f2-)"
+build kafka pipewatch-tier/kafka-jmx:4.0.1 "${kafka_jars}"
+streaming_wheels="$(bash "${here}/streaming-wheels.sh")"
+build kafka-lag-exporter pipewatch-tier/kafka-lag-exporter:local "${streaming_wheels}" "${here}/streaming-requirements.txt" "${repo_root}/streaming/kafka_lag_exporter.py"
+build mlflow pipewatch-tier/mlflow:v3.9.0 "${streaming_wheels}" "${here}/streaming-requirements.txt"
 
 node_tag="node$(node -p 'process.versions.node')"
 # node_app NAME: a Node.js service of this repository (NAME/src/main.ts), transpiled with the repository's
@@ -124,6 +132,10 @@ cat >"${images_file}" <<EOF
   "otelCollector": "pipewatch-tier/otel-collector:0.165.1",
   "jaeger": "pipewatch-tier/jaeger:2.13.0",
   "airflow": "pipewatch-tier/airflow:3.1.8-python3.11",
+  "pushgateway": "pipewatch-tier/pushgateway:v1.5.1",
+  "kafkaJmx": "pipewatch-tier/kafka-jmx:4.0.1",
+  "kafkaLagExporter": "pipewatch-tier/kafka-lag-exporter:local",
+  "mlflow": "pipewatch-tier/mlflow:v3.9.0",
   "metricsApp": "pipewatch-tier/metrics-app:${node_tag}",
   "airflowExporter": "pipewatch-tier/airflow-exporter:${node_tag}"
 }

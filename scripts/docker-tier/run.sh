@@ -2,6 +2,8 @@
 # Docker tier: deploy the stack for real on a private Docker engine and check what a user relies on,
 # monitoring pipelines.yaml's pipelines plus 500 synthetic ones (tests/docker/tier-app.ts):
 #   deploy -> every container healthy (Airflow's included) -> Prometheus has every deployed target up
+#   -> streaming (first environment only): Kafka with the JMX agent, the lag exporter and MLflow run in the
+#      stack and Prometheus reads the broker's, the exporter's and MLflow's series
 #   -> Airflow: API login with the generated password (a wrong one refused), DAGs parsed without import
 #      errors, one run of each example DAG with its tasks on the Celery worker, their StatsD and run state
 #      in Prometheus, a DAG failed by its switch alerted as PipelineRunFailed at the webhook
@@ -70,6 +72,8 @@ pass "images ready in $(($(date +%s) - t0))s"
 synth() {
   local env="$1" offset="$2" retention="${3:-15}" deadline_minutes="${4:-40}" dir="${work}/$1"
   rm -rf "${work}/out-$1"
+  # Streaming components run in the first environment only: the second one proves isolation, not them again.
+  PIPEWATCH_TIER_STREAMING="$([ "${env}" = "${env_a}" ] && echo run || echo off)" \
   PIPEWATCH_ENV="${env}" PIPEWATCH_PORT_OFFSET="${offset}" PIPEWATCH_IMAGES_FILE="${work}/images.json" \
     PIPEWATCH_DOCKER_HOST="${DOCKER_HOST}" PIPEWATCH_TIER_RETENTION_DAYS="${retention}" PIPEWATCH_DOCKER_DATA_ROOT="${ENGINE_DIR}/data" \
     PIPEWATCH_TIER_FIRST_DEADLINE_MINUTES="${deadline_minutes}" PIPEWATCH_TIER_TRACES="$([ "${env}" = "${env_a}" ] && echo 1 || echo 0)" \
@@ -115,7 +119,7 @@ targets_up() {
 env_a="tier-a" offset_a=30000 env_b="tier-b" offset_b=31000
 prom_a=$((9090 + offset_a)) prom_b=$((9090 + offset_b))
 jaeger_a="http://127.0.0.1:$((16686 + offset_a))"
-for port in ${prom_a} ${prom_b} $((16686 + offset_a)) $((8080 + offset_a)) $((8080 + offset_b)) $((8000 + offset_a)) $((8000 + offset_b)) $((9093 + offset_a)) $((9093 + offset_b)) $((5080 + offset_a)) $((5080 + offset_b)); do
+for port in ${prom_a} ${prom_b} $((16686 + offset_a)) $((5000 + offset_a)) $((8080 + offset_a)) $((8080 + offset_b)) $((8000 + offset_a)) $((8000 + offset_b)) $((9093 + offset_a)) $((9093 + offset_b)) $((5080 + offset_a)) $((5080 + offset_b)); do
   ! (exec 3<>"/dev/tcp/127.0.0.1/${port}") 2>/dev/null || fail "port ${port} on 127.0.0.1 is already taken; free it or change the tier's offsets"
 done
 
@@ -127,6 +131,18 @@ all_healthy "${env_a}"
 deploy_seconds=$(($(date +%s) - t0))
 pass "${env_a}: deployed with Airflow, every container healthy, in ${deploy_seconds}s ($(grep -E '^Apply complete' "${work}/apply-a.log"))"
 targets_up "${env_a}" "${prom_a}"
+
+# Streaming: the broker's own metrics through the JMX agent and the repository's rules, the lag exporter's
+# answer and MLflow's request counter (after one request to its REST API on 127.0.0.1) reach Prometheus.
+curl -fsS --max-time 10 "http://127.0.0.1:$((5000 + offset_a))/api/2.0/mlflow/experiments/search?max_results=1" >/dev/null ||
+  fail "${env_a}: MLflow's REST API does not answer on 127.0.0.1:$((5000 + offset_a))"
+t0=$(date +%s)
+out="$(check series --prometheus "http://127.0.0.1:${prom_a}" --timeout-s 120 \
+  --expr 'kafka_controller_kafkacontroller_activecontrollercount{job="kafka"} == 1' \
+  --expr 'up{job="kafka-lag-exporter"} == 1' \
+  --expr 'sum(mlflow_http_request_total{job="mlflow"}) > 0')" || fail "${env_a}: streaming series: ${out}"
+pass "${env_a}: streaming components scraped at their containers in $(($(date +%s) - t0))s: ${out}"
+echo "NOT CHECKED ${env_a}: the Spark streaming job's container (its image is the official Spark image plus delta-spark and Ivy-resolved jars, which cannot be made without a Docker registry; the job itself runs in npm run test:streaming)"
 
 # The log shipper reads the engine's json-file logs: Prometheus's start-up line, named by the tag log
 # option, must reach the OTLP sink (Loki's stand-in) with its container name as service.name.

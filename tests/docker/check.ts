@@ -9,6 +9,8 @@
  *             the webhook recorder of tests/docker/tier-app.ts received NAME
  *   scenario  --simulator URL --sink URL --dag DAG_ID --kind KIND --alert NAME [--timeout-s 240]
  *             a simulator scenario makes NAME for DAG_ID reach the recorder; the scenario is removed afterwards
+ *   series    --prometheus URL --expr PROMQL [--expr PROMQL ...] [--timeout-s 120]
+ *             every expression returns at least one sample
  *   sample    --prometheus URL --at UNIX_SECONDS
  *             Prometheus answers its own `up` sample at that time (its TSDB holds it)
  *   replaces  --plan plan.json --address REGEX [--address REGEX ...]
@@ -110,6 +112,25 @@ async function scenario(options: Options): Promise<string> {
   return `${name} for ${dagId} at the webhook ${Math.round((Date.now() - started) / 1000)}s after the scenario`;
 }
 
+async function series(options: Options): Promise<string> {
+  const prometheus = required(options, 'prometheus');
+  const exprs = [options.expr ?? []].flat();
+  if (exprs.length === 0) throw new Error('--expr is required (once per expression that must return samples)');
+  let empty: string[] = exprs;
+  const found = await waitFor(
+    'every expression returns samples',
+    async () => {
+      const answers = await Promise.all(exprs.map(async (expr) => ({ expr, samples: await instantQuery(prometheus, expr) })));
+      empty = answers.filter((a) => a.samples.length === 0).map((a) => a.expr);
+      return empty.length === 0 && answers;
+    },
+    { timeoutMs: seconds(options, 120), intervalMs: 5000 },
+  ).catch(() => {
+    throw new Error(`not within ${seconds(options, 120) / 1000}s, no samples for: ${empty.join(' ; ')}`);
+  });
+  return found.map((a) => `${a.expr} = ${a.samples.map((x) => x.value).join(',')}`).join('; ');
+}
+
 async function sample(options: Options): Promise<string> {
   const at = Number(required(options, 'at'));
   const samples = await instantQuery(required(options, 'prometheus'), 'up{job="prometheus"}', at);
@@ -208,6 +229,7 @@ const CHECKS: Readonly<Record<string, (options: Options) => Promise<string>>> = 
   targets,
   alert,
   scenario,
+  series,
   sample,
   replaces,
   shipped,
@@ -225,6 +247,7 @@ async function main(): Promise<void> {
         ...['prometheus', 'config', 'deployed', 'timeout-s', 'sink', 'alert', 'simulator', 'dag', 'kind', 'at', 'plan', 'sink-container', 'service', 'contains', 'api', 'password-file', 'dags', 'worker', 'via', 'jaeger', 'environment'].map((o) => [o, { type: 'string' as const }]),
         // A plan may have to replace several resources: one --address each.
         ['address', { type: 'string' as const, multiple: true }],
+        ['expr', { type: 'string' as const, multiple: true }],
       ],
     ),
   });

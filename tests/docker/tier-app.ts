@@ -15,6 +15,8 @@
  *                            the tier to change one pipeline's rules
  *   PIPEWATCH_DOCKER_DATA_ROOT     the private engine's data root, where its json-file logs live
  *   PIPEWATCH_TIER_TRACES    1: deploy Jaeger and the collector's traces pipeline (the tier does in one environment)
+ *   PIPEWATCH_TIER_STREAMING  run: the example streaming pipeline monitored, and Kafka (with the lag exporter)
+ *                            and MLflow run in the stack (STREAMING); anything else: no streaming
  *
  * With Loki left out, the stack's log shipper (LogShipper, the OpenTelemetry Collector) is deployed on
  * its own and ships to an OTLP sink container (a second collector writing what it receives to a file)
@@ -44,6 +46,8 @@ import { DEFAULT_HOST_PORTS } from '../../constructs/monitoring-stack';
 import { LocalDockerStack } from '../../stacks/local-docker';
 import { DEFAULT_PIPELINES_FILE, loadPipelineCatalog } from '../../content/pipeline/catalog';
 import { Duration } from '../../content/duration';
+import { DEFAULT_STREAMING_FILE, loadStreamingCatalog } from '../../content/streaming/catalog';
+import { MonitoringStackProps } from '../../constructs/monitoring-stack';
 import { syntheticCatalog } from '../support/synthetic-catalog';
 
 const [firstSynthetic, ...otherSynthetic] = syntheticCatalog(Number(process.env.PIPEWATCH_TIER_SYNTHETIC_PIPELINES ?? '500'));
@@ -64,6 +68,16 @@ const PIPELINES = [
  * into its containers, as on a remote engine; the simulator keeps playing the catalog beside it.
  */
 const LEFT_OUT = { grafana: false, logs: false, containerMetrics: false } as const;
+
+/**
+ * The streaming components the tier runs: Kafka with its lag exporter, and MLflow. The Spark job is left
+ * out: its image (the official Spark image plus delta-spark and the Ivy jars) cannot be made here without
+ * a Spark distribution on the tier's base, so run.sh prints it as NOT CHECKED.
+ */
+const STREAMING: MonitoringStackProps['streaming'] =
+  process.env.PIPEWATCH_TIER_STREAMING === 'run'
+    ? { pipelines: loadStreamingCatalog(DEFAULT_STREAMING_FILE, loadPipelineCatalog(DEFAULT_PIPELINES_FILE).map((p) => p.dagId)), run: { kafka: {}, mlflow: {} } }
+    : undefined;
 
 function requiredEnv(name: string): string {
   const value = process.env[name];
@@ -111,6 +125,7 @@ const stack = new LocalDockerStack(app, `local-${environment}`, {
   receivers: [{ kind: 'webhook', name: 'tier-sink' }],
   defaultReceiver: 'tier-sink',
   watchdogReceiver: 'tier-sink',
+  streaming: STREAMING,
 });
 
 const monitoring = stack.monitoring;

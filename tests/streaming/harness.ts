@@ -10,6 +10,7 @@ import { pushgatewayFlags, pushgatewayScrapeJob } from '../../content/dbt/pushga
 import { renderPrometheusConfig } from '../../content/prometheus/config';
 import { renderRuleFile } from '../../content/rules/render';
 import { renderKafkaJmxConfig } from '../../content/streaming/kafka-jmx';
+import { renderKafkaServerProperties } from '../../content/streaming/kafka-server';
 import { streamingInhibitRules } from '../../content/streaming/lineage';
 import { STREAMING_RULE_FILE, streamingRuleGroups } from '../../content/streaming/rules';
 import { streamingScrapeJobs } from '../../content/streaming/scrape';
@@ -55,25 +56,6 @@ function required(name: string): string {
   return value;
 }
 
-function kafkaProperties(dir: string, brokerPort: number, controllerPort: number): string {
-  return [
-    'process.roles=broker,controller',
-    'node.id=1',
-    `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${brokerPort},CONTROLLER://127.0.0.1:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${brokerPort}`,
-    'controller.listener.names=CONTROLLER',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-    'inter.broker.listener.name=PLAINTEXT',
-    `log.dirs=${join(dir, 'data')}`,
-    'offsets.topic.replication.factor=1',
-    'transaction.state.log.replication.factor=1',
-    'transaction.state.log.min.isr=1',
-    'group.initial.rebalance.delay.ms=0',
-    '',
-  ].join('\n');
-}
-
 /** Kafka, the lag exporter, the Spark job, MLflow, the Pushgateway, Prometheus, Alertmanager and a webhook, all on loopback. */
 export class StreamingStack {
   private readonly processes: ManagedProcess[] = [];
@@ -116,7 +98,7 @@ export class StreamingStack {
     // Kafka in KRaft mode: format the log directory, then one JVM as broker and controller, the JMX agent on loopback.
     const kafkaDir = join(this.dir, 'kafka');
     mkdirSync(kafkaDir);
-    writeFileSync(join(kafkaDir, 'server.properties'), kafkaProperties(kafkaDir, broker, controller));
+    writeFileSync(join(kafkaDir, 'server.properties'), renderKafkaServerProperties({ listenHost: '127.0.0.1', advertisedHost: '127.0.0.1', brokerPort: broker, controllerPort: controller, logDir: join(kafkaDir, 'data') }));
     writeFileSync(join(kafkaDir, 'jmx-exporter.yml'), renderKafkaJmxConfig());
     const clusterId = (await run('java', ['-cp', jars, 'kafka.tools.StorageTool', 'random-uuid'])).stdout.trim().split('\n').pop() as string;
     await run('java', ['-cp', jars, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', join(kafkaDir, 'server.properties')], { timeout: 60_000 });
