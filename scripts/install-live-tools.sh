@@ -3,7 +3,7 @@
 #   Debian:  postgresql, redis-server, prometheus-postgres-exporter (0.11.1) and
 #            prometheus-redis-exporter (1.45): the module proxy refuses the stack's versions
 #            (scripts/tool-versions.env); prometheus-pushgateway (the dbt tier's)
-#   Go:      prometheus, alertmanager and statsd_exporter at the stack's image
+#   Go:      prometheus, promtool, alertmanager and statsd_exporter at the stack's image
 #            versions (scripts/tool-versions.env), built once into ~/.cache/pipewatch by
 #            scripts/install-prometheus-tool.sh; the OpenTelemetry Collector, built with the Collector
 #            Builder (scripts/install-otel-collector.sh).
@@ -23,6 +23,7 @@ command -v prometheus-pushgateway >/dev/null || need+=(prometheus-pushgateway)
 bash scripts/apt-install.sh ${need[@]+"${need[@]}"}
 
 prometheus="$(bash scripts/install-prometheus-tool.sh prometheus)"
+promtool="$(bash scripts/install-prometheus-tool.sh promtool)"
 alertmanager="$(bash scripts/install-prometheus-tool.sh alertmanager)"
 statsd_exporter="$(bash scripts/install-prometheus-tool.sh statsd_exporter)"
 otelcol="$(bash scripts/install-otel-collector.sh)"
@@ -30,6 +31,7 @@ postgres_bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
 
 # One `name=path` line per tool; tests/live/harness/tools.ts reads the same locations.
 echo "prometheus=${prometheus}"
+echo "promtool=${promtool}"
 echo "alertmanager=${alertmanager}"
 echo "statsd_exporter=${statsd_exporter}"
 echo "otelcol=${otelcol}"

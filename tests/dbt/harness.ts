@@ -2,7 +2,7 @@ import { execFile } from 'child_process';
 import { randomBytes } from 'crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { dirname, join } from 'path';
+import { join } from 'path';
 import { Client } from 'pg';
 import { promisify } from 'util';
 import { renderAlertmanagerConfig } from '../../content/alertmanager/routing';
@@ -105,8 +105,8 @@ export class DbtStack {
     });
     await alertmanager.start();
 
-    // A week of KPI history before Prometheus starts: the KPI monitors compare with last week. promtool of the same Debian package.
-    await backfillKpiHistory(join(dirname(tools.prometheus), 'promtool'), dir, join(dir, 'prometheus', 'data'), Math.floor(Date.now() / 1000));
+    // A week of KPI history before Prometheus starts: the KPI monitors compare with last week.
+    await backfillKpiHistory(tools.promtool, dir, join(dir, 'prometheus', 'data'), Math.floor(Date.now() / 1000));
     const prometheus = await LivePrometheus.start({
       binary: tools.prometheus,
       dir: join(dir, 'prometheus'),

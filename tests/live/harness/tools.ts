@@ -7,6 +7,8 @@ export const REPO_ROOT = resolve(__dirname, '../../..');
 /** Where the servers the live tier runs are installed. */
 export interface LiveTools {
   readonly prometheus: string;
+  /** promtool at the same version (the dbt tier backfills history with it). */
+  readonly promtool: string;
   readonly alertmanager: string;
   readonly statsdExporter: string;
   /** The OpenTelemetry Collector built from tools/otelcol/builder-manifest.yaml. */
@@ -20,6 +22,7 @@ export interface LiveTools {
 
 const KEYS: Readonly<Record<string, keyof LiveTools>> = {
   prometheus: 'prometheus',
+  promtool: 'promtool',
   alertmanager: 'alertmanager',
   statsd_exporter: 'statsdExporter',
   otelcol: 'otelcol',
