@@ -7,32 +7,27 @@
 # a one-line page, so the command builds; its web UI then shows that page, its APIs are unchanged.
 # Cached in ~/.cache/pipewatch/NAME-VERSION/bin like scripts/install-go-tool.sh; prints the binary's path.
 set -euo pipefail
+# shellcheck source=lib/cached-go-binary.sh
+source "$(dirname "$0")/lib/cached-go-binary.sh"
 name="$1" module="$2" version="$3" package_dir="$4"
 shift 4
+stubs=("$@")
 bin_dir="${HOME}/.cache/pipewatch/${name}-${version}/bin"
 binary="${bin_dir}/${name}"
 
-if [ ! -x "${binary}" ]; then
-  command -v go >/dev/null || { echo "go is required to build ${name} ${version}" >&2; exit 1; }
-  mkdir -p "${bin_dir}"
-  exec 9>"${bin_dir}/.lock"
-  flock 9
-  if [ ! -x "${binary}" ]; then
-    echo "building ${name} ${version} into ${bin_dir} (from a copy of ${module}@${version})" >&2
-    started=$(date +%s)
-    module_dir="$(cd /tmp && GOFLAGS=-mod=mod GOTOOLCHAIN=local go mod download -json "${module}@${version}" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
-    [ -d "${module_dir}" ] || { echo "FAIL ${name}: go mod download ${module}@${version} gave no source directory" >&2; exit 1; }
-    src="$(mktemp -d /tmp/pw-go-src.XXXXXX)"
-    trap 'rm -rf "${src}"' EXIT
-    cp -r "${module_dir}/." "${src}/" && chmod -R u+w "${src}"
-    for stub in "$@"; do
-      mkdir -p "$(dirname "${src}/${stub}")"
-      echo "<!doctype html><title>${name}</title><p>${name} ${version}: the web UI is not part of this build.</p>" > "${src}/${stub}"
-    done
-    (cd "${src}" && CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS="-trimpath -buildvcs=false -mod=readonly" \
-      timeout 1800 go build -p 2 -o "${binary}.tmp" "./${package_dir}") >&2
-    mv "${binary}.tmp" "${binary}"
-    echo "built ${name} ${version} in $(($(date +%s) - started))s (Go's build cache may have shortened it)" >&2
-  fi
-fi
-echo "${binary}"
+build() {
+  local module_dir
+  module_dir="$(cd /tmp && GOFLAGS=-mod=mod GOTOOLCHAIN=local go mod download -json "${module}@${version}" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  [ -d "${module_dir}" ] || { echo "FAIL ${name}: go mod download ${module}@${version} gave no source directory" >&2; exit 1; }
+  src="$(mktemp -d /tmp/pw-go-src.XXXXXX)"  # global: the EXIT trap reads it
+  trap 'rm -rf "${src}"' EXIT
+  cp -r "${module_dir}/." "${src}/" && chmod -R u+w "${src}"
+  for stub in ${stubs[@]+"${stubs[@]}"}; do
+    mkdir -p "$(dirname "${src}/${stub}")"
+    echo "<!doctype html><title>${name}</title><p>${name} ${version}: the web UI is not part of this build.</p>" > "${src}/${stub}"
+  done
+  (cd "${src}" && CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS="-trimpath -buildvcs=false -mod=readonly" \
+    timeout 1800 go build -p 2 -o "${binary}.tmp" "./${package_dir}")
+  mv "${binary}.tmp" "${binary}"
+}
+cached_go_binary "${binary}" "${name} ${version} (from a copy of ${module}@${version})" build

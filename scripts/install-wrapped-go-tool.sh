@@ -7,6 +7,8 @@
 # line of a `require (` block, as `go get -tool` writes it). Cached under
 # ~/.cache/pipewatch/NAME-VERSION; LDFLAGS may use ${version}. Prints the binary's path (progress on stderr). A second run builds nothing.
 set -euo pipefail
+# shellcheck source=lib/cached-go-binary.sh
+source "$(dirname "$0")/lib/cached-go-binary.sh"
 name="$1" wrapper_dir="$2" module="$3" package="$4" ldflags="${5:-}"
 version="$(awk -v module="${module}" '
   $1 == "require" && $2 == "(" { in_block = 1; next }
@@ -18,18 +20,9 @@ version="$(awk -v module="${module}" '
 out_dir="${HOME}/.cache/pipewatch/${name}-${version}"
 binary="${out_dir}/${name}"
 
-if [ ! -x "${binary}" ]; then
-  command -v go >/dev/null || { echo "FAIL ${name}: the go command is required (Go 1.24 or later)" >&2; exit 1; }
-  mkdir -p "${out_dir}"
-  exec 9>"${out_dir}/.lock"
-  flock 9
-  if [ ! -x "${binary}" ]; then
-    echo "building ${name} ${version} into ${out_dir}" >&2
-    started=$(date +%s)
-    (cd "${wrapper_dir}" && CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS="-trimpath -buildvcs=false -mod=readonly" \
-      timeout "${PIPEWATCH_BUILD_TIMEOUT:-3600}" go build -p 2 -ldflags "-s -w ${ldflags//\$\{version\}/${version}}" -o "${binary}.tmp" "${package}") >&2
-    mv "${binary}.tmp" "${binary}"
-    echo "built ${name} ${version} in $(($(date +%s) - started))s (Go's build cache may have shortened it)" >&2
-  fi
-fi
-echo "${binary}"
+build() {
+  (cd "${wrapper_dir}" && CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS="-trimpath -buildvcs=false -mod=readonly" \
+    timeout "${PIPEWATCH_BUILD_TIMEOUT:-3600}" go build -p 2 -ldflags "-s -w ${ldflags//\$\{version\}/${version}}" -o "${binary}.tmp" "${package}")
+  mv "${binary}.tmp" "${binary}"
+}
+cached_go_binary "${binary}" "${name} ${version}" build

@@ -81,13 +81,13 @@ build statsd-exporter "${statsd_exporter_tag}" "$(tool statsd_exporter)"
 build otel-collector pipewatch-tier/otel-collector:0.165.1 "$(bash "${repo_root}/scripts/install-otel-collector.sh")"
 build jaeger pipewatch-tier/jaeger:2.13.0 "$(bash "${repo_root}/scripts/install-jaeger.sh")"
 # Airflow from PyPI at the pins the DAG tests install on the host (one pin list: airflow/requirements.txt).
-build airflow pipewatch-tier/airflow:3.1.8-python3.11 "${repo_root}/airflow/requirements.txt" "$(bash "${here}/airflow-wheels.sh")"
+build airflow pipewatch-tier/airflow:3.1.8-python3.11 "${repo_root}/airflow/requirements.txt" "$(bash "${here}/wheels.sh" airflow "${repo_root}/airflow/requirements.txt")"
 # The streaming components the tier runs (docs/streaming.md): Kafka from the streaming tier's Maven jars,
 # the lag exporter and MLflow from PyPI wheels, and the Pushgateway the streaming switch turns on.
 build pushgateway pipewatch-tier/pushgateway:v1.5.1
 kafka_jars="$(bash "${repo_root}/scripts/install-streaming.sh" | grep '^kafka_classpath=' | cut -d= -f2-)"
 build kafka pipewatch-tier/kafka-jmx:4.0.1 "${kafka_jars}"
-streaming_wheels="$(bash "${here}/streaming-wheels.sh")"
+streaming_wheels="$(bash "${here}/wheels.sh" streaming "${here}/streaming-requirements.txt")"
 build kafka-lag-exporter pipewatch-tier/kafka-lag-exporter:local "${streaming_wheels}" "${here}/streaming-requirements.txt" "${repo_root}/streaming/kafka_lag_exporter.py"
 build mlflow pipewatch-tier/mlflow:v3.9.0 "${streaming_wheels}" "${here}/streaming-requirements.txt"
 

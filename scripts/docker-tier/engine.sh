@@ -12,7 +12,7 @@
 # Image builds use --network host (apt inside a build reaches Debian's mirror like the host does).
 
 engine_install() {
-  # Debian's python3-pip fetches the Airflow image's wheels for the image's Python (airflow-wheels.sh).
+  # Debian's python3-pip fetches the Airflow image's wheels for the image's Python (wheels.sh).
   if ! command -v dockerd >/dev/null || ! command -v debootstrap >/dev/null || ! /usr/bin/python3 -m pip --version >/dev/null 2>&1; then
     echo "installing Debian's docker.io, debootstrap and python3-pip"
     export DEBIAN_FRONTEND=noninteractive
