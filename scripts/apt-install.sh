@@ -5,6 +5,10 @@ set -euo pipefail
 [ $# -gt 0 ] || exit 0
 echo "installing: $*" >&2
 export DEBIAN_FRONTEND=noninteractive
+# One install at a time (scripts/prebuild-tools.sh runs tiers' installs beside the tiers): apt-get update
+# does not wait for the lists lock.
+exec 8>/tmp/pipewatch-apt.lock
+flock 8
 apt-get update -qq
 policy=/usr/sbin/policy-rc.d
 if [ ! -e "${policy}" ]; then

@@ -3,6 +3,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-test-tools.sh   # what npm test runs: promtool, amtool, statsd_exporter, the collector, PostgreSQL, Airflow (jest installs nothing)
+
+# The later tiers' installs, built in the background at the lowest priority while the first tiers run
+# (scripts/prebuild-tools.sh); stopped if a tier fails, its step times printed at the end.
+prebuild_log="$(mktemp /tmp/pipewatch-prebuild.XXXXXX)"
+setsid nice -n 19 ionice -c 3 bash scripts/prebuild-tools.sh >"${prebuild_log}" 2>&1 &
+prebuild_pid=$!
+trap 'kill -- -"${prebuild_pid}" 2>/dev/null; rm -f "${prebuild_log}"' EXIT
+
 npm test                      # unit, synth, static (promtool/amtool), simulator, dashboards
 bash airflow/run-tests.sh     # the DAGs, with Airflow 3.1.8
 npm run test:airflow          # a running Airflow's StatsD metrics against what alerts and dashboards use
@@ -13,3 +21,5 @@ npm run test:live             # the stack's servers on loopback: alerts, inhibit
 npm run test:k8s              # the k8s target's objects in a real kube-apiserver with the Prometheus Operator's CRDs
 npm run test:docker           # deploy, check, re-deploy, change, destroy on a private Docker engine
 npm run test:remote           # the remote stack applied to a second engine over mutual TLS (and ssh://) in a network namespace
+wait "${prebuild_pid}"
+cat "${prebuild_log}"

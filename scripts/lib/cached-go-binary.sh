@@ -20,3 +20,12 @@ cached_go_binary() {
   fi
   echo "${binary}"
 }
+
+# go_binary_dir NAME VERSION [TAGS [LDFLAGS]]: the cache directory of one build. Builds with other tags or
+# link flags get their own directory, so a changed flag never reuses an old binary.
+go_binary_dir() {
+  local name="$1" version="$2" flags="${3:-}|${4:-}"
+  local dir="${HOME}/.cache/pipewatch/${name}-${version}"
+  [ "${flags}" = "|" ] || dir="${dir}-$(printf '%s' "${flags}" | sha256sum | cut -c1-8)"
+  echo "${dir}"
+}
