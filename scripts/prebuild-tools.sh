@@ -19,9 +19,10 @@ step() {
   fi
 }
 
-# In the order the tiers need them, the longest CPU work early.
-step "live tools (Prometheus, Alertmanager, exporters)" bash scripts/install-live-tools.sh
-step "k8s tools (kube-apiserver, Prometheus Operator)" bash scripts/install-k8s-tools.sh
-step "dbt venv" bash scripts/install-dbt.sh
+# Downloads first (they overlap the foreground's compiles best), then the long compiles, which get the CPU
+# while the tiers wait on alert timers.
 step "streaming jars and venv" bash scripts/install-streaming.sh
+step "dbt venv" bash scripts/install-dbt.sh
+step "k8s tools (kube-apiserver, Prometheus Operator)" bash scripts/install-k8s-tools.sh
+step "live tools (Prometheus, Alertmanager, exporters)" bash scripts/install-live-tools.sh
 step "Terraform providers" env PIPEWATCH_PROVIDER_SOURCE=snapshot bash scripts/install-terraform-toolchain.sh docker random

@@ -2,15 +2,16 @@
 # Every test tier, tools installed first by the repo's own scripts (cached under ~/.cache/pipewatch).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-test-tools.sh   # what npm test runs: promtool, amtool, statsd_exporter, the collector, PostgreSQL, Airflow (jest installs nothing)
 
-# The later tiers' installs, built in the background at the lowest priority while the first tiers run
-# (scripts/prebuild-tools.sh); stopped if a tier fails, its step times printed at the end.
+# The later tiers' installs, built in the background at the lowest priority while npm test's tools
+# install and the first tiers run (scripts/prebuild-tools.sh); stopped if a tier fails, its step times
+# printed at the end.
 prebuild_log="$(mktemp /tmp/pipewatch-prebuild.XXXXXX)"
 setsid nice -n 19 ionice -c 3 bash scripts/prebuild-tools.sh >"${prebuild_log}" 2>&1 &
 prebuild_pid=$!
 trap 'kill -- -"${prebuild_pid}" 2>/dev/null; rm -f "${prebuild_log}"' EXIT
 
+bash scripts/install-test-tools.sh   # what npm test runs: promtool, amtool, statsd_exporter, the collector, PostgreSQL, Airflow (jest installs nothing)
 npm test                      # unit, synth, static (promtool/amtool), simulator, dashboards
 bash airflow/run-tests.sh     # the DAGs, with Airflow 3.1.8
 npm run test:airflow          # a running Airflow's StatsD metrics against what alerts and dashboards use
