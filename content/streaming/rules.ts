@@ -243,9 +243,12 @@ export interface StreamingRuleOptions {
 /** streaming.yml: the bound series of every pipeline, then the pipeline and broker alerts (one rule each). */
 export function streamingRuleGroups(specs: readonly StreamingPipelineSpec[], options: StreamingRuleOptions = {}): RuleGroup[] {
   validateStreamingPipelines(specs, options.knownDagIds, options.whereOf);
-  const alerts = [...pipelineAlerts(), ...brokerAlerts(options.platformTeam ?? 'data-platform')].map((d) => withLinks(d, options.links));
+  // Every pipeline alert joins the bounds its pipelines record: with none declared (brokers watched on
+  // their own), only the broker alerts apply.
+  const perPipeline = specs.length > 0;
+  const alerts = [...(perPipeline ? pipelineAlerts() : []), ...brokerAlerts(options.platformTeam ?? 'data-platform')].map((d) => withLinks(d, options.links));
   const groups: RuleGroup[] = [
-    { name: 'pipewatch-streaming-bounds', rules: specs.flatMap(boundRecords) },
+    ...(perPipeline ? [{ name: 'pipewatch-streaming-bounds', rules: specs.flatMap(boundRecords) }] : []),
     { name: 'pipewatch-streaming', rules: alerts },
   ];
   assertRuleGroupsValid(groups, STREAMING_RULE_FILE);

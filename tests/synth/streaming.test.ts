@@ -55,6 +55,18 @@ describe('GIVEN the streaming switch on the stack', () => {
     });
   });
 
+  it('WHEN only Kafka is watched, with no streaming pipeline declared THEN the rule file holds the broker alerts alone', () => {
+    const { json } = synthLocal({ streaming: { kafka: { jmxTargets: ['kafka-1:7071'], lagExporterTargets: [] } } });
+    const rules = parse(uploaded(container(json, 'dev-prometheus'), '/etc/prometheus/rules/streaming.yml'));
+    expect(rules.groups.map((g: { name: string }) => g.name)).toEqual(['pipewatch-streaming']);
+    expect(rules.groups[0].rules.map((r: { alert: string }) => r.alert)).toEqual([
+      'KafkaUnderReplicatedPartitions',
+      'KafkaOfflinePartitions',
+      'KafkaNoActiveController',
+      'KafkaRequestErrors',
+    ]);
+  });
+
   it('WHEN a target is not host:port THEN synth fails naming the construct path and the fix', () => {
     expect(() => synthLocal({ streaming: { spark: { driverTargets: ['http://driver:4040'] } } })).toThrow(
       'test/Monitoring/Streaming: invalid spark.driverTargets[0] "http://driver:4040". Use host:port of the metrics endpoint',
