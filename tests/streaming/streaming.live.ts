@@ -31,7 +31,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
   const notChecked = [
-    'KafkaUnderReplicatedPartitions and KafkaOfflinePartitions: one broker holds every replica, so no partition can fall out of sync or lose its leader without stopping the broker itself',
+    'KafkaUnderReplicatedPartitions and KafkaOfflinePartitions: one broker holds every replica, so no partition can fall out of sync or lose its leader without stopping the broker itself; a second broker would be a second 512 MiB JVM and its start in every run',
     'KafkaRequestErrors resolving: it needs 5 minutes without a failed request (the rate window) after the failing producer stops; covered by promtool cases only',
     'KafkaRequestErrors on failed fetch requests: a one-broker cluster fails no fetch short of losing a partition; the failed-produce half of the expression is proven',
     'SparkJobsFailed resolving: the rule counts failures over 10 minutes, so it resolves 10 minutes after the failed job; covered by promtool cases only',
