@@ -7,12 +7,17 @@ table's metrics (delta_metrics.py). Spark's own metrics are served on the
 driver's UI port: /metrics/prometheus (PrometheusServlet: streaming query
 progress and job counts) and /metrics/executors/prometheus.
 
-While the file given by --slow-file exists, each micro-batch sleeps first:
-the streaming tier uses it to make the query slow on purpose.
+Switches the streaming tier uses to cause failures on purpose:
+- while the file given by --slow-file exists, each micro-batch sleeps first;
+- while the file given by --small-files-file exists, each micro-batch writes
+  its rows into as many files as it holds (one small file per row, at most);
+- each time the file given by --fail-file appears, the session runs one Spark
+  job that fails, then removes the file; the query keeps running.
 """
 
 import argparse
 import os
+import threading
 import time
 
 from delta import configure_spark_with_delta_pip
@@ -46,6 +51,30 @@ def spark_session(app, ui_port, ivy):
     return configure_spark_with_delta_pip(builder, extra_packages=[KAFKA_PACKAGE]).getOrCreate()
 
 
+def read_number(path):
+    """The number the switch file at `path` holds, or None when there is none."""
+    if not path or not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return float(f.read().strip() or "0")
+
+
+def raise_on_purpose(_):
+    raise RuntimeError("failing on purpose: the --fail-file switch is set")
+
+
+def fail_one_job_on_switch(spark, path):
+    """Polls `path`; when it appears, runs one job that fails (in the query's session), then removes it."""
+    while True:
+        if os.path.exists(path):
+            try:
+                spark.sparkContext.parallelize([0], 1).foreach(raise_on_purpose)
+            except Exception:
+                print("one Spark job failed on purpose (--fail-file)", flush=True)
+            os.remove(path)
+        time.sleep(1)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--bootstrap", required=True)
@@ -59,6 +88,8 @@ def main():
     parser.add_argument("--ui-port", type=int, default=4040)
     parser.add_argument("--trigger-seconds", type=int, default=5)
     parser.add_argument("--slow-file", help="while this file exists, each micro-batch first sleeps the seconds it holds")
+    parser.add_argument("--small-files-file", help="while this file exists, each micro-batch writes its rows into as many files as it holds")
+    parser.add_argument("--fail-file", help="each time this file appears, one Spark job fails on purpose and the file is removed")
     parser.add_argument("--ivy", help="Ivy cache for the Kafka source and Delta jars Spark fetches from Maven Central")
     parser.add_argument("--max-offsets", type=int, default=500, help="records per micro-batch at most")
     args = parser.parse_args()
@@ -79,13 +110,16 @@ def main():
     )
 
     def write_batch(batch, batch_id):
-        if args.slow_file and os.path.exists(args.slow_file):
-            with open(args.slow_file) as f:
-                time.sleep(float(f.read().strip() or "0"))
+        time.sleep(read_number(args.slow_file) or 0)
         features = batch.groupBy("card").agg(F.count("*").alias("payments"), F.sum("amount").alias("amount")).withColumn("batch_id", F.lit(batch_id))
+        files = read_number(args.small_files_file)
+        if files:
+            features = features.repartition(int(files))
         features.write.format("delta").mode("append").save(args.table_path)
         publish(spark, args.table_path, args.table, args.pushgateway)
 
+    if args.fail_file:
+        threading.Thread(target=fail_one_job_on_switch, args=(spark, args.fail_file), daemon=True).start()
     query = (
         payments.writeStream.queryName(args.query)
         .foreachBatch(write_batch)

@@ -219,9 +219,11 @@ function brokerAlerts(team: string): AlertDraft[] {
     },
     {
       alert: STREAMING_ALERTS.requestErrors,
+      // The broker registers each meter only at its first failure, so `produce + fetch` would stay empty
+      // with one of them missing: `or` keeps both, the request label keeping their rates apart.
       expr:
-        'sum by (instance) (rate(kafka_server_brokertopicmetrics_failedproducerequests_total[5m]))' +
-        ' + sum by (instance) (rate(kafka_server_brokertopicmetrics_failedfetchrequests_total[5m])) > 0',
+        'sum by (instance) (label_replace(rate(kafka_server_brokertopicmetrics_failedproducerequests_total[5m]), "request", "produce", "", "")' +
+        ' or label_replace(rate(kafka_server_brokertopicmetrics_failedfetchrequests_total[5m]), "request", "fetch", "", "")) > 0',
       for: '5m',
       labels: { severity: 'warning', team },
       summary: 'Kafka broker {{ $labels.instance }} fails produce or fetch requests',

@@ -139,12 +139,27 @@ const KAFKA: Scenario[] = [
   },
   {
     alert: 'KafkaRequestErrors',
-    when: 'a broker fails 6 produce requests a minute (0.1/s) for 10 minutes and no fetch',
+    when: 'a broker fails 6 produce requests a minute (0.1/s) for 10 minutes and has no failed-fetch meter (registered on the first failure)',
+    interval: '1m',
+    evalTime: '10m',
+    input: [{ series: broker('kafka_server_brokertopicmetrics_failedproducerequests_total'), values: '0+6x10' }],
+    expected: [
+      {
+        labels: { severity: 'warning', team: 'data-platform', instance: 'kafka:7071' },
+        summary: 'Kafka broker kafka:7071 fails produce or fetch requests',
+        description: 'Broker kafka:7071 fails 0.10 produce or fetch requests per second: clients retry, and may give up.',
+        dashboard: DASHBOARD,
+      },
+    ],
+  },
+  {
+    alert: 'KafkaRequestErrors',
+    when: 'a broker fails 3 fetch and 3 produce requests a minute on two topics for 10 minutes',
     interval: '1m',
     evalTime: '10m',
     input: [
-      { series: broker('kafka_server_brokertopicmetrics_failedproducerequests_total'), values: '0+6x10' },
-      { series: broker('kafka_server_brokertopicmetrics_failedfetchrequests_total'), values: '0x10' },
+      { series: broker('kafka_server_brokertopicmetrics_failedproducerequests_total', { topic: 'payments.events' }), values: '0+3x10' },
+      { series: broker('kafka_server_brokertopicmetrics_failedfetchrequests_total', { topic: 'clicks' }), values: '0+3x10' },
     ],
     expected: [
       {

@@ -1,5 +1,5 @@
 import { execFile } from 'child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { promisify } from 'util';
@@ -23,6 +23,7 @@ import { isTcpOpen } from '../live/harness/ports';
 import { ManagedProcess } from '../live/harness/processes';
 import { LivePrometheus } from '../live/harness/prometheus';
 import { liveTools, REPO_ROOT } from '../live/harness/tools';
+import { waitFor } from '../live/harness/wait';
 import { WebhookReceiver } from '../live/harness/webhook-receiver';
 import { freePort } from '../support/ports';
 
@@ -32,6 +33,14 @@ export const TOPIC = 'payments.events';
 export const GROUP = 'fraud-features';
 export const TABLE = 'fraud_features';
 export const QUERY = 'fraud_features';
+/** A compacted topic: the broker fails every produce request of records without a key. */
+export const STRICT_TOPIC = 'payments.compacted';
+/**
+ * Files the tier's table may hold before DeltaTableSmallFiles fires. A normal
+ * micro-batch writes at most 2 files (2 shuffle partitions) every 5 s, so the
+ * table stays under it for the tier's first 15 minutes unless split on purpose.
+ */
+export const TABLE_MAX_FILES = 360;
 /**
  * The example platform's streaming pipeline (streaming.yaml) with the tier's
  * tight bounds, so alerts fire within minutes: 300 records of lag, 30 s per
@@ -46,7 +55,7 @@ export const FRAUD: StreamingPipelineSpec = {
   maxLag: 300,
   maxProcessingLatency: Duration.seconds(30),
   spark: { app: 'fraud_features', query: QUERY },
-  deltaTables: [{ table: TABLE }],
+  deltaTables: [{ table: TABLE, maxFiles: TABLE_MAX_FILES }],
 };
 export const RECEIVERS = { risk: 'team-risk', platform: 'team-data-platform' } as const;
 
@@ -66,10 +75,11 @@ export class StreamingStack {
   webhook!: WebhookReceiver;
   bootstrap = '';
   mlflowUrl = '';
-  readonly slowFile: string;
+  /** Switch files of the Spark job (streaming/fraud_features_job.py). */
+  private readonly switches: Readonly<Record<'slow' | 'smallFiles' | 'fail', string>>;
 
   private constructor(readonly dir: string) {
-    this.slowFile = join(dir, 'spark-slow');
+    this.switches = { slow: join(dir, 'spark-slow'), smallFiles: join(dir, 'spark-small-files'), fail: join(dir, 'spark-fail') };
   }
 
   static async start(): Promise<StreamingStack> {
@@ -113,6 +123,7 @@ export class StreamingStack {
       }),
     );
     await run(this.python(), [join(__dirname, 'kafka_client.py'), 'create-topic', '--bootstrap', this.bootstrap, '--topic', TOPIC, '--partitions', '2'], { timeout: 60_000 });
+    await run(this.python(), [join(__dirname, 'kafka_client.py'), 'create-topic', '--bootstrap', this.bootstrap, '--topic', STRICT_TOPIC, '--partitions', '1', '--compacted'], { timeout: 60_000 });
 
     await this.started(
       new ManagedProcess({
@@ -163,7 +174,9 @@ export class StreamingStack {
           '--pushgateway', `127.0.0.1:${pushgateway}`,
           '--ui-port', String(sparkUi),
           '--trigger-seconds', '5',
-          '--slow-file', this.slowFile,
+          '--slow-file', this.switches.slow,
+          '--small-files-file', this.switches.smallFiles,
+          '--fail-file', this.switches.fail,
           '--ivy', required('PIPEWATCH_STREAMING_IVY'),
         ],
         env: { SPARK_LOCAL_IP: '127.0.0.1' },
@@ -218,15 +231,20 @@ export class StreamingStack {
     this.producer = await this.started(this.client('producer', ['produce', '--rate', String(rate), '--max', String(max)]));
   }
 
+  /** A producer of at most `max` records without a key at `rate` a second to STRICT_TOPIC: the broker fails each request. */
+  async startFailingProducer(rate: number, max: number): Promise<ManagedProcess> {
+    return this.started(this.client('failing-producer', ['produce', '--rate', String(rate), '--max', String(max), '--no-key'], STRICT_TOPIC));
+  }
+
   async startConsumer(): Promise<void> {
     this.consumer = await this.started(this.client('consumer', ['consume', '--group', GROUP]));
   }
 
-  private client(name: string, args: string[]): ManagedProcess {
+  private client(name: string, args: string[], topic = TOPIC): ManagedProcess {
     return new ManagedProcess({
       name,
       command: this.python(),
-      args: [join(__dirname, 'kafka_client.py'), ...args, '--bootstrap', this.bootstrap, '--topic', TOPIC],
+      args: [join(__dirname, 'kafka_client.py'), ...args, '--bootstrap', this.bootstrap, '--topic', topic],
       logFile: join(this.dir, `${name}.log`),
       ready: async () => true,
     });
@@ -234,8 +252,23 @@ export class StreamingStack {
 
   /** Each micro-batch of the Spark job sleeps this long first, until cleared. */
   slowSpark(seconds: number | undefined): void {
-    if (seconds === undefined) rmSync(this.slowFile, { force: true });
-    else writeFileSync(this.slowFile, String(seconds));
+    this.setSwitch(this.switches.slow, seconds);
+  }
+
+  /** Each micro-batch of the Spark job writes its rows into this many files (one per row at most), until cleared. */
+  splitSparkWrites(files: number | undefined): void {
+    this.setSwitch(this.switches.smallFiles, files);
+  }
+
+  /** The Spark job's session runs one job that fails; resolves once the job has taken the switch. */
+  async failOneSparkJob(): Promise<void> {
+    this.setSwitch(this.switches.fail, 1);
+    await waitFor('the Spark job takes the fail switch', async () => !existsSync(this.switches.fail) || undefined, { timeoutMs: 60_000, intervalMs: 500 });
+  }
+
+  private setSwitch(file: string, value: number | undefined): void {
+    if (value === undefined) rmSync(file, { force: true });
+    else writeFileSync(file, String(value));
   }
 
   async stop(): Promise<void> {

@@ -1,7 +1,10 @@
 """Kafka traffic for the streaming tier, bounded in count and time.
 
-    kafka_client.py create-topic --bootstrap B --topic T --partitions 2
-    kafka_client.py produce --bootstrap B --topic T --rate 10 --max 4000   (stops at --max records)
+    kafka_client.py create-topic --bootstrap B --topic T --partitions 2 [--compacted]
+    kafka_client.py produce --bootstrap B --topic T --rate 10 --max 4000 [--no-key]   (stops at --max records)
+
+A compacted topic refuses records without a key (INVALID_RECORD): the broker
+counts each such produce request as failed.
     kafka_client.py consume --bootstrap B --topic T --group G             (commits every second until stopped)
 """
 
@@ -17,13 +20,14 @@ from confluent_kafka.admin import AdminClient, NewTopic
 
 def create_topic(args):
     admin = AdminClient({"bootstrap.servers": args.bootstrap})
-    admin.create_topics([NewTopic(args.topic, args.partitions, 1)])[args.topic].result(timeout=30)
+    config = {"cleanup.policy": "compact"} if args.compacted else {}
+    admin.create_topics([NewTopic(args.topic, args.partitions, 1, config=config)])[args.topic].result(timeout=30)
 
 
 def produce(args):
-    producer = Producer({"bootstrap.servers": args.bootstrap, "linger.ms": 50})
+    producer = Producer({"bootstrap.servers": args.bootstrap, "linger.ms": 50, "message.timeout.ms": 10000})
     for i in range(args.max):
-        producer.produce(args.topic, key=f"card-{i % 50}", value=json.dumps({"amount": (i % 97) + 0.5}))
+        producer.produce(args.topic, key=None if args.no_key else f"card-{i % 50}", value=json.dumps({"amount": (i % 97) + 0.5}))
         producer.poll(0)
         time.sleep(1 / args.rate)
     producer.flush(10)
@@ -53,6 +57,8 @@ def main():
     parser.add_argument("--topic", required=True)
     parser.add_argument("--group")
     parser.add_argument("--partitions", type=int, default=2)
+    parser.add_argument("--compacted", action="store_true", help="create the topic with cleanup.policy=compact")
+    parser.add_argument("--no-key", action="store_true", help="produce records without a key")
     parser.add_argument("--rate", type=float, default=10)
     parser.add_argument("--max", type=int, default=4000)
     args = parser.parse_args()
