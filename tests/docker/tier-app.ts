@@ -15,8 +15,8 @@
  *                            the tier to change one pipeline's rules
  *   PIPEWATCH_DOCKER_DATA_ROOT     the private engine's data root, where its json-file logs live
  *   PIPEWATCH_TIER_TRACES    1: deploy Jaeger and the collector's traces pipeline (the tier does in one environment)
- *   PIPEWATCH_TIER_STREAMING  run: the example streaming pipeline monitored, and Kafka (with the lag exporter)
- *                            and MLflow run in the stack (STREAMING); anything else: no streaming
+ *   PIPEWATCH_TIER_STREAMING  run: the example streaming pipeline monitored, and Kafka (with the lag exporter),
+ *                            its Spark job and MLflow run in the stack (STREAMING); anything else: no streaming
  *
  * With Loki left out, the stack's log shipper (LogShipper, the OpenTelemetry Collector) is deployed on
  * its own and ships to an OTLP sink container (a second collector writing what it receives to a file)
@@ -70,13 +70,12 @@ const PIPELINES = [
 const LEFT_OUT = { grafana: false, logs: false, containerMetrics: false } as const;
 
 /**
- * The streaming components the tier runs: Kafka with its lag exporter, and MLflow. The Spark job is left
- * out: its image (the official Spark image plus delta-spark and the Ivy jars) cannot be made here without
- * a Spark distribution on the tier's base, so run.sh prints it as NOT CHECKED.
+ * The streaming components the tier runs: Kafka with its lag exporter, the Spark job (its image built by
+ * build-images.sh from the construct's own Dockerfile on the tier's Spark image, named in the image map) and MLflow.
  */
 const STREAMING: MonitoringStackProps['streaming'] =
   process.env.PIPEWATCH_TIER_STREAMING === 'run'
-    ? { pipelines: loadStreamingCatalog(DEFAULT_STREAMING_FILE, loadPipelineCatalog(DEFAULT_PIPELINES_FILE).map((p) => p.dagId)), run: { kafka: {}, mlflow: {} } }
+    ? { pipelines: loadStreamingCatalog(DEFAULT_STREAMING_FILE, loadPipelineCatalog(DEFAULT_PIPELINES_FILE).map((p) => p.dagId)), run: { kafka: {}, spark: {}, mlflow: {} } }
     : undefined;
 
 function requiredEnv(name: string): string {
