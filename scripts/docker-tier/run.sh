@@ -173,20 +173,29 @@ delta_state() {
     fail "${env_a}: Delta table metrics: ${out}"
   sed -E 's/^[^;]* = ([^;]*); [^;]* = ([^;]*); [^;]* = ([^;]*).*$/\1 \2 \3/' <<<"${out}"
 }
-grep -qE "^${spark_job} \S+ healthy$" <<<"$(containers "${env_a}")" || fail "${env_a}: the Spark job is not healthy: $(containers "${env_a}" | grep -- -spark-)"
+# The stack creates no topics (a producer does); the job's query may stop, and Docker restart the job, while its
+# topic does not exist. Created here first; then the job must be healthy and stay up.
 t0=$(date +%s)
+produce_payments 0
+until grep -qE "^${spark_job} \S+ healthy$" <<<"$(containers "${env_a}")" && [ "$(docker inspect -f '{{.State.Status}}' "${spark_job}")" = running ]; do
+  [ $(($(date +%s) - t0)) -lt 180 ] || fail "${env_a}: the Spark job is not healthy within 180s: $(containers "${env_a}" | grep -- -spark-); its log: $(docker logs --tail 40 "${spark_job}" 2>&1 | grep -vE '^\s+(found|\[|::|-|\|)' | tail -n 15)"
+  sleep 3
+done
+restarts_before="$(docker inspect -f '{{.RestartCount}}' "${spark_job}")"
+topic_errors="$(docker logs "${spark_job}" 2>&1 | grep -c UnknownTopicOrPartition || true)"
 out="$(check series --prometheus "http://127.0.0.1:${prom_a}" --timeout-s 120 \
   --expr 'up{job="spark-driver"} == 1' --expr 'up{job="spark-executors"} == 1' \
   --expr 'spark_streaming_latency_milliseconds{job="spark-driver",query="fraud_features"}' \
   --expr 'spark_streaming_input_rows_per_second{job="spark-driver",query="fraud_features"}' \
   --expr 'spark_executor_total_cores{job="spark-executors",app="fraud_features"} > 0')" || fail "${env_a}: Spark job series: ${out}"
-pass "${env_a}: Spark job container healthy; its driver and executors scraped with the query's progress in $(($(date +%s) - t0))s: ${out}"
+pass "${env_a}: Spark job container healthy (restarts so far: ${restarts_before}; log lines naming UnknownTopicOrPartition: ${topic_errors}); its driver and executors scraped with the query's progress in $(($(date +%s) - t0))s: ${out}"
 t0=$(date +%s)
 produce_payments 300
 read -r version1 files1 size1 <<<"$(delta_state)"
 produce_payments 300
 read -r version2 files2 size2 <<<"$(delta_state --expr "$(printf "${delta_table}" version) > ${version1}" \
   --expr "$(printf "${delta_table}" files) > ${files1}" --expr "$(printf "${delta_table}" size_bytes) > ${size1}")"
+[ "$(docker inspect -f '{{.RestartCount}}' "${spark_job}")" = "${restarts_before}" ] || fail "${env_a}: the Spark job restarted while processing: $(docker logs --tail 40 "${spark_job}" 2>&1 | tail -n 15)"
 pass "${env_a}: records through Kafka and the Spark job move the Delta table's metrics in Prometheus (via the Pushgateway) in $(($(date +%s) - t0))s: version ${version1} -> ${version2}, files ${files1} -> ${files2}, bytes ${size1} -> ${size2}"
 
 # The log shipper reads the engine's json-file logs: Prometheus's start-up line, named by the tag log
@@ -300,7 +309,7 @@ docker exec "${pg}" psql -v ON_ERROR_STOP=1 -U postgres -d pipeline_history -qc 
   "CREATE TABLE tier_marker (id int); INSERT INTO tier_marker VALUES (42);" >/dev/null || fail "${env_a}: could not write to Postgres"
 pg_addr="$("${tf}" -chdir="${work}/${env_a}" state list | grep -E '^docker_container\.Monitoring_Postgres_[A-Z0-9]+$')"
 # The Spark job is replaced in the same apply: its checkpoint (on its data volume) must survive it.
-spark_addr="$("${tf}" -chdir="${work}/${env_a}" state list | grep -E '^docker_container\..*SparkJob_Resource_[A-Z0-9]+$')"
+spark_addr="$("${tf}" -chdir="${work}/${env_a}" state list | grep -E '^docker_container\..*_SparkJob_[A-Z0-9]+$')"
 # spark_progress: "<Delta log entries> <last committed micro-batch>" in the job's volume.
 spark_progress() {
   docker exec "${spark_job}" sh -c 'echo "$(ls /data/delta/fraud_features/_delta_log | grep -c "json$") $(ls /data/checkpoints/fraud_features/commits | sort -n | tail -n 1)"'
