@@ -148,15 +148,11 @@ pass "${env_a}: streaming components scraped at their containers in $(($(date +%
 # scrapes its driver and executors with its query's progress, and records produced to its topic (from the lag
 # exporter's container, which has a Kafka client) move its Delta table's metrics through the Pushgateway.
 spark_job="${env_a}-spark-fraud-features" delta_table='delta_table_%s{table="fraud_features"}'
-# produce_payments COUNT: COUNT payment events (50 cards) to the job's topic, created with 2 partitions if missing.
+# produce_payments COUNT: COUNT payment events (50 cards) to the job's topic (created by the tier's topic-setup job).
 produce_payments() {
   docker exec -i "${env_a}-kafka-lag-exporter" python - "$1" <<'PY' || fail "${env_a}: could not produce to payments.events"
 import json, sys
 from confluent_kafka import Producer
-from confluent_kafka.admin import AdminClient, NewTopic
-admin = AdminClient({"bootstrap.servers": "kafka:9092"})
-if "payments.events" not in admin.list_topics(timeout=10).topics:
-    admin.create_topics([NewTopic("payments.events", 2, 1)])["payments.events"].result(timeout=30)
 producer = Producer({"bootstrap.servers": "kafka:9092", "linger.ms": 50})
 for i in range(int(sys.argv[1])):
     producer.produce("payments.events", key=f"card-{i % 50}", value=json.dumps({"amount": (i % 97) + 0.5}))
@@ -173,10 +169,8 @@ delta_state() {
     fail "${env_a}: Delta table metrics: ${out}"
   sed -E 's/^[^;]* = ([^;]*); [^;]* = ([^;]*); [^;]* = ([^;]*).*$/\1 \2 \3/' <<<"${out}"
 }
-# The stack creates no topics (a producer does); the job's query may stop, and Docker restart the job, while its
-# topic does not exist. Created here first; then the job must be healthy and stay up.
+# The job started after its topic was created (tests/docker/tier-app.ts): healthy, and no restarts.
 t0=$(date +%s)
-produce_payments 0
 until grep -qE "^${spark_job} \S+ healthy$" <<<"$(containers "${env_a}")" && [ "$(docker inspect -f '{{.State.Status}}' "${spark_job}")" = running ]; do
   [ $(($(date +%s) - t0)) -lt 180 ] || fail "${env_a}: the Spark job is not healthy within 180s: $(containers "${env_a}" | grep -- -spark-); its log: $(docker logs --tail 40 "${spark_job}" 2>&1 | grep -vE '^\s+(found|\[|::|-|\|)' | tail -n 15)"
   sleep 3
@@ -188,7 +182,7 @@ out="$(check series --prometheus "http://127.0.0.1:${prom_a}" --timeout-s 120 \
   --expr 'spark_streaming_latency_milliseconds{job="spark-driver",query="fraud_features"}' \
   --expr 'spark_streaming_input_rows_per_second{job="spark-driver",query="fraud_features"}' \
   --expr 'spark_executor_total_cores{job="spark-executors",app="fraud_features"} > 0')" || fail "${env_a}: Spark job series: ${out}"
-pass "${env_a}: Spark job container healthy (restarts so far: ${restarts_before}; log lines naming UnknownTopicOrPartition: ${topic_errors}); its driver and executors scraped with the query's progress in $(($(date +%s) - t0))s: ${out}"
+pass "${env_a}: Spark job container healthy (restarts: ${restarts_before}; log lines naming UnknownTopicOrPartition: ${topic_errors}); its driver and executors scraped with the query's progress in $(($(date +%s) - t0))s: ${out}"
 t0=$(date +%s)
 produce_payments 300
 read -r version1 files1 size1 <<<"$(delta_state)"

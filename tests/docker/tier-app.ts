@@ -159,6 +159,31 @@ const otlpSink = new ServiceContainer(monitoring, 'TierOtlpSink', {
   configFiles: [{ path: '/etc/otelcol-contrib/config.yaml', content: toYaml(OTLP_SINK_CONFIG) }],
   healthcheck: healthcheck(['CMD', 'bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${OTLP_SINK_HEALTH}`]),
 });
+/**
+ * The stack creates no Kafka topics (a producer does), and the Spark job's query fails while its topic does not
+ * exist (Spark's Kafka source describes it first), so Docker would restart the job until one appears. The tier
+ * stands in for that producer: a one-shot container with the lag exporter's Kafka client creates the job's topic
+ * after the broker is healthy, and the job starts after it.
+ */
+const streamingComponents = monitoring.streamingComponents;
+if (streamingComponents?.sparkJob && streamingComponents.kafka) {
+  const topic = STREAMING?.pipelines?.[0]?.topics[0] ?? '';
+  const topicSetup = new ServiceContainer(monitoring, 'TierTopicSetup', {
+    platform: monitoring.platform,
+    service: 'topic-setup',
+    image: 'kafkaLagExporter',
+    oneShot: true,
+    entrypoint: ['python', '-c', [
+      'from confluent_kafka.admin import AdminClient, NewTopic',
+      `admin = AdminClient({"bootstrap.servers": "${streamingComponents.kafka.bootstrapServers}"})`,
+      `if "${topic}" not in admin.list_topics(timeout=30).topics: admin.create_topics([NewTopic("${topic}", 2, 1)])["${topic}"].result(timeout=30)`,
+    ].join('\n')],
+    dependsOn: [streamingComponents.kafka.service],
+  });
+  const job = streamingComponents.sparkJob.service.container;
+  job.dependsOn = [...(job.dependsOn ?? []), `${topicSetup.container.terraformResourceType}.${topicSetup.container.friendlyUniqueId}`];
+}
+
 const jaeger = process.env.PIPEWATCH_TIER_TRACES === '1' ? new Jaeger(monitoring, 'Jaeger', { platform: monitoring.platform, hostPort: DEFAULT_HOST_PORTS.jaeger + hostPortOffset() }) : undefined;
 new LogShipper(monitoring, 'LogShipper', {
   platform: monitoring.platform,
