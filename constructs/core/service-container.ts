@@ -104,6 +104,8 @@ export class ServiceContainer extends Construct {
       user: props.user,
       privileged: props.privileged,
       memory: props.memoryMb,
+      // Swap set to the limit (none beyond it): left unset, Docker makes it twice the limit and every plan would update the container.
+      memorySwap: props.memoryMb,
       // json-file with the container's name and environment on every line: what the log shipper reads.
       logDriver: 'json-file',
       logOpts: containerLogOptions(),

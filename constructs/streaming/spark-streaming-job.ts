@@ -30,7 +30,8 @@ const DATA_DIR = '/data';
 /** Where the image's build resolved the Kafka source and Delta jars (streaming/images/spark-job). */
 const IVY_DIR = '/opt/ivy';
 
-const SPARK_JOB_IMAGE: LocalImage = {
+/** Also built by the docker tier (scripts/docker-tier/build-images.sh) from these same files. */
+export const SPARK_JOB_IMAGE: LocalImage = {
   key: 'sparkStreamingJob',
   base: 'spark',
   dockerfile: 'streaming/images/spark-job/Dockerfile',

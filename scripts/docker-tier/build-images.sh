@@ -27,7 +27,7 @@ trap 'rm -rf "${ctx_root}"' EXIT
 
 debian_ref="$(bash "${here}/base-image.sh")"
 
-# build NAME TAG [extra files...]: context = images/NAME plus extra files; cached by a hash of all inputs.
+# build NAME TAG [extra files...]: context = images/NAME plus extra files.
 build() {
   local name="$1" ref="$2" ctx="${ctx_root}/$1"
   shift 2
@@ -35,6 +35,13 @@ build() {
   cp -r "${here}/images/${name}/." "${ctx}/"
   local extra
   for extra in "$@"; do cp -r "${extra}" "${ctx}/"; done
+  build_context "${name}" "${ref}" Dockerfile
+}
+
+# build_context NAME TAG DOCKERFILE: the context in $ctx_root/NAME built with its DOCKERFILE, FROM $base_ref;
+# cached by a hash of the whole context and the base image's id.
+build_context() {
+  local name="$1" ref="$2" dockerfile="$3" ctx="${ctx_root}/$1"
   # npm's install record differs run to run; everything else in a context is deterministic.
   local hash
   hash="$( (echo "${debian_ref} ${base_id:-}"; cd "${ctx}" && find . -type f ! -name .package-lock.json -print0 | sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16)"
@@ -44,7 +51,7 @@ build() {
     local t0
     t0=$(date +%s)
     if ! timeout 900 docker build --network host --label "pipewatch.inputs=${hash}" \
-      --build-arg "DEBIAN=${debian_ref}" --build-arg "BASE=${base_ref:-}" -t "${ref}" "${ctx}" >"${ctx_root}/${name}.log" 2>&1; then
+      --build-arg "DEBIAN=${debian_ref}" --build-arg "BASE=${base_ref:-}" -f "${ctx}/${dockerfile}" -t "${ref}" "${ctx}" >"${ctx_root}/${name}.log" 2>&1; then
       tail -n 30 "${ctx_root}/${name}.log" >&2
       echo "FAIL image ${ref}: docker build failed (output above)" >&2
       return 1
@@ -85,11 +92,43 @@ build airflow pipewatch-tier/airflow:3.1.8-python3.11 "${repo_root}/airflow/requ
 # The streaming components the tier runs (docs/streaming.md): Kafka from the streaming tier's Maven jars,
 # the lag exporter and MLflow from PyPI wheels, and the Pushgateway the streaming switch turns on.
 build pushgateway pipewatch-tier/pushgateway:v1.5.1
-kafka_jars="$(bash "${repo_root}/scripts/install-streaming.sh" | grep '^kafka_classpath=' | cut -d= -f2-)"
+streaming_install="$(bash "${repo_root}/scripts/install-streaming.sh")"
+kafka_jars="$(sed -n 's/^kafka_classpath=//p' <<<"${streaming_install}")"
 build kafka pipewatch-tier/kafka-jmx:4.0.1 "${kafka_jars}"
 streaming_wheels="$(bash "${here}/wheels.sh" streaming "${here}/streaming-requirements.txt")"
 build kafka-lag-exporter pipewatch-tier/kafka-lag-exporter:local "${streaming_wheels}" "${here}/streaming-requirements.txt" "${repo_root}/streaming/kafka_lag_exporter.py"
 build mlflow pipewatch-tier/mlflow:v3.9.0 "${streaming_wheels}" "${here}/streaming-requirements.txt"
+# Spark from PyPI at the streaming tier's pyspark pin (streaming/requirements.txt), standing in for the stack's
+# `spark` image; on it, the Spark job's own image exactly as the SparkStreamingJob construct declares it (its
+# Dockerfile and sources), built here so the image cache serves it: the image map then names it, so the
+# construct deploys it without building. Builds in the engine cannot verify PyPI's and Maven Central's
+# certificates (the host's trust store is not in the images), so the Spark image carries what the job's build
+# asks them for: the wheels its Dockerfile pins, and Spark's Ivy cache of the job's packages, resolved on the
+# host by the streaming tier's pyspark (cached by the hash of the job and its pins).
+spark_version="$(sed -n 's/^pyspark==//p' "${repo_root}/streaming/requirements.txt")"
+job_dockerfile="${repo_root}/streaming/images/spark-job/Dockerfile"
+{ grep -E '^(pyspark|delta-spark|prometheus-client)==' "${repo_root}/streaming/requirements.txt"
+  grep -oE '[A-Za-z0-9_.-]+==[0-9][0-9.]*' "${job_dockerfile}"; } >"${ctx_root}/spark-requirements.txt"
+ivy="${HOME}/.cache/pipewatch/docker-tier-spark-ivy-$(cat "${repo_root}/streaming/fraud_features_job.py" "${repo_root}/streaming/requirements.txt" | sha256sum | cut -c1-16)"
+if [ ! -f "${ivy}/complete" ]; then
+  echo "spark ivy: resolving the job's packages from Maven Central (first run only)"
+  rm -rf "${HOME}/.cache/pipewatch/docker-tier-spark-ivy-"*
+  mkdir -p "${ivy}"
+  (cd "${repo_root}/streaming" && timeout 600 "$(sed -n 's/^venv=//p' <<<"${streaming_install}")/bin/python" -c \
+    'import sys; from fraud_features_job import spark_session; spark_session("resolve", 0, sys.argv[1]).stop()' "${ivy}") \
+    >"${ctx_root}/spark-ivy.log" 2>&1 || { tail -n 30 "${ctx_root}/spark-ivy.log" >&2; echo "FAIL spark ivy: resolution failed (output above)" >&2; exit 1; }
+  touch "${ivy}/complete"
+fi
+build spark "pipewatch-tier/spark:${spark_version}" "$(bash "${here}/wheels.sh" spark "${ctx_root}/spark-requirements.txt")" "${ivy}/cache"
+spark_job="$(cd "${repo_root}" && npx --no-install ts-node --transpile-only -e \
+  'console.log(JSON.stringify(require("./constructs/streaming/spark-streaming-job").SPARK_JOB_IMAGE))')"
+mkdir -p "${ctx_root}/spark-job"
+for source in $(node -p 'JSON.parse(process.argv[1]).sources.join(" ")' "${spark_job}"); do
+  mkdir -p "${ctx_root}/spark-job/$(dirname "${source}")"
+  cp -r "${repo_root}/${source}" "${ctx_root}/spark-job/${source}"
+done
+base_ref="pipewatch-tier/spark:${spark_version}" base_id="$(docker image inspect -f '{{.Id}}' "pipewatch-tier/spark:${spark_version}")" \
+  build_context spark-job pipewatch-tier/spark-streaming-job:local "$(node -p 'JSON.parse(process.argv[1]).dockerfile' "${spark_job}")"
 
 node_tag="node$(node -p 'process.versions.node')"
 # node_app NAME: a Node.js service of this repository (NAME/src/main.ts), transpiled with the repository's
@@ -136,6 +175,8 @@ cat >"${images_file}" <<EOF
   "kafkaJmx": "pipewatch-tier/kafka-jmx:4.0.1",
   "kafkaLagExporter": "pipewatch-tier/kafka-lag-exporter:local",
   "mlflow": "pipewatch-tier/mlflow:v3.9.0",
+  "spark": "pipewatch-tier/spark:${spark_version}",
+  "sparkStreamingJob": "pipewatch-tier/spark-streaming-job:local",
   "metricsApp": "pipewatch-tier/metrics-app:${node_tag}",
   "airflowExporter": "pipewatch-tier/airflow-exporter:${node_tag}"
 }

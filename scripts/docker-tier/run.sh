@@ -2,8 +2,9 @@
 # Docker tier: deploy the stack for real on a private Docker engine and check what a user relies on,
 # monitoring pipelines.yaml's pipelines plus 500 synthetic ones (tests/docker/tier-app.ts):
 #   deploy -> every container healthy (Airflow's included) -> Prometheus has every deployed target up
-#   -> streaming (first environment only): Kafka with the JMX agent, the lag exporter and MLflow run in the
-#      stack and Prometheus reads the broker's, the exporter's and MLflow's series
+#   -> streaming (first environment only): Kafka with the JMX agent, the lag exporter, the Spark job and MLflow run in the
+#      stack and Prometheus reads the broker's, the exporter's, the Spark driver's and executors' and MLflow's
+#      series; records produced to the job's topic move its Delta table's metrics (through the Pushgateway)
 #   -> Airflow: API login with the generated password (a wrong one refused), DAGs parsed without import
 #      errors, one run of each example DAG with its tasks on the Celery worker, their StatsD and run state
 #      in Prometheus, a DAG failed by its switch alerted as PipelineRunFailed at the webhook
@@ -14,7 +15,7 @@
 #   -> a config change (Prometheus retention) replaces only Prometheus, and its data survives
 #   -> one pipeline's deadline changed replaces exactly the containers that read the pipeline catalog:
 #      Prometheus (its rules) and the simulator (the catalog it plays)
-#   -> replacing the Postgres container keeps the database
+#   -> replacing the Postgres container keeps the database; replacing the Spark job's keeps its checkpoint
 #   -> a second environment deployed beside the first; destroying the first leaves the second
 #      untouched and nothing of the first behind (containers, networks, volumes)
 #   -> destroy the second.
@@ -142,7 +143,54 @@ out="$(check series --prometheus "http://127.0.0.1:${prom_a}" --timeout-s 120 \
   --expr 'up{job="kafka-lag-exporter"} == 1' \
   --expr 'sum(mlflow_http_request_total{job="mlflow"}) > 0')" || fail "${env_a}: streaming series: ${out}"
 pass "${env_a}: streaming components scraped at their containers in $(($(date +%s) - t0))s: ${out}"
-echo "NOT CHECKED ${env_a}: the Spark streaming job's container (its image is the official Spark image plus delta-spark and Ivy-resolved jars, which cannot be made without a Docker registry; the job itself runs in npm run test:streaming)"
+
+# The Spark job (the construct's own image on the tier's Spark image, build-images.sh) in its container: Prometheus
+# scrapes its driver and executors with its query's progress, and records produced to its topic (from the lag
+# exporter's container, which has a Kafka client) move its Delta table's metrics through the Pushgateway.
+spark_job="${env_a}-spark-fraud-features" delta_table='delta_table_%s{table="fraud_features"}'
+# produce_payments COUNT: COUNT payment events (50 cards) to the job's topic (created by the tier's topic-setup job).
+produce_payments() {
+  docker exec -i "${env_a}-kafka-lag-exporter" python - "$1" <<'PY' || fail "${env_a}: could not produce to payments.events"
+import json, sys
+from confluent_kafka import Producer
+producer = Producer({"bootstrap.servers": "kafka:9092", "linger.ms": 50})
+for i in range(int(sys.argv[1])):
+    producer.produce("payments.events", key=f"card-{i % 50}", value=json.dumps({"amount": (i % 97) + 0.5}))
+if producer.flush(30):
+    sys.exit("records left unsent")
+PY
+}
+# delta_state [--expr PROMQL...]: "version files size" of the job's table in Prometheus, once all three (and the
+# given expressions) return samples (120 s).
+delta_state() {
+  local out
+  out="$(check series --prometheus "http://127.0.0.1:${prom_a}" --timeout-s 120 \
+    --expr "$(printf "${delta_table}" version)" --expr "$(printf "${delta_table}" files)" --expr "$(printf "${delta_table}" size_bytes)" "$@")" ||
+    fail "${env_a}: Delta table metrics: ${out}"
+  sed -E 's/^[^;]* = ([^;]*); [^;]* = ([^;]*); [^;]* = ([^;]*).*$/\1 \2 \3/' <<<"${out}"
+}
+# The job started after its topic was created (tests/docker/tier-app.ts): healthy, and no restarts.
+t0=$(date +%s)
+until grep -qE "^${spark_job} \S+ healthy$" <<<"$(containers "${env_a}")" && [ "$(docker inspect -f '{{.State.Status}}' "${spark_job}")" = running ]; do
+  [ $(($(date +%s) - t0)) -lt 180 ] || fail "${env_a}: the Spark job is not healthy within 180s: $(containers "${env_a}" | grep -- -spark-); its log: $(docker logs --tail 40 "${spark_job}" 2>&1 | grep -vE '^\s+(found|\[|::|-|\|)' | tail -n 15)"
+  sleep 3
+done
+restarts_before="$(docker inspect -f '{{.RestartCount}}' "${spark_job}")"
+topic_errors="$(docker logs "${spark_job}" 2>&1 | grep -c UnknownTopicOrPartition || true)"
+out="$(check series --prometheus "http://127.0.0.1:${prom_a}" --timeout-s 120 \
+  --expr 'up{job="spark-driver"} == 1' --expr 'up{job="spark-executors"} == 1' \
+  --expr 'spark_streaming_latency_milliseconds{job="spark-driver",query="fraud_features"}' \
+  --expr 'spark_streaming_input_rows_per_second{job="spark-driver",query="fraud_features"}' \
+  --expr 'spark_executor_total_cores{job="spark-executors",app="fraud_features"} > 0')" || fail "${env_a}: Spark job series: ${out}"
+pass "${env_a}: Spark job container healthy (restarts: ${restarts_before}; log lines naming UnknownTopicOrPartition: ${topic_errors}); its driver and executors scraped with the query's progress in $(($(date +%s) - t0))s: ${out}"
+t0=$(date +%s)
+produce_payments 300
+read -r version1 files1 size1 <<<"$(delta_state)"
+produce_payments 300
+read -r version2 files2 size2 <<<"$(delta_state --expr "$(printf "${delta_table}" version) > ${version1}" \
+  --expr "$(printf "${delta_table}" files) > ${files1}" --expr "$(printf "${delta_table}" size_bytes) > ${size1}")"
+[ "$(docker inspect -f '{{.RestartCount}}' "${spark_job}")" = "${restarts_before}" ] || fail "${env_a}: the Spark job restarted while processing: $(docker logs --tail 40 "${spark_job}" 2>&1 | tail -n 15)"
+pass "${env_a}: records through Kafka and the Spark job move the Delta table's metrics in Prometheus (via the Pushgateway) in $(($(date +%s) - t0))s: version ${version1} -> ${version2}, files ${files1} -> ${files2}, bytes ${size1} -> ${size2}"
 
 # The log shipper reads the engine's json-file logs: Prometheus's start-up line, named by the tag log
 # option, must reach the OTLP sink (Loki's stand-in) with its container name as service.name.
@@ -254,11 +302,39 @@ pg="${env_a}-postgres"
 docker exec "${pg}" psql -v ON_ERROR_STOP=1 -U postgres -d pipeline_history -qc \
   "CREATE TABLE tier_marker (id int); INSERT INTO tier_marker VALUES (42);" >/dev/null || fail "${env_a}: could not write to Postgres"
 pg_addr="$("${tf}" -chdir="${work}/${env_a}" state list | grep -E '^docker_container\.Monitoring_Postgres_[A-Z0-9]+$')"
-run "${work}/replace-pg-a.log" "${tf}" -chdir="${work}/${env_a}" apply -auto-approve -input=false -no-color -replace="${pg_addr}" || fail "${env_a}: replacing Postgres"
+# The Spark job is replaced in the same apply: its checkpoint (on its data volume) must survive it.
+spark_addr="$("${tf}" -chdir="${work}/${env_a}" state list | grep -E '^docker_container\..*_SparkJob_[A-Z0-9]+$')"
+# spark_progress: "<Delta log entries> <last committed micro-batch>" in the job's volume.
+spark_progress() {
+  docker exec "${spark_job}" sh -c 'echo "$(ls /data/delta/fraud_features/_delta_log | grep -c "json$") $(ls /data/checkpoints/fraud_features/commits | sort -n | tail -n 1)"'
+}
+progress_before="$(spark_progress)"
+run "${work}/replace-pg-a.log" "${tf}" -chdir="${work}/${env_a}" apply -auto-approve -input=false -no-color -replace="${pg_addr}" -replace="${spark_addr}" ||
+  fail "${env_a}: replacing Postgres and the Spark job"
 marker="$(docker exec "${pg}" psql -U postgres -d pipeline_history -tAc 'SELECT id FROM tier_marker')" || true
 [ "${marker}" = "42" ] || fail "${env_a}: Postgres lost its data when its container was replaced (got '${marker}')"
 pass "${env_a}: Postgres container replaced, data kept"
 all_healthy "${env_a}"
+# The new job's query running (its progress series at its driver), then three triggers: a job that lost its
+# checkpoint would read the topic from the earliest offset again and commit to the table.
+t0=$(date +%s)
+until docker exec "${spark_job}" python3 -c "import urllib.request, sys; sys.exit('_streaming_fraud_features_latency_' not in urllib.request.urlopen('http://127.0.0.1:4040/metrics/prometheus/', timeout=4).read().decode())" 2>/dev/null; do
+  [ $(($(date +%s) - t0)) -lt 120 ] || fail "${env_a}: the replaced Spark job's query did not start within 120s"
+  sleep 2
+done
+sleep 30
+progress_after="$(spark_progress)"
+[ "${progress_after}" = "${progress_before}" ] ||
+  fail "${env_a}: the replaced Spark job reprocessed the topic (Delta log entries, last batch: ${progress_before} -> ${progress_after}); its checkpoint was not kept"
+produce_payments 300
+read -r version3 _ <<<"$(delta_state --expr "$(printf "${delta_table}" version) > ${version2}")"
+for _ in $(seq 1 15); do
+  progress_after="$(spark_progress)"
+  [ "${progress_after#* }" -gt "${progress_before#* }" ] && break
+  sleep 2
+done
+[ "${progress_after#* }" -gt "${progress_before#* }" ] || fail "${env_a}: the replaced Spark job's batches did not continue its checkpoint (${progress_before} -> ${progress_after})"
+pass "${env_a}: Spark job container replaced, checkpoint kept: no reprocessing in 30s, then new records continue it (Delta log entries, last batch: ${progress_before} -> ${progress_after}; version ${version2} -> ${version3})"
 
 # --- a second environment beside the first ----------------------------------------------------------
 synth "${env_b}" "${offset_b}"

@@ -15,8 +15,8 @@
  *                            the tier to change one pipeline's rules
  *   PIPEWATCH_DOCKER_DATA_ROOT     the private engine's data root, where its json-file logs live
  *   PIPEWATCH_TIER_TRACES    1: deploy Jaeger and the collector's traces pipeline (the tier does in one environment)
- *   PIPEWATCH_TIER_STREAMING  run: the example streaming pipeline monitored, and Kafka (with the lag exporter)
- *                            and MLflow run in the stack (STREAMING); anything else: no streaming
+ *   PIPEWATCH_TIER_STREAMING  run: the example streaming pipeline monitored, and Kafka (with the lag exporter),
+ *                            its Spark job and MLflow run in the stack (STREAMING); anything else: no streaming
  *
  * With Loki left out, the stack's log shipper (LogShipper, the OpenTelemetry Collector) is deployed on
  * its own and ships to an OTLP sink container (a second collector writing what it receives to a file)
@@ -70,13 +70,12 @@ const PIPELINES = [
 const LEFT_OUT = { grafana: false, logs: false, containerMetrics: false } as const;
 
 /**
- * The streaming components the tier runs: Kafka with its lag exporter, and MLflow. The Spark job is left
- * out: its image (the official Spark image plus delta-spark and the Ivy jars) cannot be made here without
- * a Spark distribution on the tier's base, so run.sh prints it as NOT CHECKED.
+ * The streaming components the tier runs: Kafka with its lag exporter, the Spark job (its image built by
+ * build-images.sh from the construct's own Dockerfile on the tier's Spark image, named in the image map) and MLflow.
  */
 const STREAMING: MonitoringStackProps['streaming'] =
   process.env.PIPEWATCH_TIER_STREAMING === 'run'
-    ? { pipelines: loadStreamingCatalog(DEFAULT_STREAMING_FILE, loadPipelineCatalog(DEFAULT_PIPELINES_FILE).map((p) => p.dagId)), run: { kafka: {}, mlflow: {} } }
+    ? { pipelines: loadStreamingCatalog(DEFAULT_STREAMING_FILE, loadPipelineCatalog(DEFAULT_PIPELINES_FILE).map((p) => p.dagId)), run: { kafka: {}, spark: {}, mlflow: {} } }
     : undefined;
 
 function requiredEnv(name: string): string {
@@ -160,6 +159,31 @@ const otlpSink = new ServiceContainer(monitoring, 'TierOtlpSink', {
   configFiles: [{ path: '/etc/otelcol-contrib/config.yaml', content: toYaml(OTLP_SINK_CONFIG) }],
   healthcheck: healthcheck(['CMD', 'bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${OTLP_SINK_HEALTH}`]),
 });
+/**
+ * The stack creates no Kafka topics (a producer does), and the Spark job's query fails while its topic does not
+ * exist (Spark's Kafka source describes it first), so Docker would restart the job until one appears. The tier
+ * stands in for that producer: a one-shot container with the lag exporter's Kafka client creates the job's topic
+ * after the broker is healthy, and the job starts after it.
+ */
+const streamingComponents = monitoring.streamingComponents;
+if (streamingComponents?.sparkJob && streamingComponents.kafka) {
+  const topic = STREAMING?.pipelines?.[0]?.topics[0] ?? '';
+  const topicSetup = new ServiceContainer(monitoring, 'TierTopicSetup', {
+    platform: monitoring.platform,
+    service: 'topic-setup',
+    image: 'kafkaLagExporter',
+    oneShot: true,
+    entrypoint: ['python', '-c', [
+      'from confluent_kafka.admin import AdminClient, NewTopic',
+      `admin = AdminClient({"bootstrap.servers": "${streamingComponents.kafka.bootstrapServers}"})`,
+      `if "${topic}" not in admin.list_topics(timeout=30).topics: admin.create_topics([NewTopic("${topic}", 2, 1)])["${topic}"].result(timeout=30)`,
+    ].join('\n')],
+    dependsOn: [streamingComponents.kafka.service],
+  });
+  const job = streamingComponents.sparkJob.service.container;
+  job.dependsOn = [...(job.dependsOn ?? []), `${topicSetup.container.terraformResourceType}.${topicSetup.container.friendlyUniqueId}`];
+}
+
 const jaeger = process.env.PIPEWATCH_TIER_TRACES === '1' ? new Jaeger(monitoring, 'Jaeger', { platform: monitoring.platform, hostPort: DEFAULT_HOST_PORTS.jaeger + hostPortOffset() }) : undefined;
 new LogShipper(monitoring, 'LogShipper', {
   platform: monitoring.platform,

@@ -86,6 +86,11 @@ describe('GIVEN the stack runs Kafka, the Spark job and MLflow for the example s
     expect(job.depends_on).toEqual([expect.stringMatching(/^docker_container\.Monitoring_StreamingComponents_Kafka_/)]);
   });
 
+  it('THEN the Spark job has a 2048 MB memory limit with no swap beyond it (so a re-deploy plans no change to it)', () => {
+    const job = container(json, 'dev-spark-fraud-features');
+    expect([job.memory, job.memory_swap]).toEqual([2048, 2048]);
+  });
+
   it('THEN MLflow serves Prometheus metrics and accepts the host name Prometheus scrapes it by', () => {
     const command: string[] = container(json, 'dev-mlflow').command;
     expect(command.slice(0, 2)).toEqual(['mlflow', 'server']);
