@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 prebuild_log="$(mktemp /tmp/pipewatch-prebuild.XXXXXX)"
 setsid nice -n 19 ionice -c 3 bash scripts/prebuild-tools.sh >"${prebuild_log}" 2>&1 &
 prebuild_pid=$!
-trap 'kill -- -"${prebuild_pid}" 2>/dev/null; rm -f "${prebuild_log}"' EXIT
+trap 'kill -- -"${prebuild_pid}" 2>/dev/null || true; rm -f "${prebuild_log}"' EXIT  # the group is gone after wait: not an error
 
 bash scripts/install-test-tools.sh   # what npm test runs: promtool, amtool, statsd_exporter, the collector, PostgreSQL, Airflow (jest installs nothing)
 npm test                      # unit, synth, static (promtool/amtool), simulator, dashboards
