@@ -5,7 +5,7 @@
 # refuses; the wrapper's go.mod repeats them with published versions and its go.sum pins every
 # dependency. The version is the wrapper's requirement of MODULE (a `require MODULE vX.Y.Z` line or a
 # line of a `require (` block, as `go get -tool` writes it). Cached under
-# ~/.cache/pipewatch/NAME-VERSION; LDFLAGS may use ${version}. Prints the binary's path (progress on stderr). A second run builds nothing.
+# ~/.cache/pipewatch/NAME-VERSION[-FLAGS_HASH] (go_binary_dir); LDFLAGS may use ${version}. Prints the binary's path (progress on stderr). A second run builds nothing.
 set -euo pipefail
 # shellcheck source=lib/cached-go-binary.sh
 source "$(dirname "$0")/lib/cached-go-binary.sh"
@@ -17,7 +17,7 @@ version="$(awk -v module="${module}" '
   (in_block && $1 == module) { print $2; exit }
 ' "${wrapper_dir}/go.mod")"
 [[ "${version}" == v[0-9]* ]] || { echo "FAIL ${name}: ${wrapper_dir}/go.mod does not require ${module} at a version (vX.Y.Z)" >&2; exit 1; }
-out_dir="${HOME}/.cache/pipewatch/${name}-${version}"
+out_dir="$(go_binary_dir "${name}" "${version}" "" "${ldflags}")"
 binary="${out_dir}/${name}"
 
 build() {
