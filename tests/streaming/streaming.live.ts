@@ -99,15 +99,19 @@ describe('GIVEN Kafka, a Spark Structured Streaming job writing Delta, and MLflo
   it('WHEN the served model gets requests, a fifth of them refused and a tenth slow THEN MLServer\'s metrics are scraped with the model label', async () => {
     modelLoadSince = Date.now();
     modelLoad = new ModelLoad(stack.modelUrl, MODEL, 2, 960);
-    const series = (expr: string) => waitFor(`${expr} scraped`, async () => ((await query(expr)).length > 0 ? query(expr) : undefined), WAIT);
-    const failed = await waitFor('failed inference counted', async () => ((await value(`sum(model_infer_request_failure_total{job="mlserver", model="${MODEL}"})`)) ?? 0) > 0 || undefined, WAIT);
-    expect(failed).toBe(true);
+    const series = (expr: string) =>
+      waitFor(`${expr} scraped`, async () => {
+        const found = await query(expr);
+        return found.length > 0 && found;
+      }, WAIT);
+    await waitFor('failed inference counted', async () => ((await value(`sum(model_infer_request_failure_total{job="mlserver", model="${MODEL}"})`)) ?? 0) > 0 || undefined, WAIT);
     // MLServer's own model label is kept as exported_model; the target's `model` names the histogram's series too.
     expect((await series(`model_infer_request_duration_count{job="mlserver", model="${MODEL}"}`))[0].metric.exported_model).toBe(MODEL);
     await series(`rest_server_request_duration_seconds_bucket{job="mlserver", model="${MODEL}", path="/invocations", status_code="400"}`);
     await series(`rest_server_request_duration_seconds_bucket{job="mlserver", model="${MODEL}", path="/v2/models/{model_name}/infer", status_code="500"}`);
     // A negative amount fails in the model: 500 from the model API, 400 from /invocations (MLServer's InferenceError).
     const s = modelLoad.statuses;
+    await waitFor('a whole cycle of requests answered', async () => s.invocationsNegative.length > 0 || undefined, WAIT);
     expect({ fast: new Set(s.fast), slow: new Set(s.slow), negative: new Set(s.negative), invocationsFast: new Set(s.invocationsFast), invocationsNegative: new Set(s.invocationsNegative) }).toEqual({
       fast: new Set([200]),
       slow: new Set([200]),
