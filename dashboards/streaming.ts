@@ -1,6 +1,6 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { PipelineSpec } from '../content/pipeline/spec';
-import { STREAMING_ALERTS } from '../content/streaming/rules';
+import { SERVED_MODEL_SERIES, STREAMING_ALERTS } from '../content/streaming/rules';
 import { DashboardOptions, mergeAndName, pipewatchDashboard, promQuery, runbookLink, statPanel, tablePanel, thresholds, timeseriesPanel, UNIT } from './common';
 import { layoutSections, PlaceablePanel, section } from './layout';
 
@@ -99,12 +99,35 @@ function storagePanels(): PlaceablePanel[] {
       height: 8,
     }).transformations(mergeAndName({ A: 'bytes', B: 'files', C: 'version', D: 'seconds since commit' })),
     timeseriesPanel({
-      title: 'MLflow requests',
-      description: 'Requests per second of the tracking server and served models, by status.',
+      title: 'MLflow tracking requests',
+      description: 'Requests per second of the MLflow tracking server, by status.',
       unit: UNIT.perSecond,
       queries: [promQuery('sum by (job, status) (rate(mlflow_http_request_total[5m]))', { legend: '{{job}} {{status}}' })],
       width: 12,
       height: 8,
+    }),
+  ];
+}
+
+/** The series MlflowModelErrorRateHigh and MlflowModelLatencyHigh compare with each model's bounds. */
+function modelPanels(options: DashboardOptions): PlaceablePanel[] {
+  return [
+    timeseriesPanel({
+      title: 'Served model requests',
+      description: 'Inference requests per second of each served model (MLServer: model API and /invocations), and those that failed.',
+      unit: UNIT.perSecond,
+      queries: [
+        promQuery(SERVED_MODEL_SERIES.requestsPerSecond, { legend: '{{model}} all' }),
+        promQuery(SERVED_MODEL_SERIES.failedPerSecond, { legend: '{{model}} failed' }),
+      ],
+      links: [runbookLink(STREAMING_ALERTS.modelErrors, options)],
+    }),
+    timeseriesPanel({
+      title: 'Served model p95 latency',
+      description: '95th percentile inference latency of each served model over 5 minutes; its bound is the pipeline’s servedModel.maxP95LatencySeconds.',
+      unit: UNIT.seconds,
+      queries: [promQuery(SERVED_MODEL_SERIES.p95Seconds, { legend: '{{model}}' })],
+      links: [runbookLink(STREAMING_ALERTS.modelLatency, options)],
     }),
   ];
 }
@@ -114,8 +137,8 @@ export function streamingDashboard(_specs: readonly PipelineSpec[], options: Das
   const builder = pipewatchDashboard(
     'streaming',
     'Streaming pipelines',
-    'Streaming pipelines: consumer lag against its bounds, Kafka broker health, Structured Streaming micro-batches, Delta tables and MLflow requests.',
+    'Streaming pipelines: consumer lag against its bounds, Kafka broker health, Structured Streaming micro-batches, Delta tables, MLflow tracking requests and served models.',
     ['streaming', 'kafka', 'spark'],
   );
-  return layoutSections(builder, [section('Now', nowPanels(options)), section('Kafka', kafkaPanels()), section('Spark', sparkPanels()), section('Storage and models', storagePanels())]);
+  return layoutSections(builder, [section('Now', nowPanels(options)), section('Kafka', kafkaPanels()), section('Spark', sparkPanels()), section('Storage and tracking', storagePanels()), section('Served models', modelPanels(options))]);
 }

@@ -5,7 +5,8 @@
 #   Maven Central: Kafka 4.0.1 (kafka_2.13 and its runtime dependencies) and the Prometheus JMX
 #                  exporter java agent 1.0.1 (scripts/streaming/pom.xml, dependency:copy-dependencies);
 #                  Spark's Kafka source and Delta's jars are fetched by Spark itself into an Ivy cache here
-#   PyPI:          pyspark, delta-spark, mlflow, confluent-kafka, prometheus-client (streaming/requirements.txt)
+#   PyPI:          pyspark, delta-spark, mlflow, mlserver and mlserver-mlflow, confluent-kafka, prometheus-client
+#                  (streaming/requirements.txt)
 # Built once into an entry named by the hash of the pom and the requirements (scripts/lib/cached-venv.sh):
 # with everything present a second run installs nothing.
 set -euo pipefail

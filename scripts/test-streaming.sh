@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The streaming tier (docs/streaming.md): a Kafka 4.0 broker in KRaft mode with the Prometheus JMX
 # exporter agent, pipewatch's consumer-lag exporter, a PySpark Structured Streaming job writing a
-# Delta table, and an MLflow server, all on loopback, scraped by Prometheus with the stack's
+# Delta table, an MLflow server and a model served from it by MLServer, all on loopback, scraped by Prometheus with the stack's
 # streaming rules; Alertmanager with the stack's routing notifies a webhook. Extra arguments go to jest.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -3,7 +3,7 @@ import { AlertLinkOptions } from '../../content/rules/alert-links';
 import { renderRuleFile } from '../../content/rules/render';
 import { streamingInhibitRules } from '../../content/streaming/lineage';
 import { STREAMING_RULE_FILE, streamingRuleGroups } from '../../content/streaming/rules';
-import { streamingScrapeJobs } from '../../content/streaming/scrape';
+import { ModelServerTarget, streamingScrapeJobs } from '../../content/streaming/scrape';
 import { StreamingPipelineSpec } from '../../content/streaming/spec';
 import { invalid } from '../../content/validation';
 import { Alertmanager } from '../alertmanager/alertmanager';
@@ -38,6 +38,12 @@ export interface StreamingMonitoringProps {
   readonly spark?: { readonly driverTargets: readonly string[] };
   /** MLflow tracking servers started with `--expose-prometheus`. @default - off */
   readonly mlflow?: { readonly targets: readonly string[] };
+  /**
+   * Model servers: MLServer (`mlflow models serve --enable-mlserver`) on its
+   * metrics port, one model each, named as in the pipelines' `servedModel.model`.
+   * @default - off: no model server scrape job
+   */
+  readonly modelServers?: readonly ModelServerTarget[];
   /** Team that owns the Kafka cluster: receives the broker alerts. @default 'data-platform' */
   readonly platformTeam?: string;
 }
@@ -63,11 +69,13 @@ export class StreamingMonitoring extends Construct {
     check('kafka.lagExporterTargets', props.kafka?.lagExporterTargets ?? []);
     check('spark.driverTargets', props.spark?.driverTargets ?? []);
     check('mlflow.targets', props.mlflow?.targets ?? []);
+    this.checkModelServers(props.modelServers ?? []);
     const jobs = streamingScrapeJobs({
       kafkaJmx: props.kafka?.jmxTargets,
       lagExporter: props.kafka?.lagExporterTargets,
       sparkDrivers: props.spark?.driverTargets,
       mlflow: props.mlflow?.targets,
+      modelServers: props.modelServers,
     });
     jobs.forEach((job) => wiring.prometheus.addScrapeTarget(job));
     const whereOf = (i: number) => `${this.node.path}.pipelines[${i}]`;
@@ -75,5 +83,16 @@ export class StreamingMonitoring extends Construct {
       renderRuleFile(streamingRuleGroups(pipelines, { platformTeam: props.platformTeam, knownDagIds: wiring.batchDagIds(), links: wiring.links, whereOf })),
     );
     streamingInhibitRules(pipelines).forEach((rule) => wiring.alertmanager.addInhibitRule(rule));
+  }
+
+  /** Each server a host:port with a model name; a target scraped twice would count its requests twice. */
+  private checkModelServers(servers: readonly ModelServerTarget[]): void {
+    const seen = new Set<string>();
+    servers.forEach((s, i) => {
+      if (!TARGET.test(s.target)) invalid(this, `modelServers[${i}].target`, s.target, 'Use host:port of MLServer\'s metrics port (MLSERVER_METRICS_PORT, default 8082), e.g. "fraud-scorer:8082".');
+      if (!s.model) invalid(this, `modelServers[${i}].model`, s.model, 'Name the model the server serves, as in the pipeline\'s servedModel.model, e.g. "fraud_scorer".');
+      if (seen.has(s.target)) invalid(this, `modelServers[${i}].target`, s.target, 'Each model server is listed once: one server serves one model; remove the repeated entry.');
+      seen.add(s.target);
+    });
   }
 }

@@ -34,7 +34,9 @@ export type MetricSource =
   /** The writing job after each Delta commit, pushed to the Pushgateway (streaming/delta_metrics.py). */
   | 'delta'
   /** MLflow's `--expose-prometheus` request metrics (prometheus_flask_exporter, prefix `mlflow`). */
-  | 'mlflow';
+  | 'mlflow'
+  /** MLServer, serving MLflow models (`mlflow models serve --enable-mlserver`), on its metrics port; `model` from the scrape target. */
+  | 'mlserver';
 
 export interface StatsdMatch {
   /**
@@ -286,8 +288,13 @@ export const STREAMING_METRICS: readonly MetricFamily[] = [
   family('delta', 'delta_table_files', 'gauge', 'Data files of the Delta table after its latest commit', ['table']),
   family('delta', 'delta_table_version', 'gauge', 'Version of the Delta table after its latest commit', ['table']),
   family('delta', 'delta_table_last_commit_timestamp_seconds', 'gauge', 'Time of the latest commit to the Delta table, Unix seconds', ['table']),
-  family('mlflow', 'mlflow_http_request_total', 'counter', 'HTTP requests served, by method and status (a served model adds `model`)', ['method', 'status', 'model']),
-  family('mlflow', 'mlflow_http_request_duration_seconds', 'histogram', 'HTTP request latency (a served model adds `model`)', ['method', 'status', 'model']),
+  family('mlflow', 'mlflow_http_request_total', 'counter', 'HTTP requests the tracking server served, by method and status', ['method', 'status']),
+  family('mlflow', 'mlflow_http_request_duration_seconds', 'histogram', 'HTTP request latency of the tracking server', ['method', 'status']),
+  family('mlserver', 'model_infer_request_success_total', 'counter', 'Inference requests of the model API (REST /v2/models/<model>/infer, gRPC) that succeeded; born at the first success', ['model', 'exported_model', 'version']),
+  family('mlserver', 'model_infer_request_failure_total', 'counter', 'Inference requests of the model API that failed (any exception: bad input, model error, model not ready)', ['model', 'exported_model', 'version']),
+  family('mlserver', 'model_infer_request_duration', 'summary', 'Duration of the model API inference requests, failed ones included (no quantiles: count and sum)', ['model', 'exported_model', 'version']),
+  family('mlserver', 'rest_server_requests_total', 'counter', 'REST requests (starlette-exporter), by route template and status; /invocations is MLflow\'s scoring protocol', ['model', 'app_name', 'method', 'path', 'status_code']),
+  family('mlserver', 'rest_server_request_duration_seconds', 'histogram', 'REST request latency, by route template and status', ['model', 'app_name', 'method', 'path', 'status_code']),
 ];
 
 export const METRIC_CATALOG: readonly MetricFamily[] = [

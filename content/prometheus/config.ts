@@ -12,6 +12,8 @@ export interface ScrapeJob {
   readonly scrapeIntervalSeconds?: number;
   /** Extra labels on every series of the job. */
   readonly labels?: Readonly<Record<string, string>>;
+  /** Labels of single targets, by target (a model server's `model`), added to `labels`. @default none */
+  readonly targetLabels?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Keep the target's own `job`/`instance` labels (a Pushgateway's pushed groups). @default false */
   readonly honorLabels?: boolean;
   /** Prometheus metric_relabel_configs, applied to every scraped series (renames, drops). @default none */
@@ -49,11 +51,19 @@ export function renderPrometheusConfig(model: PrometheusConfigModel): object {
       ...(j.metricsPath ? { metrics_path: j.metricsPath } : {}),
       ...(j.scrapeIntervalSeconds ? { scrape_interval: `${j.scrapeIntervalSeconds}s` } : {}),
       ...(j.honorLabels ? { honor_labels: true } : {}),
-      static_configs: [{ targets: [...j.targets], ...(j.labels ? { labels: { ...j.labels } } : {}) }],
+      static_configs: staticConfigs(j),
       ...(j.metricRelabelConfigs ? { metric_relabel_configs: j.metricRelabelConfigs.map((c) => ({ ...c })) } : {}),
     })),
     ...(model.remoteWrite?.length ? { remote_write: model.remoteWrite.map((rw) => renderRemoteWrite(rw, model.secretsDir ?? PROMETHEUS_SECRETS_DIR)) } : {}),
   };
+}
+
+/** One group of all targets, or one per target when targets carry labels of their own. */
+function staticConfigs(j: ScrapeJob): object[] {
+  const group = (targets: readonly string[], labels: Readonly<Record<string, string>> | undefined) => ({ targets: [...targets], ...(labels ? { labels: { ...labels } } : {}) });
+  const own = j.targetLabels;
+  if (!own) return [group(j.targets, j.labels)];
+  return j.targets.map((t) => group([t], own[t] || j.labels ? { ...j.labels, ...own[t] } : undefined));
 }
 
 /** The scrape job of one of the stack's services: its service name as `job`, its endpoint as target. */

@@ -99,7 +99,20 @@ const declared = (measured: string, kind: Kind, key: string) =>
 const LAG = 'sum by (consumergroup, topic) (kafka_consumergroup_lag)';
 const SPARK_LATENCY = 'max by (app, query) (spark_streaming_latency_milliseconds)';
 const EXECUTORS = 'count by (app) (spark_executor_total_cores)';
-const MODEL_REQUESTS = (filter: string) => `sum by (model) (rate(mlflow_http_request_total{model!=""${filter}}[5m]))`;
+/**
+ * MLServer (`mlflow models serve --enable-mlserver`) counts the inference requests of its model API (REST
+ * /v2/models/<model>/infer and gRPC) in model_infer_request_*; MLflow's /invocations handler bypasses
+ * them and shows only in the REST server's request metrics, where a failed inference answers 400 or 500.
+ * Each `rate` keeps its own labels, so `or` adds the two kinds instead of choosing one.
+ */
+const INVOCATIONS = 'rest_server_requests_total{model!="", path="/invocations"';
+const MODEL_FAILED = `sum by (model) (rate(model_infer_request_failure_total{model!=""}[5m]) or rate(${INVOCATIONS}, status_code!~"2.."}[5m]))`;
+const MODEL_REQUESTS = `sum by (model) (rate(model_infer_request_duration_count{model!=""}[5m]) or rate(${INVOCATIONS}}[5m]))`;
+/** The REST server's histogram on the inference routes (path is the route template: /v2/models/{model_name}/infer). */
+const INFERENCE_PATHS = '/invocations|/v2/models/[^/]+(/versions/[^/]+)?/infer';
+const MODEL_P95 = `histogram_quantile(0.95, sum by (model, le) (rate(rest_server_request_duration_seconds_bucket{model!="", path=~"${INFERENCE_PATHS}"}[5m])))`;
+/** What the served-model alerts measure, per model: the dashboard shows the same series. */
+export const SERVED_MODEL_SERIES = { failedPerSecond: MODEL_FAILED, requestsPerSecond: MODEL_REQUESTS, p95Seconds: MODEL_P95 } as const;
 
 /** The alerts on declared pipelines: one rule each, joined on the bound series. */
 function pipelineAlerts(): AlertDraft[] {
@@ -167,20 +180,20 @@ function pipelineAlerts(): AlertDraft[] {
     },
     {
       alert: STREAMING_ALERTS.modelErrors,
-      expr: overBound(`${MODEL_REQUESTS(', status=~"5.."')} / ${MODEL_REQUESTS('')}`, 'modelErrors', 'model'),
+      expr: overBound(`${MODEL_FAILED} / ${MODEL_REQUESTS}`, 'modelErrors', 'model'),
       for: '5m',
       ...fromBound,
       summary: 'Served model {{ $labels.model }} fails requests',
-      description: '{{ $value | humanizePercentage }} of the requests to model {{ $labels.model }} (pipeline {{ $labels.pipeline }}) failed over 5 minutes, over its bound.',
+      description: '{{ $value | humanizePercentage }} of the inference requests to model {{ $labels.model }} (pipeline {{ $labels.pipeline }}) failed over 5 minutes, over its bound.',
       dashboard: 'streaming',
     },
     {
       alert: STREAMING_ALERTS.modelLatency,
-      expr: overBound('histogram_quantile(0.95, sum by (model, le) (rate(mlflow_http_request_duration_seconds_bucket{model!=""}[5m])))', 'modelLatency', 'model'),
+      expr: overBound(MODEL_P95, 'modelLatency', 'model'),
       for: '5m',
       ...fromBound,
       summary: 'Served model {{ $labels.model }} answers slowly',
-      description: 'The 95th percentile latency of model {{ $labels.model }} (pipeline {{ $labels.pipeline }}) is {{ $value | humanizeDuration }} over 5 minutes, over its bound.',
+      description: 'The 95th percentile inference latency of model {{ $labels.model }} (pipeline {{ $labels.pipeline }}) is {{ $value | humanizeDuration }} over 5 minutes, over its bound.',
       dashboard: 'streaming',
     },
   ];

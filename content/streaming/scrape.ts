@@ -10,6 +10,16 @@ export interface StreamingTargets {
   readonly sparkDrivers?: readonly string[];
   /** MLflow tracking servers started with --expose-prometheus. */
   readonly mlflow?: readonly string[];
+  /** MLServer model servers (`mlflow models serve --enable-mlserver`): their metrics ports, each with its model. */
+  readonly modelServers?: readonly ModelServerTarget[];
+}
+
+/** One model server: MLServer's metrics port (MLSERVER_METRICS_PORT, default 8082) and the model it serves. */
+export interface ModelServerTarget {
+  /** host:port of the metrics endpoint, e.g. `fraud-scorer:8082`. */
+  readonly target: string;
+  /** The served model's name: the `model` label of every series of the target, joined with `servedModel.model`. */
+  readonly model: string;
 }
 
 export const STREAMING_JOBS = {
@@ -18,6 +28,7 @@ export const STREAMING_JOBS = {
   sparkDriver: 'spark-driver',
   sparkExecutors: 'spark-executors',
   mlflow: 'mlflow',
+  modelServers: 'mlserver',
 } as const;
 
 const rename = (regex: string, name: string) => ({ source_labels: ['__name__'], regex, target_label: '__name__', replacement: name });
@@ -70,5 +81,12 @@ export function streamingScrapeJobs(targets: StreamingTargets): ScrapeJob[] {
   add(targets.sparkDrivers, { job: STREAMING_JOBS.sparkDriver, metricsPath: '/metrics/prometheus/', metricRelabelConfigs: sparkDriverRelabels() });
   add(targets.sparkDrivers, { job: STREAMING_JOBS.sparkExecutors, metricsPath: '/metrics/executors/prometheus', metricRelabelConfigs: sparkExecutorRelabels() });
   add(targets.mlflow, { job: STREAMING_JOBS.mlflow });
+  // MLServer's request histogram has no model label: the target's `model` gives it one. It also replaces the
+  // `model` of MLServer's own counters (kept as exported_model), so one server serves one model.
+  const servers = targets.modelServers ?? [];
+  add(
+    servers.map((s) => s.target),
+    { job: STREAMING_JOBS.modelServers, targetLabels: Object.fromEntries(servers.map((s) => [s.target, { model: s.model }])) },
+  );
   return jobs;
 }

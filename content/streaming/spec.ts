@@ -41,13 +41,13 @@ export interface DeltaTableSpec {
   readonly maxFiles?: number;
 }
 
-/** A model served from MLflow that the pipeline's output feeds. */
+/** A model served from MLflow with MLServer (`mlflow models serve --enable-mlserver`) that the pipeline's output feeds. */
 export interface ServedModelSpec {
-  /** Model name: the `model` label its server's scrape target carries. */
+  /** Model name: the `model` label its server's scrape target carries (StreamingTargets.modelServers). */
   readonly model: string;
-  /** Alert above this share of failed (5xx) requests over 5 minutes. @default 0.05 */
+  /** Alert above this share of failed inference requests over 5 minutes. @default 0.05 */
   readonly maxErrorRatio?: number;
-  /** Alert when the 95th percentile request latency is above this many seconds (sub-second bounds are common). @default 1 */
+  /** Alert when the 95th percentile inference latency is above this many seconds (sub-second bounds are common). @default 1 */
   readonly maxP95LatencySeconds?: number;
 }
 

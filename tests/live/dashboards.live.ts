@@ -23,7 +23,7 @@ const SOURCES_NOT_RUN: Partial<Record<MetricSource, string>> = {
   'otel-collector': `the log shipper is not part of this stack: ${NOT_RUN_LIVE.otelCollector}`,
   dbt: 'dbt is not run in this tier: npm run test:dbt checks the dbt panels on a real dbt run',
   ...Object.fromEntries(
-    (['kafka-jmx', 'kafka-lag-exporter', 'spark', 'delta', 'mlflow'] as const).map((s) => [s, `${s} is not run in this tier: npm run test:streaming checks the Streaming dashboard on real Kafka, Spark, Delta and MLflow`]),
+    (['kafka-jmx', 'kafka-lag-exporter', 'spark', 'delta', 'mlflow', 'mlserver'] as const).map((s) => [s, `${s} is not run in this tier: npm run test:streaming checks the Streaming dashboard on real Kafka, Spark, Delta, MLflow and MLServer`]),
   ),
 };
 /** The KPI row reads the KPI monitors' records, which need warehouse.kpis and a week of history. */

@@ -32,7 +32,14 @@ const broker = (metric: string, extra: Record<string, string> = {}) => seriesOf(
 const spark = (metric: string, query = 'fraud_features') => seriesOf(metric, { job: 'spark-driver', app: 'fraud_features', query });
 const app = (metric: string, extra: Record<string, string> = {}) => seriesOf(metric, { job: 'spark-driver', app: 'fraud_features', ...extra });
 const delta = (metric: string, table = 'fraud_features') => seriesOf(metric, { job: 'pushgateway', table });
-const model = (metric: string, extra: Record<string, string>) => seriesOf(metric, { job: 'fraud-scorer', model: 'fraud_scorer', method: 'POST', ...extra });
+/** An MLServer target scraped with its `model` (content/streaming/scrape.ts): MLServer's own `model` becomes exported_model. */
+const server = (model: string) => ({ job: 'mlserver', instance: `${model}:8082`, model });
+const served = (metric: string, model = 'fraud_scorer') => seriesOf(metric, { ...server(model), exported_model: model, version: 'None' });
+const rest = (metric: string, path: string, status: string, method = 'POST', model = 'fraud_scorer', extra: Record<string, string> = {}) =>
+  seriesOf(metric, { ...server(model), app_name: 'mlserver', method, path, status_code: status, ...extra });
+/** The REST latency histogram of one route, 200s only: cumulative bucket counts by `le`. */
+const buckets = (path: string, byLe: Record<string, string>, model = 'fraud_scorer') =>
+  Object.entries(byLe).map(([le, values]) => ({ series: rest('rest_server_request_duration_seconds_bucket', path, '200', 'POST', model, { le }), values }));
 
 const KAFKA: Scenario[] = [
   {
@@ -345,63 +352,100 @@ const STORAGE: Scenario[] = [
   },
   {
     alert: 'MlflowModelErrorRateHigh',
-    when: 'fraud_scorer answers 10 requests a second and fails 1 more (9.1%, bound 2%)',
+    when: 'fraud_scorer answers 10 inference requests a second through its model API and fails 1 of them (10%, bound 2%)',
     interval: '1m',
     evalTime: '10m',
     input: [
-      { series: model('mlflow_http_request_total', { status: '200' }), values: '0+600x10' },
-      { series: model('mlflow_http_request_total', { status: '500' }), values: '0+60x10' },
+      { series: served('model_infer_request_duration_count'), values: '0+600x10' },
+      { series: served('model_infer_request_failure_total'), values: '0+60x10' },
     ],
     expected: [
       {
         labels: { ...FRAUD_LABELS, severity: 'critical', model: 'fraud_scorer' },
         summary: 'Served model fraud_scorer fails requests',
-        description: '9.091% of the requests to model fraud_scorer (pipeline payments_fraud_features) failed over 5 minutes, over its bound.',
+        description: '10% of the inference requests to model fraud_scorer (pipeline payments_fraud_features) failed over 5 minutes, over its bound.',
         dashboard: DASHBOARD,
       },
     ],
   },
   {
     alert: 'MlflowModelErrorRateHigh',
-    when: 'fraud_scorer fails 1 request in 100 (bound 2%)',
+    when: 'the model API succeeds 9 times a second while /invocations fails half its 1 a second with 400 (5% of all, bound 2%)',
     interval: '1m',
     evalTime: '10m',
     input: [
-      { series: model('mlflow_http_request_total', { status: '200' }), values: '0+600x10' },
-      { series: model('mlflow_http_request_total', { status: '500' }), values: '0+6x10' },
+      { series: served('model_infer_request_duration_count'), values: '0+540x10' },
+      { series: served('model_infer_request_failure_total'), values: '0x10' },
+      { series: rest('rest_server_requests_total', '/invocations', '200'), values: '0+30x10' },
+      { series: rest('rest_server_requests_total', '/invocations', '400'), values: '0+30x10' },
+    ],
+    expected: [
+      {
+        labels: { ...FRAUD_LABELS, severity: 'critical', model: 'fraud_scorer' },
+        summary: 'Served model fraud_scorer fails requests',
+        description: '5% of the inference requests to model fraud_scorer (pipeline payments_fraud_features) failed over 5 minutes, over its bound.',
+        dashboard: DASHBOARD,
+      },
+    ],
+  },
+  {
+    alert: 'MlflowModelErrorRateHigh',
+    when: 'fraud_scorer fails 6 of 600 requests a minute on both routes (1%, bound 2%), its readiness probe answers 400 and an undeclared model fails every request',
+    interval: '1m',
+    evalTime: '10m',
+    input: [
+      { series: served('model_infer_request_duration_count'), values: '0+500x10' },
+      { series: served('model_infer_request_failure_total'), values: '0+5x10' },
+      { series: rest('rest_server_requests_total', '/invocations', '200'), values: '0+99x10' },
+      { series: rest('rest_server_requests_total', '/invocations', '500'), values: '0+1x10' },
+      { series: rest('rest_server_requests_total', '/v2/models/{model_name}/ready', '400', 'GET'), values: '0+600x10' },
+      { series: served('model_infer_request_duration_count', 'adhoc'), values: '0+60x10' },
+      { series: served('model_infer_request_failure_total', 'adhoc'), values: '0+60x10' },
     ],
     expected: [],
   },
   {
     alert: 'MlflowModelLatencyHigh',
-    when: 'every fraud_scorer request takes between 0.5s and 1s (bound 0.5s)',
+    when: 'the model API answers in under 0.1s and /invocations, half the requests, in 1 to 2.5s (p95 2.35s, bound 0.5s)',
     interval: '1m',
     evalTime: '10m',
     input: [
-      { series: model('mlflow_http_request_duration_seconds_bucket', { status: '200', le: '0.1' }), values: '0x10' },
-      { series: model('mlflow_http_request_duration_seconds_bucket', { status: '200', le: '0.5' }), values: '0x10' },
-      { series: model('mlflow_http_request_duration_seconds_bucket', { status: '200', le: '1' }), values: '0+600x10' },
-      { series: model('mlflow_http_request_duration_seconds_bucket', { status: '200', le: '+Inf' }), values: '0+600x10' },
+      ...buckets('/v2/models/{model_name}/infer', { '0.1': '0+300x10', '0.5': '0+300x10', '1': '0+300x10', '2.5': '0+300x10', '+Inf': '0+300x10' }),
+      ...buckets('/invocations', { '0.1': '0x10', '0.5': '0x10', '1': '0x10', '2.5': '0+300x10', '+Inf': '0+300x10' }),
     ],
     expected: [
       {
         labels: { ...FRAUD_LABELS, severity: 'warning', model: 'fraud_scorer' },
         summary: 'Served model fraud_scorer answers slowly',
-        description: 'The 95th percentile latency of model fraud_scorer (pipeline payments_fraud_features) is 975ms over 5 minutes, over its bound.',
+        description: 'The 95th percentile inference latency of model fraud_scorer (pipeline payments_fraud_features) is 2.35s over 5 minutes, over its bound.',
         dashboard: DASHBOARD,
       },
     ],
   },
   {
     alert: 'MlflowModelLatencyHigh',
-    when: 'every fraud_scorer request takes under 0.1s',
+    when: 'every request to a version of fraud_scorer takes between 0.5s and 1s (p95 975ms, bound 0.5s)',
+    interval: '1m',
+    evalTime: '10m',
+    input: buckets('/v2/models/{model_name}/versions/{model_version}/infer', { '0.1': '0x10', '0.5': '0x10', '1': '0+600x10', '2.5': '0+600x10', '+Inf': '0+600x10' }),
+    expected: [
+      {
+        labels: { ...FRAUD_LABELS, severity: 'warning', model: 'fraud_scorer' },
+        summary: 'Served model fraud_scorer answers slowly',
+        description: 'The 95th percentile inference latency of model fraud_scorer (pipeline payments_fraud_features) is 975ms over 5 minutes, over its bound.',
+        dashboard: DASHBOARD,
+      },
+    ],
+  },
+  {
+    alert: 'MlflowModelLatencyHigh',
+    when: 'fraud_scorer infers in under 0.1s while its metadata route and an undeclared model take over 2.5s',
     interval: '1m',
     evalTime: '10m',
     input: [
-      { series: model('mlflow_http_request_duration_seconds_bucket', { status: '200', le: '0.1' }), values: '0+600x10' },
-      { series: model('mlflow_http_request_duration_seconds_bucket', { status: '200', le: '0.5' }), values: '0+600x10' },
-      { series: model('mlflow_http_request_duration_seconds_bucket', { status: '200', le: '1' }), values: '0+600x10' },
-      { series: model('mlflow_http_request_duration_seconds_bucket', { status: '200', le: '+Inf' }), values: '0+600x10' },
+      ...buckets('/v2/models/{model_name}/infer', { '0.1': '0+600x10', '0.5': '0+600x10', '1': '0+600x10', '2.5': '0+600x10', '+Inf': '0+600x10' }),
+      ...buckets('/v2/models/{model_name}', { '0.1': '0x10', '0.5': '0x10', '1': '0x10', '2.5': '0x10', '+Inf': '0+600x10' }),
+      ...buckets('/invocations', { '0.1': '0x10', '0.5': '0x10', '1': '0x10', '2.5': '0x10', '+Inf': '0+600x10' }, 'adhoc'),
     ],
     expected: [],
   },

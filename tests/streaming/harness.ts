@@ -41,11 +41,14 @@ export const STRICT_TOPIC = 'payments.compacted';
  * table stays under it for the tier's first 15 minutes unless split on purpose.
  */
 export const TABLE_MAX_FILES = 360;
+/** The served model: its MLServer model name, the pipeline's servedModel.model and its scrape target's `model`. */
+export const MODEL = 'fraud_scorer';
 /**
  * The example platform's streaming pipeline (streaming.yaml) with the tier's
  * tight bounds, so alerts fire within minutes: 300 records of lag, 30 s per
  * micro-batch (the first batches of a cold JVM on a loaded 2-core machine
- * take over 10 s).
+ * take over 10 s); the served model keeps the default 5% failed requests and
+ * a 0.5 s p95.
  */
 export const FRAUD: StreamingPipelineSpec = {
   name: 'payments_fraud_features',
@@ -56,6 +59,7 @@ export const FRAUD: StreamingPipelineSpec = {
   maxProcessingLatency: Duration.seconds(30),
   spark: { app: 'fraud_features', query: QUERY },
   deltaTables: [{ table: TABLE, maxFiles: TABLE_MAX_FILES }],
+  servedModel: { model: MODEL, maxErrorRatio: 0.05, maxP95LatencySeconds: 0.5 },
 };
 export const RECEIVERS = { risk: 'team-risk', platform: 'team-data-platform' } as const;
 
@@ -65,7 +69,7 @@ function required(name: string): string {
   return value;
 }
 
-/** Kafka, the lag exporter, the Spark job, MLflow, the Pushgateway, Prometheus, Alertmanager and a webhook, all on loopback. */
+/** Kafka, the lag exporter, the Spark job, MLflow, a model server, the Pushgateway, Prometheus, Alertmanager and a webhook, all on loopback. */
 export class StreamingStack {
   private readonly processes: ManagedProcess[] = [];
   consumer?: ManagedProcess;
@@ -75,6 +79,8 @@ export class StreamingStack {
   webhook!: WebhookReceiver;
   bootstrap = '';
   mlflowUrl = '';
+  /** The model server's REST API (`mlflow models serve --enable-mlserver`). */
+  modelUrl = '';
   /** Switch files of the Spark job (streaming/fraud_features_job.py). */
   private readonly switches: Readonly<Record<'slow' | 'smallFiles' | 'fail', string>>;
 
@@ -101,7 +107,8 @@ export class StreamingStack {
   private async startAll(): Promise<void> {
     const tools = liveTools();
     const jars = `${required('PIPEWATCH_STREAMING_JARS')}/*`;
-    const [broker, controller, jmx, lag, pushgateway, sparkUi, mlflow, prometheusPort, alertmanagerPort] = await Promise.all(Array.from({ length: 9 }, () => freePort()));
+    const [broker, controller, jmx, lag, pushgateway, sparkUi, mlflow, prometheusPort, alertmanagerPort, ...model] = await Promise.all(Array.from({ length: 12 }, () => freePort()));
+    const [modelHttp, modelGrpc, modelMetrics] = model;
     this.bootstrap = `127.0.0.1:${broker}`;
     this.webhook = await WebhookReceiver.start();
 
@@ -158,6 +165,9 @@ export class StreamingStack {
       }),
     );
 
+    // The model is logged and served while Spark starts: both take seconds of Python imports.
+    const modelServer = this.startModelServer(modelHttp, modelGrpc, modelMetrics);
+    modelServer.catch(() => undefined); // awaited below, after Spark
     this.spark = await this.started(
       new ManagedProcess({
         name: 'spark',
@@ -185,6 +195,8 @@ export class StreamingStack {
         readyTimeoutMs: 180_000,
       }),
     );
+
+    await modelServer;
 
     const alertmanager = alertmanagerProcess('alertmanager', tools.alertmanager, join(this.dir, 'alertmanager'), alertmanagerPort, (secretsDir, templatesDir) => {
       const receivers = [{ kind: 'webhook' as const, name: RECEIVERS.risk }, { kind: 'webhook' as const, name: RECEIVERS.platform }];
@@ -216,7 +228,13 @@ export class StreamingStack {
             alertmanagers: [`127.0.0.1:${alertmanagerPort}`],
             ruleFiles: [`${rulesDir}/${STREAMING_RULE_FILE}`],
             scrapeJobs: [
-              ...streamingScrapeJobs({ kafkaJmx: [`127.0.0.1:${jmx}`], lagExporter: [`127.0.0.1:${lag}`], sparkDrivers: [`127.0.0.1:${sparkUi}`], mlflow: [`127.0.0.1:${mlflow}`] }),
+              ...streamingScrapeJobs({
+                kafkaJmx: [`127.0.0.1:${jmx}`],
+                lagExporter: [`127.0.0.1:${lag}`],
+                sparkDrivers: [`127.0.0.1:${sparkUi}`],
+                mlflow: [`127.0.0.1:${mlflow}`],
+                modelServers: [{ target: `127.0.0.1:${modelMetrics}`, model: MODEL }],
+              }),
               pushgatewayScrapeJob(`127.0.0.1:${pushgateway}`),
             ],
           }),
@@ -224,6 +242,38 @@ export class StreamingStack {
       alertResendDelaySeconds: 5,
     });
     this.processes.push(this.prometheus.process);
+  }
+
+  /**
+   * Logs the tier's pyfunc model (served_model.py) to the tracking server, then serves it the way MLflow
+   * does with MLServer: `mlflow models serve --enable-mlserver` runs `mlserver start`, configured through
+   * MLSERVER_* variables (model name, gRPC and metrics ports, the metrics files of its inference worker).
+   */
+  private async startModelServer(http: number, grpc: number, metrics: number): Promise<void> {
+    const venvBin = join(required('PIPEWATCH_STREAMING_VENV'), 'bin');
+    const { stdout } = await run(this.python(), [join(__dirname, 'served_model.py'), '--tracking-uri', this.mlflowUrl, '--experiment', MODEL], { timeout: 120_000 });
+    const modelUri = stdout.trim().split('\n').pop() as string;
+    this.modelUrl = `http://127.0.0.1:${http}`;
+    mkdirSync(join(this.dir, 'mlserver-metrics'));
+    await this.started(
+      new ManagedProcess({
+        name: 'model-server',
+        command: join(venvBin, 'mlflow'),
+        args: ['models', 'serve', '-m', modelUri, '--enable-mlserver', '--env-manager', 'local', '-h', '127.0.0.1', '-p', String(http)],
+        env: {
+          PATH: `${venvBin}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+          MLFLOW_TRACKING_URI: this.mlflowUrl,
+          MLSERVER_MODEL_NAME: MODEL,
+          MLSERVER_GRPC_PORT: String(grpc),
+          MLSERVER_METRICS_PORT: String(metrics),
+          MLSERVER_METRICS_DIR: join(this.dir, 'mlserver-metrics'),
+        },
+        cwd: this.dir,
+        logFile: join(this.dir, 'model-server.log'),
+        ready: () => isOk(`${this.modelUrl}/v2/models/${MODEL}/ready`),
+        readyTimeoutMs: 120_000,
+      }),
+    );
   }
 
   /** A producer of `max` records at `rate` a second; it stops by itself. */

@@ -4,21 +4,24 @@ import { getJson, sendJson } from '../live/harness/http';
 import { alertMatching, ReceivedAlert } from '../live/harness/webhook-receiver';
 import { sleep, waitFor } from '../live/harness/wait';
 import { ManagedProcess } from '../live/harness/processes';
-import { FRAUD, GROUP, QUERY, RECEIVERS, STRICT_TOPIC, StreamingStack, TABLE, TABLE_MAX_FILES, TOPIC } from './harness';
+import { FRAUD, GROUP, MODEL, QUERY, RECEIVERS, STRICT_TOPIC, StreamingStack, TABLE, TABLE_MAX_FILES, TOPIC } from './harness';
+import { ModelLoad, SLOW_SECONDS } from './model-load';
 
 /**
  * A real Kafka 4.0 broker (KRaft, JMX exporter agent), a real PySpark 4.0
- * Structured Streaming job writing a Delta table, and a real MLflow server,
- * scraped by Prometheus with the stack's streaming rules; Alertmanager with
- * the stack's routing notifies a webhook. Expected labels and texts are
- * written by hand. Records: at most 4000 to the pipeline's topic at 10 a
- * second, and at most 480 refused ones at 1 a second; table files: at most
- * 50 per micro-batch while split on purpose, for at most 90 s.
+ * Structured Streaming job writing a Delta table, a real MLflow tracking
+ * server and a model logged to it served by MLServer (`mlflow models serve
+ * --enable-mlserver`), scraped by Prometheus with the stack's streaming rules;
+ * Alertmanager with the stack's routing notifies a webhook. Expected labels
+ * and texts are written by hand. Records: at most 4000 to the pipeline's
+ * topic at 10 a second, and at most 480 refused ones at 1 a second; table
+ * files: at most 50 per micro-batch while split on purpose, for at most 90 s;
+ * inference requests: at most 960, 2 a second, one at a time.
  */
 const WAIT = { timeoutMs: 60_000, intervalMs: 1000 };
 /** The lag alert needs lag over 300 (30 s at 10/s), growth over 5 minutes and 2 minutes of `for`. */
 const ALERT_WAIT = { timeoutMs: 5 * 60_000, intervalMs: 1000 };
-/** KafkaRequestErrors needs a failure rate over 5 minutes and 5 minutes of `for`, counted from the first failure. */
+/** KafkaRequestErrors needs a failure rate over 5 minutes and 5 minutes of `for`, counted from the first failure; so do the served-model alerts. */
 const REQUEST_ERRORS_WAIT = { timeoutMs: 8 * 60_000, intervalMs: 1000 };
 const PIPELINE = { pipeline: FRAUD.name, team: 'risk' };
 
@@ -28,7 +31,10 @@ beforeAll(async () => {
   stack = await StreamingStack.start();
 }, 5 * 60_000);
 
+let modelLoad: ModelLoad | undefined;
+
 afterAll(async () => {
+  await modelLoad?.stop();
   await stack?.stop();
   const notChecked = [
     'KafkaUnderReplicatedPartitions and KafkaOfflinePartitions: one broker holds every replica, so no partition can fall out of sync or lose its leader without stopping the broker itself; a second broker would be a second 512 MiB JVM and its start in every run',
@@ -37,7 +43,9 @@ afterAll(async () => {
     'SparkJobsFailed resolving: the rule counts failures over 10 minutes, so it resolves 10 minutes after the failed job; covered by promtool cases only',
     'SparkExecutorLost on a lost executor: the tier runs Spark in local mode, where the driver is the only executor and cannot be lost while the application runs; spark_executor_total_cores is checked present',
     'DeltaTableSmallFiles resolving: files only fall after OPTIMIZE and VACUUM, which the tier does not run; covered by promtool cases only',
-    'MlflowModelErrorRateHigh and MlflowModelLatencyHigh on a served model: `mlflow models serve` 3.9 (mlflow.pyfunc.scoring_server) serves /ping, /health, /version and /invocations through FastAPI without Prometheus metrics, and --expose-prometheus is an option of `mlflow server` only, so the alerts are covered by promtool cases (tests/rules/streaming-rules.test.ts) only',
+    'MlflowModelErrorRateHigh and MlflowModelLatencyHigh resolving, and staying silent under healthy traffic: both need 5 minutes of requests after the failures and slow requests stop (rate window and `for`); covered by promtool cases only',
+    "MlflowModelErrorRateHigh on gRPC inference: the tier's requests use REST (MLServer's model API and /invocations); gRPC requests land in the same model_infer_request_* counters",
+    'served models behind `mlflow models serve` without --enable-mlserver: MLflow 3.9\'s own scoring server (mlflow.pyfunc.scoring_server) exposes no Prometheus metrics, so no alert can watch it',
   ];
   for (const line of notChecked) console.log(`NOT CHECKED ${line}`);
 }, 120_000);
@@ -84,6 +92,34 @@ describe('GIVEN Kafka, a Spark Structured Streaming job writing Delta, and MLflo
     failingProducer = await stack.startFailingProducer(1, 480);
     const failed = await waitFor('failed produce requests counted', async () => ((await value(`kafka_server_brokertopicmetrics_failedproducerequests_total{topic="${STRICT_TOPIC}"}`)) ?? 0) > 0 && value(`kafka_server_brokertopicmetrics_failedproducerequests_total{topic="${STRICT_TOPIC}"}`), WAIT);
     console.log(`PASS failed produce requests counted ${seconds(failuresSince)}s after the failing producer started (${failed} so far)`);
+  });
+
+  let modelLoadSince = 0;
+
+  it('WHEN the served model gets requests, a fifth of them refused and a tenth slow THEN MLServer\'s metrics are scraped with the model label', async () => {
+    modelLoadSince = Date.now();
+    modelLoad = new ModelLoad(stack.modelUrl, MODEL, 2, 960);
+    const series = (expr: string) =>
+      waitFor(`${expr} scraped`, async () => {
+        const found = await query(expr);
+        return found.length > 0 && found;
+      }, WAIT);
+    await waitFor('failed inference counted', async () => ((await value(`sum(model_infer_request_failure_total{job="mlserver", model="${MODEL}"})`)) ?? 0) > 0 || undefined, WAIT);
+    // MLServer's own model label is kept as exported_model; the target's `model` names the histogram's series too.
+    expect((await series(`model_infer_request_duration_count{job="mlserver", model="${MODEL}"}`))[0].metric.exported_model).toBe(MODEL);
+    await series(`rest_server_request_duration_seconds_bucket{job="mlserver", model="${MODEL}", path="/invocations", status_code="400"}`);
+    await series(`rest_server_request_duration_seconds_bucket{job="mlserver", model="${MODEL}", path="/v2/models/{model_name}/infer", status_code="500"}`);
+    // A negative amount fails in the model: 500 from the model API, 400 from /invocations (MLServer's InferenceError).
+    const s = modelLoad.statuses;
+    await waitFor('a whole cycle of requests answered', async () => s.invocationsNegative.length > 0 || undefined, WAIT);
+    expect({ fast: new Set(s.fast), slow: new Set(s.slow), negative: new Set(s.negative), invocationsFast: new Set(s.invocationsFast), invocationsNegative: new Set(s.invocationsNegative) }).toEqual({
+      fast: new Set([200]),
+      slow: new Set([200]),
+      negative: new Set([500]),
+      invocationsFast: new Set([200]),
+      invocationsNegative: new Set([400]),
+    });
+    console.log(`PASS MLServer metrics scraped with model ${MODEL} ${seconds(modelLoadSince)}s after the model load started`);
   });
 
   it('WHEN the MLflow tracking server answers requests THEN its request metrics are scraped', async () => {
@@ -166,10 +202,30 @@ describe('GIVEN Kafka, a Spark Structured Streaming job writing Delta, and MLflo
     }
   });
 
+  it('WHEN a fifth of the model\'s requests fail and a tenth are slow for 5 minutes THEN MlflowModelErrorRateHigh and MlflowModelLatencyHigh page the owner team', async () => {
+    const firedAfter: Record<string, string> = {};
+    const fired = (alertname: string, severity: string) =>
+      waitFor(`${alertname} arrives firing`, async () => stack.webhook.alerts.find(alertMatching({ receiver: RECEIVERS.risk, status: 'firing', labels: { ...PIPELINE, alertname, severity, model: MODEL } })), REQUEST_ERRORS_WAIT).then(
+        (a) => ((firedAfter[alertname] = seconds(modelLoadSince)), a),
+      );
+    const [errors, latency] = await Promise.all([fired('MlflowModelErrorRateHigh', 'critical'), fired('MlflowModelLatencyHigh', 'warning')]);
+    const share = /^([\d.]+)% of the inference requests to model fraud_scorer \(pipeline payments_fraud_features\) failed over 5 minutes, over its bound\.$/.exec(errors.annotations.description);
+    // 2 of every 10 requests fail: about 20%, far from the 5% bound whatever the window's edges.
+    expect(Number(share?.[1])).toBeGreaterThan(10);
+    expect(Number(share?.[1])).toBeLessThan(30);
+    const p95 = /^The 95th percentile inference latency of model fraud_scorer \(pipeline payments_fraud_features\) is (\d+(?:\.\d+)?)(ms|s) over 5 minutes, over its bound\.$/.exec(latency.annotations.description);
+    const p95Seconds = Number(p95?.[1]) / (p95?.[2] === 'ms' ? 1000 : 1);
+    // 1 request in 10 sleeps 0.8 s: the 95th percentile falls among them, over the 0.5 s bound and under the 2.5 s bucket.
+    expect(p95Seconds).toBeGreaterThan(0.5);
+    expect(p95Seconds).toBeLessThanOrEqual(2.5);
+    console.log(`PASS MlflowModelErrorRateHigh fired ${firedAfter.MlflowModelErrorRateHigh}s after the model load started (${share?.[1]}% failed, bound 5%)`);
+    console.log(`PASS MlflowModelLatencyHigh fired ${firedAfter.MlflowModelLatencyHigh}s after the model load started (p95 ${p95Seconds}s with 1 in 10 requests sleeping ${SLOW_SECONDS}s, bound 0.5s)`);
+  });
+
   it('WHEN the streaming dashboard is read THEN every panel query returns data', async () => {
     const streaming = allDashboards([]).find((d) => d.key === 'streaming');
     const queries = panelsOf(streaming!.json).flatMap((p) => p.queries.map((q) => ({ panel: p.title, expr: q.expr.replace(/\$__rate_interval/g, '1m') })));
-    expect(queries.length).toBe(14);
+    expect(queries.length).toBe(17);
     const empty: string[] = [];
     for (const q of queries) if ((await query(q.expr)).length === 0) empty.push(`${q.panel}: ${q.expr}`);
     expect(empty).toEqual([]);

@@ -67,6 +67,33 @@ describe('GIVEN the streaming switch on the stack', () => {
     ]);
   });
 
+  it('WHEN two model servers are watched THEN one mlserver job scrapes each with its model as a target label', () => {
+    const modelServers = [
+      { target: 'fraud-scorer:8082', model: 'fraud_scorer' },
+      { target: 'churn-scorer:9082', model: 'churn' },
+    ];
+    const { json } = synthLocal({ streaming: { pipelines: EXAMPLE, modelServers } });
+    const job = prometheusYml(json).scrape_configs.find((j: { job_name: string }) => j.job_name === 'mlserver');
+    expect(job).toEqual({
+      job_name: 'mlserver',
+      static_configs: [
+        { targets: ['fraud-scorer:8082'], labels: { model: 'fraud_scorer' } },
+        { targets: ['churn-scorer:9082'], labels: { model: 'churn' } },
+      ],
+    });
+  });
+
+  it('WHEN a model server has no model or is listed twice THEN synth fails naming the entry and the fix', () => {
+    expect(() => synthLocal({ streaming: { modelServers: [{ target: 'fraud-scorer:8082', model: '' }] } })).toThrow(
+      'test/Monitoring/Streaming: invalid modelServers[0].model "". Name the model the server serves',
+    );
+    const twice = [
+      { target: 'fraud-scorer:8082', model: 'fraud_scorer' },
+      { target: 'fraud-scorer:8082', model: 'fraud_scorer_v2' },
+    ];
+    expect(() => synthLocal({ streaming: { modelServers: twice } })).toThrow('test/Monitoring/Streaming: invalid modelServers[1].target "fraud-scorer:8082". Each model server is listed once');
+  });
+
   it('WHEN a target is not host:port THEN synth fails naming the construct path and the fix', () => {
     expect(() => synthLocal({ streaming: { spark: { driverTargets: ['http://driver:4040'] } } })).toThrow(
       'test/Monitoring/Streaming: invalid spark.driverTargets[0] "http://driver:4040". Use host:port of the metrics endpoint',
