@@ -3,7 +3,8 @@
 A Spark Structured Streaming query (named after the pipeline's `spark.query`)
 reads the payments topic, counts payments and sums amounts per card, and
 appends each micro-batch to a Delta table; after each commit it publishes the
-table's metrics (delta_metrics.py). Spark's own metrics are served on the
+table's metrics (delta_metrics.py), and commits the offsets it read up to to
+the pipeline's consumer group (group_offsets.py). Spark's own metrics are served on the
 driver's UI port: /metrics/prometheus (PrometheusServlet: streaming query
 progress and job counts) and /metrics/executors/prometheus.
 
@@ -25,6 +26,7 @@ from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
 from delta_metrics import publish
+from group_offsets import CommitProgressToGroup
 
 KAFKA_PACKAGE = "org.apache.spark:spark-sql-kafka-0-10_2.13:4.0.0"
 
@@ -79,6 +81,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--bootstrap", required=True)
     parser.add_argument("--topic", default="payments.events")
+    parser.add_argument("--group", required=True, help="the pipeline's consumer group, which the job's progress is committed to")
     parser.add_argument("--app", default="fraud_features")
     parser.add_argument("--query", default="fraud_features")
     parser.add_argument("--table", default="fraud_features")
@@ -118,6 +121,7 @@ def main():
         features.write.format("delta").mode("append").save(args.table_path)
         publish(spark, args.table_path, args.table, args.pushgateway)
 
+    spark.streams.addListener(CommitProgressToGroup(spark, args.bootstrap, args.group, args.query))
     if args.fail_file:
         threading.Thread(target=fail_one_job_on_switch, args=(spark, args.fail_file), daemon=True).start()
     query = (

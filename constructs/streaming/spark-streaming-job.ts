@@ -35,7 +35,7 @@ export const SPARK_JOB_IMAGE: LocalImage = {
   key: 'sparkStreamingJob',
   base: 'spark',
   dockerfile: 'streaming/images/spark-job/Dockerfile',
-  sources: ['streaming/images/spark-job', 'streaming/fraud_features_job.py', 'streaming/delta_metrics.py', 'streaming/requirements.txt'],
+  sources: ['streaming/images/spark-job', 'streaming/fraud_features_job.py', 'streaming/delta_metrics.py', 'streaming/group_offsets.py', 'streaming/requirements.txt'],
 };
 
 const wholeAtLeast = (scope: Construct, key: string, value: number, min: number, example: string) => {
@@ -47,9 +47,10 @@ const wholeAtLeast = (scope: Construct, key: string, value: number, min: number,
  * The example Structured Streaming job (streaming/fraud_features_job.py) for one
  * declared pipeline, in one Spark session (`local[2]`): it reads the pipeline's
  * topic, appends each micro-batch to its Delta table on a volume, publishes the
- * table's metrics to the Pushgateway after each commit, and serves Spark's own
- * metrics on the driver's UI port (PrometheusServlet and executor metrics, as
- * the job configures them). The checkpoint sits beside the table, so a replaced
+ * table's metrics to the Pushgateway after each commit, commits the offsets it
+ * read up to to the pipeline's consumer group (so the group's lag measures the
+ * job), and serves Spark's own metrics on the driver's UI port
+ * (PrometheusServlet and executor metrics, as the job configures them). The checkpoint sits beside the table, so a replaced
  * container resumes where it stopped.
  */
 export class SparkStreamingJob extends Construct {
@@ -80,6 +81,7 @@ export class SparkStreamingJob extends Construct {
       command: [
         '--bootstrap', props.bootstrapServers,
         '--topic', pipeline.topics[0],
+        '--group', pipeline.consumerGroup,
         '--app', spark.app,
         '--query', spark.query,
         '--table', table,

@@ -33,6 +33,12 @@ export const TOPIC = 'payments.events';
 export const GROUP = 'fraud-features';
 export const TABLE = 'fraud_features';
 export const QUERY = 'fraud_features';
+/**
+ * Records per micro-batch at most: four times what the producer's 10 a second brings in a 5 s trigger, so
+ * the job keeps up even while a cold JVM takes seconds per batch, and under half the 470 that arrive while
+ * a slowed batch sleeps 45 s, so a slowed job falls behind.
+ */
+export const MAX_OFFSETS = 200;
 /** A compacted topic: the broker fails every produce request of records without a key. */
 export const STRICT_TOPIC = 'payments.compacted';
 /**
@@ -72,7 +78,6 @@ function required(name: string): string {
 /** Kafka, the lag exporter, the Spark job, MLflow, a model server, the Pushgateway, Prometheus, Alertmanager and a webhook, all on loopback. */
 export class StreamingStack {
   private readonly processes: ManagedProcess[] = [];
-  consumer?: ManagedProcess;
   producer?: ManagedProcess;
   spark!: ManagedProcess;
   prometheus!: LivePrometheus;
@@ -176,6 +181,7 @@ export class StreamingStack {
           join(REPO_ROOT, 'streaming/fraud_features_job.py'),
           '--bootstrap', this.bootstrap,
           '--topic', TOPIC,
+          '--group', GROUP,
           '--app', FRAUD.spark!.app,
           '--query', QUERY,
           '--table', TABLE,
@@ -184,6 +190,7 @@ export class StreamingStack {
           '--pushgateway', `127.0.0.1:${pushgateway}`,
           '--ui-port', String(sparkUi),
           '--trigger-seconds', '5',
+          '--max-offsets', String(MAX_OFFSETS),
           '--slow-file', this.switches.slow,
           '--small-files-file', this.switches.smallFiles,
           '--fail-file', this.switches.fail,
@@ -284,10 +291,6 @@ export class StreamingStack {
   /** A producer of at most `max` records without a key at `rate` a second to STRICT_TOPIC: the broker fails each request. */
   async startFailingProducer(rate: number, max: number): Promise<ManagedProcess> {
     return this.started(this.client('failing-producer', ['produce', '--rate', String(rate), '--max', String(max), '--no-key'], STRICT_TOPIC));
-  }
-
-  async startConsumer(): Promise<void> {
-    this.consumer = await this.started(this.client('consumer', ['consume', '--group', GROUP]));
   }
 
   private client(name: string, args: string[], topic = TOPIC): ManagedProcess {

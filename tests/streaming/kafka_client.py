@@ -5,16 +5,14 @@
 
 A compacted topic refuses records without a key (INVALID_RECORD): the broker
 counts each such produce request as failed.
-    kafka_client.py consume --bootstrap B --topic T --group G             (commits every second until stopped)
 """
 
 import argparse
 import json
-import signal
 import sys
 import time
 
-from confluent_kafka import Consumer, Producer
+from confluent_kafka import Producer
 from confluent_kafka.admin import AdminClient, NewTopic
 
 
@@ -33,36 +31,18 @@ def produce(args):
     producer.flush(10)
 
 
-def consume(args):
-    consumer = Consumer({"bootstrap.servers": args.bootstrap, "group.id": args.group, "auto.offset.reset": "earliest", "enable.auto.commit": False})
-    consumer.subscribe([args.topic])
-    stopping = []
-    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
-    last_commit = time.time()
-    while not stopping:
-        message = consumer.poll(0.5)
-        if time.time() - last_commit >= 1:
-            try:
-                consumer.commit(asynchronous=False)
-            except Exception:  # nothing consumed since the last commit
-                pass
-            last_commit = time.time()
-    consumer.close()
-
-
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("command", choices=["create-topic", "produce", "consume"])
+    parser.add_argument("command", choices=["create-topic", "produce"])
     parser.add_argument("--bootstrap", required=True)
     parser.add_argument("--topic", required=True)
-    parser.add_argument("--group")
     parser.add_argument("--partitions", type=int, default=2)
     parser.add_argument("--compacted", action="store_true", help="create the topic with cleanup.policy=compact")
     parser.add_argument("--no-key", action="store_true", help="produce records without a key")
     parser.add_argument("--rate", type=float, default=10)
     parser.add_argument("--max", type=int, default=4000)
     args = parser.parse_args()
-    {"create-topic": create_topic, "produce": produce, "consume": consume}[args.command](args)
+    {"create-topic": create_topic, "produce": produce}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -57,8 +57,7 @@ const arrived = (receiver: string, status: 'firing' | 'resolved', labels: Readon
 const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(0);
 
 describe('GIVEN Kafka, a Spark Structured Streaming job writing Delta, and MLflow on loopback', () => {
-  it('WHEN records flow and the consumer keeps up THEN broker, lag, Spark and Delta metrics arrive and no alert fires', async () => {
-    await stack.startConsumer();
+  it('WHEN records flow and the Spark job keeps up THEN broker, lag, Spark and Delta metrics arrive and no alert fires', async () => {
     await stack.startProducer(10, 4000);
     expect(await waitFor('the broker reports one active controller', async () => (await value('sum(kafka_controller_kafkacontroller_activecontrollercount)')) === 1 || undefined, WAIT)).toBe(true);
     expect(await value('sum(kafka_server_replicamanager_underreplicatedpartitions)')).toBe(0);
@@ -161,9 +160,8 @@ describe('GIVEN Kafka, a Spark Structured Streaming job writing Delta, and MLflo
 
   let firing: ReceivedAlert[] = [];
 
-  it('WHEN the consumer stops and the query is made slow THEN the lag and latency alerts page the owner team', async () => {
+  it('WHEN the query is made slow THEN it falls behind on the topic, and the lag and latency alerts page the owner team', async () => {
     const since = Date.now();
-    await stack.consumer!.stop();
     stack.slowSpark(45);
     const lagLabels = { ...PIPELINE, alertname: 'KafkaConsumerLagGrowing', severity: 'warning', consumergroup: GROUP, topic: TOPIC };
     const latencyLabels = { ...PIPELINE, alertname: 'SparkStreamingLatencyHigh', severity: 'warning', app: 'fraud_features', query: QUERY };
@@ -175,15 +173,14 @@ describe('GIVEN Kafka, a Spark Structured Streaming job writing Delta, and MLflo
     const took = /^The latest micro-batch of query fraud_features \(pipeline payments_fraud_features\) took (?:(\d+)m )?(\d+(?:\.\d+)?)s, over the declared processing latency bound/.exec(latencyAlert.annotations.description);
     // Each slowed batch sleeps 45 s before its work: over the 30 s bound (humanizeDuration writes a minute as "1m 2s").
     expect(Number(took?.[1] ?? 0) * 60 + Number(took?.[2])).toBeGreaterThanOrEqual(45);
-    console.log(`PASS KafkaConsumerLagGrowing fired ${firedAfter.KafkaConsumerLagGrowing}s after the consumer stopped`);
+    console.log(`PASS KafkaConsumerLagGrowing fired ${firedAfter.KafkaConsumerLagGrowing}s after the query was slowed`);
     console.log(`PASS SparkStreamingLatencyHigh fired ${firedAfter.SparkStreamingLatencyHigh}s after the query was slowed`);
     firing = [lagAlert, latencyAlert];
   });
 
-  it('WHEN the consumer restarts and the query runs at full speed again THEN both alerts resolve', async () => {
+  it('WHEN the query runs at full speed again THEN it catches up and both alerts resolve', async () => {
     expect(firing).toHaveLength(2);
     const since = Date.now();
-    await stack.startConsumer();
     stack.slowSpark(undefined);
     await Promise.all(
       firing.map((a) =>

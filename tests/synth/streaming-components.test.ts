@@ -77,10 +77,10 @@ describe('GIVEN the stack runs Kafka, the Spark job and MLflow for the example s
     expect(container(json, 'dev-kafka-lag-exporter').command).toEqual(['--bootstrap', 'kafka:9092', '--group', 'fraud-features', '--listen', '0.0.0.0', '--port', '9308']);
   });
 
-  it('THEN the Spark job reads the pipeline’s topic and writes its Delta table on a volume, pushing table metrics to the Pushgateway', () => {
+  it('THEN the Spark job reads the pipeline’s topic, commits its progress to the pipeline’s group and writes its Delta table on a volume, pushing table metrics to the Pushgateway', () => {
     const job = container(json, 'dev-spark-fraud-features');
     const arg = (flag: string) => job.command[job.command.indexOf(flag) + 1];
-    expect([arg('--bootstrap'), arg('--topic'), arg('--app'), arg('--query'), arg('--table')]).toEqual(['kafka:9092', 'payments.events', 'fraud_features', 'fraud_features', 'fraud_features']);
+    expect([arg('--bootstrap'), arg('--topic'), arg('--group'), arg('--app'), arg('--query'), arg('--table')]).toEqual(['kafka:9092', 'payments.events', 'fraud-features', 'fraud_features', 'fraud_features', 'fraud_features']);
     expect([arg('--table-path'), arg('--checkpoint'), arg('--pushgateway'), arg('--ui-port')]).toEqual(['/data/delta/fraud_features', '/data/checkpoints/fraud_features', 'pushgateway:9091', '4040']);
     expect(job.volumes).toEqual([{ container_path: '/data', read_only: false, volume_name: expect.stringContaining('SparkJob_Data') }]);
     expect(job.depends_on).toEqual([expect.stringMatching(/^docker_container\.Monitoring_StreamingComponents_Kafka_/)]);
