@@ -53,7 +53,7 @@ export class Kafka extends Construct {
       invalid(this, 'run.kafka.heapMb', heapMb, 'Use a whole number of MiB from 256 to 32768, e.g. 512 for a development broker.');
     }
     const build = localBuild(platform, KAFKA_IMAGE);
-    const properties = renderKafkaServerProperties({ listenHost: '0.0.0.0', advertisedHost: KAFKA.service, brokerPort: KAFKA.broker, controllerPort: KAFKA.controller, logDir: DATA_DIR });
+    const properties = renderKafkaServerProperties({ listenHost: '0.0.0.0', advertisedHost: KAFKA.service, brokerPort: KAFKA.broker, controllerPort: KAFKA.controller, logDirs: [DATA_DIR] });
     // Formatting is idempotent (--ignore-formatted), so the same command starts a new and an existing log.
     const start = [
       'set -e',

@@ -8,7 +8,8 @@ export interface KafkaServerOptions {
   readonly advertisedHost: string;
   readonly brokerPort: number;
   readonly controllerPort: number;
-  readonly logDir: string;
+  /** Directories of the partitions' logs; the first also holds the cluster metadata log. */
+  readonly logDirs: readonly string[];
 }
 
 /**
@@ -25,7 +26,7 @@ export function renderKafkaServerProperties(o: KafkaServerOptions): string {
     'controller.listener.names=CONTROLLER',
     'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
     'inter.broker.listener.name=PLAINTEXT',
-    `log.dirs=${o.logDir}`,
+    `log.dirs=${o.logDirs.join(',')}`,
     'offsets.topic.replication.factor=1',
     'transaction.state.log.replication.factor=1',
     'transaction.state.log.min.isr=1',

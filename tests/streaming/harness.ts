@@ -1,5 +1,5 @@
 import { execFile } from 'child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { promisify } from 'util';
@@ -88,6 +88,7 @@ export class StreamingStack {
   modelUrl = '';
   /** Switch files of the Spark job (streaming/fraud_features_job.py). */
   private readonly switches: Readonly<Record<'slow' | 'smallFiles' | 'fail', string>>;
+  private kafkaLogDirs: readonly string[] = [];
 
   private constructor(readonly dir: string) {
     this.switches = { slow: join(dir, 'spark-slow'), smallFiles: join(dir, 'spark-small-files'), fail: join(dir, 'spark-fail') };
@@ -120,7 +121,9 @@ export class StreamingStack {
     // Kafka in KRaft mode: format the log directory, then one JVM as broker and controller, the JMX agent on loopback.
     const kafkaDir = join(this.dir, 'kafka');
     mkdirSync(kafkaDir);
-    writeFileSync(join(kafkaDir, 'server.properties'), renderKafkaServerProperties({ listenHost: '127.0.0.1', advertisedHost: '127.0.0.1', brokerPort: broker, controllerPort: controller, logDir: join(kafkaDir, 'data') }));
+    // Two log directories: losing the second (loseKafkaLogDir) takes its partitions offline while the broker runs on.
+    this.kafkaLogDirs = [join(kafkaDir, 'data'), join(kafkaDir, 'data-2')];
+    writeFileSync(join(kafkaDir, 'server.properties'), renderKafkaServerProperties({ listenHost: '127.0.0.1', advertisedHost: '127.0.0.1', brokerPort: broker, controllerPort: controller, logDirs: this.kafkaLogDirs }));
     writeFileSync(join(kafkaDir, 'jmx-exporter.yml'), renderKafkaJmxConfig());
     const clusterId = (await run('java', ['-cp', jars, 'kafka.tools.StorageTool', 'random-uuid'])).stdout.trim().split('\n').pop() as string;
     await run('java', ['-cp', jars, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', join(kafkaDir, 'server.properties')], { timeout: 60_000 });
@@ -317,6 +320,17 @@ export class StreamingStack {
   async failOneSparkJob(): Promise<void> {
     this.setSwitch(this.switches.fail, 1);
     await waitFor('the Spark job takes the fail switch', async () => !existsSync(this.switches.fail) || undefined, { timeoutMs: 60_000, intervalMs: 500 });
+  }
+
+  /**
+   * Removes the broker's second log directory, as a failed disk would; the broker notices when it next writes
+   * there (its checkpoints, within seconds). Returns the number of partitions whose logs it held.
+   */
+  loseKafkaLogDir(): number {
+    const lost = this.kafkaLogDirs[1];
+    const partitions = readdirSync(lost).filter((name) => /-\d+$/.test(name)).length;
+    rmSync(lost, { recursive: true, force: true });
+    return partitions;
   }
 
   private setSwitch(file: string, value: number | undefined): void {
