@@ -191,6 +191,14 @@ read -r version2 files2 size2 <<<"$(delta_state --expr "$(printf "${delta_table}
   --expr "$(printf "${delta_table}" files) > ${files1}" --expr "$(printf "${delta_table}" size_bytes) > ${size1}")"
 [ "$(docker inspect -f '{{.RestartCount}}' "${spark_job}")" = "${restarts_before}" ] || fail "${env_a}: the Spark job restarted while processing: $(docker logs --tail 40 "${spark_job}" 2>&1 | tail -n 15)"
 pass "${env_a}: records through Kafka and the Spark job move the Delta table's metrics in Prometheus (via the Pushgateway) in $(($(date +%s) - t0))s: version ${version1} -> ${version2}, files ${files1} -> ${files2}, bytes ${size1} -> ${size2}"
+# The job commits what it read to the pipeline's consumer group (streaming/group_offsets.py): the lag exporter
+# reports the group's offsets past the 600 records, and no lag.
+t0=$(date +%s)
+out="$(check series --prometheus "http://127.0.0.1:${prom_a}" --timeout-s 120 \
+  --expr 'sum(kafka_consumergroup_current_offset{consumergroup="fraud-features",topic="payments.events"}) >= 600' \
+  --expr 'sum(kafka_consumergroup_lag{consumergroup="fraud-features",topic="payments.events"}) == 0')" ||
+  fail "${env_a}: the Spark job's progress in its consumer group: ${out}"
+pass "${env_a}: the Spark job's progress reaches its consumer group's offsets and lag in $(($(date +%s) - t0))s: ${out}"
 
 # The log shipper reads the engine's json-file logs: Prometheus's start-up line, named by the tag log
 # option, must reach the OTLP sink (Loki's stand-in) with its container name as service.name.
