@@ -40,7 +40,7 @@ class LagCollector:
         # offsets topic crashed confluent-kafka 2.16 (SIGSEGV) in this exporter.
         listed = self.admin.list_consumer_groups(request_timeout=REQUEST_TIMEOUT_S).result()
         known = {g.group_id for g in listed.valid}
-        # Every group's request goes out before any answer is awaited: one round trip per scrape, not one per group.
+        # Every group's request is sent before any answer is awaited: the round trips overlap instead of adding up.
         futures = [self.admin.list_consumer_group_offsets([ConsumerGroupTopicPartitions(g)], request_timeout=REQUEST_TIMEOUT_S)[g] for g in self.groups if g in known]
         for future in futures:
             group = future.result()
