@@ -40,7 +40,8 @@ def existing_topics(admin, wait_s):
 
 def create_missing(admin, topics, partitions, replication_factor, wait_s=METADATA_WAIT_S):
     """The topics it created; raises SystemExit naming each topic Kafka refused."""
-    missing = [t for t in topics if t not in existing_topics(admin, wait_s)]
+    existing = existing_topics(admin, wait_s)
+    missing = [t for t in topics if t not in existing]
     if not missing:
         return []
     futures = admin.create_topics(
