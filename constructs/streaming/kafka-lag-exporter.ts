@@ -14,12 +14,15 @@ export interface KafkaLagExporterProps {
 
 export const LAG_EXPORTER = { service: 'kafka-lag-exporter', port: 9308 } as const;
 
-/** streaming/kafka_lag_exporter.py on the official Python image (streaming/images/kafka-lag-exporter). */
-const LAG_EXPORTER_IMAGE: LocalImage = {
+/**
+ * streaming/kafka_lag_exporter.py on the official Python image (streaming/images/kafka-lag-exporter),
+ * also carrying streaming/create_topics.py for KafkaTopics.
+ */
+export const LAG_EXPORTER_IMAGE: LocalImage = {
   key: 'kafkaLagExporter',
   base: 'python',
   dockerfile: 'streaming/images/kafka-lag-exporter/Dockerfile',
-  sources: ['streaming/images/kafka-lag-exporter', 'streaming/kafka_lag_exporter.py', 'streaming/requirements.txt'],
+  sources: ['streaming/images/kafka-lag-exporter', 'streaming/kafka_lag_exporter.py', 'streaming/create_topics.py', 'streaming/requirements.txt'],
 };
 
 /**

@@ -6,11 +6,16 @@ import { healthcheck } from '../core/healthchecks';
 import { LocalImage, localBuild, rebuildOnSourceChange } from '../core/local-image';
 import { Platform } from '../core/platform';
 import { ServiceContainer } from '../core/service-container';
+import { KafkaTopics } from './kafka-topics';
 
 export interface KafkaProps {
   readonly platform: Platform;
   /** JVM heap of the broker, in MiB. @default 512 */
   readonly heapMb?: number;
+  /** Topics created on the broker once it is healthy, unless they exist: the declared pipelines' topics. @default [] */
+  readonly topics?: readonly string[];
+  /** Partitions of each topic the stack creates. @default 1 (Kafka's own default) */
+  readonly topicPartitions?: number;
 }
 
 /** Network alias and ports of the broker inside the stack. */
@@ -40,6 +45,8 @@ const KAFKA_IMAGE: LocalImage = {
  */
 export class Kafka extends Construct {
   readonly service: ServiceContainer;
+  /** The one-shot container that creates the topics (none without topics): clients of them start after it. */
+  readonly topics?: KafkaTopics;
   /** `host:port` clients bootstrap from, on the stack network. */
   readonly bootstrapServers = `${KAFKA.service}:${KAFKA.broker}`;
   /** The JMX agent's `host:port`, for the scrape job. */
@@ -51,6 +58,10 @@ export class Kafka extends Construct {
     const heapMb = props.heapMb ?? 512;
     if (!Number.isInteger(heapMb) || heapMb < 256 || heapMb > 32768) {
       invalid(this, 'run.kafka.heapMb', heapMb, 'Use a whole number of MiB from 256 to 32768, e.g. 512 for a development broker.');
+    }
+    const topicPartitions = props.topicPartitions ?? 1;
+    if (!Number.isInteger(topicPartitions) || topicPartitions < 1 || topicPartitions > 10000) {
+      invalid(this, 'run.kafka.topicPartitions', topicPartitions, 'Use a whole number of partitions from 1 to 10000, e.g. 1 (one consumer reads each topic) or the number of consumers that share a topic.');
     }
     const build = localBuild(platform, KAFKA_IMAGE);
     const properties = renderKafkaServerProperties({ listenHost: '0.0.0.0', advertisedHost: KAFKA.service, brokerPort: KAFKA.broker, controllerPort: KAFKA.controller, logDirs: [DATA_DIR] });
@@ -81,5 +92,8 @@ export class Kafka extends Construct {
       healthcheck: healthcheck(['CMD', 'bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${KAFKA.broker}`], { startPeriodSeconds: 60 }),
     });
     if (build) rebuildOnSourceChange(this.service, KAFKA_IMAGE);
+    if ((props.topics ?? []).length > 0) {
+      this.topics = new KafkaTopics(this, 'Topics', { platform, broker: this.service, bootstrapServers: this.bootstrapServers, topics: props.topics ?? [], partitions: topicPartitions });
+    }
   }
 }

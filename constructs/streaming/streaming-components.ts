@@ -14,11 +14,17 @@ import { SparkStreamingJob } from './spark-streaming-job';
  */
 export interface StreamingComponentsProps {
   /**
-   * A single-node Kafka (KRaft) with the Prometheus JMX exporter agent, and the consumer-lag exporter
-   * for the declared pipelines' consumer groups (none when no pipeline is declared).
+   * A single-node Kafka (KRaft) with the Prometheus JMX exporter agent, the declared pipelines' topics
+   * (created once the broker is healthy, unless they exist), and the consumer-lag exporter for their
+   * consumer groups (neither when no pipeline is declared).
    * @default - not run
    */
-  readonly kafka?: { /** @default 512 */ readonly heapMb?: number };
+  readonly kafka?: {
+    /** @default 512 */
+    readonly heapMb?: number;
+    /** Partitions of each declared pipeline's topic the stack creates (existing topics are left as they are). @default 1 */
+    readonly topicPartitions?: number;
+  };
   /**
    * The example Structured Streaming job (streaming/fraud_features_job.py) for one declared pipeline,
    * writing its Delta table on a volume and pushing the table's metrics to the Pushgateway.
@@ -78,7 +84,8 @@ export class StreamingComponents extends Construct {
     }
     const targets: { -readonly [K in keyof StreamingComponentTargets]: StreamingComponentTargets[K] } = {};
     if (props.kafka) {
-      this.kafka = new Kafka(this, 'Kafka', { platform, heapMb: props.kafka.heapMb });
+      const topics = wiring.pipelines.flatMap((p) => p.topics);
+      this.kafka = new Kafka(this, 'Kafka', { platform, heapMb: props.kafka.heapMb, topics, topicPartitions: props.kafka.topicPartitions });
       const groups = wiring.pipelines.map((p) => p.consumerGroup);
       if (groups.length > 0) this.lagExporter = new KafkaLagExporter(this, 'LagExporter', { platform, bootstrapServers: this.kafka.bootstrapServers, groups });
       targets.kafka = { jmxTargets: [this.kafka.jmxTarget], lagExporterTargets: this.lagExporter ? [this.lagExporter.target] : [] };
@@ -92,7 +99,8 @@ export class StreamingComponents extends Construct {
         triggerSeconds: props.spark.triggerSeconds,
         maxOffsetsPerTrigger: props.spark.maxOffsetsPerTrigger,
         memoryMb: props.spark.memoryMb,
-        dependsOn: this.kafka ? [this.kafka.service] : undefined,
+        // After its topic exists: Spark's Kafka source fails on a missing one.
+        dependsOn: this.kafka ? [this.kafka.topics?.service ?? this.kafka.service] : undefined,
       });
       targets.spark = { driverTargets: [this.sparkJob.driverTarget] };
     }

@@ -96,7 +96,7 @@ streaming_install="$(bash "${repo_root}/scripts/install-streaming.sh")"
 kafka_jars="$(sed -n 's/^kafka_classpath=//p' <<<"${streaming_install}")"
 build kafka pipewatch-tier/kafka-jmx:4.0.1 "${kafka_jars}"
 streaming_wheels="$(bash "${here}/wheels.sh" streaming "${here}/streaming-requirements.txt")"
-build kafka-lag-exporter pipewatch-tier/kafka-lag-exporter:local "${streaming_wheels}" "${here}/streaming-requirements.txt" "${repo_root}/streaming/kafka_lag_exporter.py"
+build kafka-lag-exporter pipewatch-tier/kafka-lag-exporter:local "${streaming_wheels}" "${here}/streaming-requirements.txt" "${repo_root}/streaming/kafka_lag_exporter.py" "${repo_root}/streaming/create_topics.py"
 build mlflow pipewatch-tier/mlflow:v3.9.0 "${streaming_wheels}" "${here}/streaming-requirements.txt"
 # Spark from PyPI at the streaming tier's pyspark pin (streaming/requirements.txt), standing in for the stack's
 # `spark` image; on it, the Spark job's own image exactly as the SparkStreamingJob construct declares it (its

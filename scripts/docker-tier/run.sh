@@ -148,7 +148,7 @@ pass "${env_a}: streaming components scraped at their containers in $(($(date +%
 # scrapes its driver and executors with its query's progress, and records produced to its topic (from the lag
 # exporter's container, which has a Kafka client) move its Delta table's metrics through the Pushgateway.
 spark_job="${env_a}-spark-fraud-features" delta_table='delta_table_%s{table="fraud_features"}'
-# produce_payments COUNT: COUNT payment events (50 cards) to the job's topic (created by the tier's topic-setup job).
+# produce_payments COUNT: COUNT payment events (50 cards) to the job's topic (created by the stack's kafka-topics job).
 produce_payments() {
   docker exec -i "${env_a}-kafka-lag-exporter" python - "$1" <<'PY' || fail "${env_a}: could not produce to payments.events"
 import json, sys
@@ -169,7 +169,21 @@ delta_state() {
     fail "${env_a}: Delta table metrics: ${out}"
   sed -E 's/^[^;]* = ([^;]*); [^;]* = ([^;]*); [^;]* = ([^;]*).*$/\1 \2 \3/' <<<"${out}"
 }
-# The job started after its topic was created (tests/docker/tier-app.ts): healthy, and no restarts.
+# The stack's kafka-topics job created the declared topic with the tier's 2 partitions; run again (the same
+# script in the lag exporter's container, which has the same image) it finds the topic and creates nothing.
+topics_log="$(docker logs "${env_a}-kafka-topics" 2>&1)"
+grep -q '^create_topics: 1 declared, 0 already there, 1 created with 2 partitions and replication factor 1$' <<<"${topics_log}" ||
+  fail "${env_a}: the kafka-topics job did not create payments.events: ${topics_log}"
+partitions="$(docker exec "${env_a}-kafka-lag-exporter" python -c 'from confluent_kafka.admin import AdminClient
+print(len(AdminClient({"bootstrap.servers": "kafka:9092"}).list_topics("payments.events", timeout=10).topics["payments.events"].partitions))')" ||
+  fail "${env_a}: could not describe payments.events"
+[ "${partitions}" = 2 ] || fail "${env_a}: payments.events has ${partitions} partitions, expected 2 (run.kafka.topicPartitions)"
+rerun="$(printf 'payments.events\n' | docker exec -i "${env_a}-kafka-lag-exporter" python /opt/pipewatch/create_topics.py \
+  --bootstrap kafka:9092 --topics-file /dev/stdin --partitions 3 2>&1)" || fail "${env_a}: create_topics.py run again failed: ${rerun}"
+[ "${rerun}" = 'create_topics: 1 declared, 1 already there, 0 created with 3 partitions and replication factor 1' ] ||
+  fail "${env_a}: create_topics.py run again: ${rerun}"
+pass "${env_a}: the stack's kafka-topics job created payments.events with ${partitions} partitions; run again it left it alone: ${rerun}"
+# The job started after the stack created its topic (the kafka-topics job): healthy, and no restarts.
 t0=$(date +%s)
 until grep -qE "^${spark_job} \S+ healthy$" <<<"$(containers "${env_a}")" && [ "$(docker inspect -f '{{.State.Status}}' "${spark_job}")" = running ]; do
   [ $(($(date +%s) - t0)) -lt 180 ] || fail "${env_a}: the Spark job is not healthy within 180s: $(containers "${env_a}" | grep -- -spark-); its log: $(docker logs --tail 40 "${spark_job}" 2>&1 | grep -vE '^\s+(found|\[|::|-|\|)' | tail -n 15)"

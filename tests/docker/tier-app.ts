@@ -70,12 +70,13 @@ const PIPELINES = [
 const LEFT_OUT = { grafana: false, logs: false, containerMetrics: false } as const;
 
 /**
- * The streaming components the tier runs: Kafka with its lag exporter, the Spark job (its image built by
- * build-images.sh from the construct's own Dockerfile on the tier's Spark image, named in the image map) and MLflow.
+ * The streaming components the tier runs: Kafka with its lag exporter and the pipeline's topic (created by the
+ * stack, two partitions so records spread over more than one), the Spark job (its image built by build-images.sh
+ * from the construct's own Dockerfile on the tier's Spark image, named in the image map) and MLflow.
  */
 const STREAMING: MonitoringStackProps['streaming'] =
   process.env.PIPEWATCH_TIER_STREAMING === 'run'
-    ? { pipelines: loadStreamingCatalog(DEFAULT_STREAMING_FILE, loadPipelineCatalog(DEFAULT_PIPELINES_FILE).map((p) => p.dagId)), run: { kafka: {}, spark: {}, mlflow: {} } }
+    ? { pipelines: loadStreamingCatalog(DEFAULT_STREAMING_FILE, loadPipelineCatalog(DEFAULT_PIPELINES_FILE).map((p) => p.dagId)), run: { kafka: { topicPartitions: 2 }, spark: {}, mlflow: {} } }
     : undefined;
 
 function requiredEnv(name: string): string {
@@ -159,31 +160,6 @@ const otlpSink = new ServiceContainer(monitoring, 'TierOtlpSink', {
   configFiles: [{ path: '/etc/otelcol-contrib/config.yaml', content: toYaml(OTLP_SINK_CONFIG) }],
   healthcheck: healthcheck(['CMD', 'bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${OTLP_SINK_HEALTH}`]),
 });
-/**
- * The stack creates no Kafka topics (a producer does), and the Spark job's query fails while its topic does not
- * exist (Spark's Kafka source describes it first), so Docker would restart the job until one appears. The tier
- * stands in for that producer: a one-shot container with the lag exporter's Kafka client creates the job's topic
- * after the broker is healthy, and the job starts after it.
- */
-const streamingComponents = monitoring.streamingComponents;
-if (streamingComponents?.sparkJob && streamingComponents.kafka) {
-  const topic = STREAMING?.pipelines?.[0]?.topics[0] ?? '';
-  const topicSetup = new ServiceContainer(monitoring, 'TierTopicSetup', {
-    platform: monitoring.platform,
-    service: 'topic-setup',
-    image: 'kafkaLagExporter',
-    oneShot: true,
-    entrypoint: ['python', '-c', [
-      'from confluent_kafka.admin import AdminClient, NewTopic',
-      `admin = AdminClient({"bootstrap.servers": "${streamingComponents.kafka.bootstrapServers}"})`,
-      `if "${topic}" not in admin.list_topics(timeout=30).topics: admin.create_topics([NewTopic("${topic}", 2, 1)])["${topic}"].result(timeout=30)`,
-    ].join('\n')],
-    dependsOn: [streamingComponents.kafka.service],
-  });
-  const job = streamingComponents.sparkJob.service.container;
-  job.dependsOn = [...(job.dependsOn ?? []), `${topicSetup.container.terraformResourceType}.${topicSetup.container.friendlyUniqueId}`];
-}
-
 const jaeger = process.env.PIPEWATCH_TIER_TRACES === '1' ? new Jaeger(monitoring, 'Jaeger', { platform: monitoring.platform, hostPort: DEFAULT_HOST_PORTS.jaeger + hostPortOffset() }) : undefined;
 new LogShipper(monitoring, 'LogShipper', {
   platform: monitoring.platform,

@@ -83,7 +83,16 @@ describe('GIVEN the stack runs Kafka, the Spark job and MLflow for the example s
     expect([arg('--bootstrap'), arg('--topic'), arg('--group'), arg('--app'), arg('--query'), arg('--table')]).toEqual(['kafka:9092', 'payments.events', 'fraud-features', 'fraud_features', 'fraud_features', 'fraud_features']);
     expect([arg('--table-path'), arg('--checkpoint'), arg('--pushgateway'), arg('--ui-port')]).toEqual(['/data/delta/fraud_features', '/data/checkpoints/fraud_features', 'pushgateway:9091', '4040']);
     expect(job.volumes).toEqual([{ container_path: '/data', read_only: false, volume_name: expect.stringContaining('SparkJob_Data') }]);
-    expect(job.depends_on).toEqual([expect.stringMatching(/^docker_container\.Monitoring_StreamingComponents_Kafka_/)]);
+    expect(job.depends_on).toEqual([expect.stringMatching(/^docker_container\.Monitoring_StreamingComponents_Kafka_Topics_[0-9A-F]{8}$/)]);
+  });
+
+  it('THEN a one-shot job creates the pipeline’s topic on the broker once it is healthy, with one partition and one replica, and the Spark job starts after it', () => {
+    const topics = container(json, 'dev-kafka-topics');
+    expect(topics.entrypoint).toEqual(['python', '/opt/pipewatch/create_topics.py', '--bootstrap', 'kafka:9092', '--topics-file', '/etc/pipewatch/topics.txt', '--partitions', '1', '--replication-factor', '1']);
+    expect(uploaded(topics, '/etc/pipewatch/topics.txt')).toBe('payments.events\n');
+    expect([topics.restart, topics.must_run, topics.attach, topics.healthcheck]).toEqual(['no', false, true, undefined]);
+    expect(topics.depends_on).toEqual([expect.stringMatching(/^docker_container\.Monitoring_StreamingComponents_Kafka_[0-9A-F]{8}$/)]);
+    expect(topics.image).toBe(container(json, 'dev-kafka-lag-exporter').image);
   });
 
   it('THEN the Spark job has a 2048 MB memory limit with no swap beyond it (so a re-deploy plans no change to it)', () => {
@@ -137,6 +146,29 @@ describe('GIVEN streaming components and other settings', () => {
   });
 });
 
+describe('GIVEN the stack runs Kafka for several pipelines', () => {
+  const pipeline = (name: string, topics: string[]) => ({ name, topics, consumerGroup: `${name}-group`, ownerTeam: 'data-platform' });
+  const pipelines = [pipeline('clicks', ['web.clicks', 'app.clicks']), pipeline('orders', ['orders']), pipeline('clicks_audit', ['web.clicks'])];
+
+  it('WHEN topicPartitions is set THEN one job creates every declared topic once, with that many partitions', () => {
+    const topics = container(synthLocal({ streaming: { pipelines, run: { kafka: { topicPartitions: 6 } } } }).json, 'dev-kafka-topics');
+    expect(uploaded(topics, '/etc/pipewatch/topics.txt')).toBe('app.clicks\norders\nweb.clicks\n');
+    expect(topics.entrypoint.slice(-4)).toEqual(['--partitions', '6', '--replication-factor', '1']);
+  });
+
+  it('WHEN no pipeline is declared THEN there is no topic job (and no lag exporter)', () => {
+    const names = containers(synthLocal({ streaming: { run: { kafka: {} } } }).json).map((c) => c.name);
+    expect(names).toContain('dev-kafka');
+    expect(names).not.toContain('dev-kafka-topics');
+    expect(names).not.toContain('dev-kafka-lag-exporter');
+  });
+
+  it('WHEN Kafka does not run in the stack THEN there is no topic job', () => {
+    const names = containers(synthLocal({ streaming: { pipelines, run: { mlflow: {} } } }).json).map((c) => c.name);
+    expect(names.filter((n) => n.includes('kafka'))).toEqual([]);
+  });
+});
+
 describe('GIVEN bad streaming component settings THEN synth fails naming the construct path, the value and the fix', () => {
   const fails = (streaming: object, message: string) => expect(() => synthLocal({ streaming })).toThrow(message);
 
@@ -163,6 +195,10 @@ describe('GIVEN bad streaming component settings THEN synth fails naming the con
     fails({ pipelines: EXAMPLE, run: { kafka: { heapMb: 100 } } }, 'test/Monitoring/StreamingComponents/Kafka: invalid run.kafka.heapMb 100. Use a whole number of MiB from 256 to 32768');
   });
 
+  it.each([0, 2.5, 10001])('WHEN the created topics get %p partitions', (partitions) => {
+    fails({ pipelines: EXAMPLE, run: { kafka: { topicPartitions: partitions } } }, `test/Monitoring/StreamingComponents/Kafka: invalid run.kafka.topicPartitions ${partitions}. Use a whole number of partitions from 1 to 10000`);
+  });
+
   it('WHEN the trigger interval is not a whole number of seconds', () => {
     fails({ pipelines: EXAMPLE, run: { kafka: {}, spark: { triggerSeconds: 0.5 } } }, 'test/Monitoring/StreamingComponents/SparkJob: invalid run.spark.triggerSeconds 0.5. Use a whole number of at least 1');
   });
@@ -184,9 +220,9 @@ describe('GIVEN the environment settings of main.ts', () => {
     expect(containers(json).map((c) => c.name).filter((n) => /kafka|spark|mlflow/.test(n))).toEqual([]);
   });
 
-  it('WHEN PIPEWATCH_STREAMING=run THEN Kafka, the lag exporter, the Spark job and MLflow run', () => {
+  it('WHEN PIPEWATCH_STREAMING=run THEN Kafka, its topic job, the lag exporter, the Spark job and MLflow run', () => {
     const names = containers(localStack({ PIPEWATCH_STREAMING: 'run' })).map((c) => c.name);
-    expect(names.filter((n) => /kafka|spark|mlflow/.test(n)).sort()).toEqual(['ci-kafka', 'ci-kafka-lag-exporter', 'ci-mlflow', 'ci-spark-fraud-features']);
+    expect(names.filter((n) => /kafka|spark|mlflow/.test(n)).sort()).toEqual(['ci-kafka', 'ci-kafka-lag-exporter', 'ci-kafka-topics', 'ci-mlflow', 'ci-spark-fraud-features']);
   });
 
   it('WHEN PIPEWATCH_STREAMING=off THEN there is no streaming rule file', () => {
