@@ -336,7 +336,9 @@ run "${work}/replace-pg-a.log" "${tf}" -chdir="${work}/${env_a}" apply -auto-app
 marker="$(docker exec "${pg}" psql -U postgres -d pipeline_history -tAc 'SELECT id FROM tier_marker')" || true
 [ "${marker}" = "42" ] || fail "${env_a}: Postgres lost its data when its container was replaced (got '${marker}')"
 pass "${env_a}: Postgres container replaced, data kept"
-all_healthy "${env_a}"
+# Airflow's services lose their database connections with the old container; one that exits is restarted by
+# Docker and must be healthy again within 3 minutes.
+all_healthy "${env_a}" 180
 # The new job's query running (its progress series at its driver), then three triggers: a job that lost its
 # checkpoint would read the topic from the earliest offset again and commit to the table.
 t0=$(date +%s)

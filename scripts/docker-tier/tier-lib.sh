@@ -38,14 +38,20 @@ containers() {
     done
 }
 
-# all_healthy ENV: every service of the environment reports healthy, every job completed.
+# all_healthy ENV [WAIT_S]: every service of the environment reports healthy, every job completed. With WAIT_S,
+# services that Docker restarts by themselves (after a dependency was replaced) get that long to be healthy again.
 all_healthy() {
-  local list bad
-  list="$(containers "$1")"
-  [ -n "${list}" ] || fail "$1: no containers"
-  bad="$(awk '$3 != "healthy" && $3 != "completed"' <<<"${list}")"
-  [ -z "${bad}" ] || fail "$1: not healthy: $(tr '\n' ';' <<<"${bad}")"
-  pass "$1: $(awk '$3 == "healthy"' <<<"${list}" | wc -l) containers healthy, $(awk '$3 == "completed"' <<<"${list}" | wc -l) jobs completed ($(awk '{print $1}' <<<"${list}" | tr '\n' ' '))"
+  local list bad t0
+  t0=$(date +%s)
+  while :; do
+    list="$(containers "$1")"
+    [ -n "${list}" ] || fail "$1: no containers"
+    bad="$(awk '$3 != "healthy" && $3 != "completed"' <<<"${list}")"
+    [ -n "${bad}" ] || break
+    [ $(($(date +%s) - t0)) -lt "${2:-0}" ] || fail "$1: not healthy: $(tr '\n' ';' <<<"${bad}")"
+    sleep 3
+  done
+  pass "$1: $(awk '$3 == "healthy"' <<<"${list}" | wc -l) containers healthy, $(awk '$3 == "completed"' <<<"${list}" | wc -l) jobs completed${2:+ within $(($(date +%s) - t0))s} ($(awk '{print $1}' <<<"${list}" | tr '\n' ' '))"
 }
 
 # destroy ENV: terraform destroy. This engine sometimes keeps a network "pending" a little after its
