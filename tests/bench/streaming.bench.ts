@@ -5,14 +5,13 @@ import { join } from 'path';
 import { promisify } from 'util';
 import { renderRuleFile } from '../../content/rules/render';
 import { STREAMING_RULE_FILE, streamingRuleGroups } from '../../content/streaming/rules';
-import { renderKafkaServerProperties } from '../../content/streaming/kafka-server';
 import { StreamingPipelineSpec } from '../../content/streaming/spec';
 import { toYaml } from '../../content/yaml';
 import { getText, isOk, sampleSum } from '../live/harness/http';
-import { isTcpOpen } from '../live/harness/ports';
 import { ManagedProcess } from '../live/harness/processes';
 import { liveTools, REPO_ROOT } from '../live/harness/tools';
 import { freePort } from '../support/ports';
+import { localKafka } from '../streaming/kafka-broker';
 import { Benchmark, table } from './bench';
 
 /**
@@ -76,19 +75,7 @@ async function streamingTools(): Promise<{ jars: string; python: string } | stri
 /** One Kafka broker (KRaft, broker and controller in one JVM) on loopback, with a 2-partition topic holding a few records. */
 async function startKafka(dir: string, jars: string, python: string): Promise<{ process: ManagedProcess; bootstrap: string }> {
   const [broker, controller] = [await freePort(), await freePort()];
-  const classpath = `${jars}/*`;
-  const properties = join(dir, 'server.properties');
-  writeFileSync(properties, renderKafkaServerProperties({ listenHost: '127.0.0.1', advertisedHost: '127.0.0.1', brokerPort: broker, controllerPort: controller, logDirs: [join(dir, 'data')] }));
-  const clusterId = (await run('java', ['-cp', classpath, 'kafka.tools.StorageTool', 'random-uuid'])).stdout.trim().split('\n').pop() as string;
-  await run('java', ['-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', properties], { timeout: 60_000 });
-  const kafka = new ManagedProcess({
-    name: 'kafka',
-    command: 'java',
-    args: ['-Xmx512m', '-cp', classpath, 'kafka.Kafka', properties],
-    logFile: join(dir, 'kafka.log'),
-    ready: () => isTcpOpen(broker),
-    readyTimeoutMs: 90_000,
-  });
+  const kafka = await localKafka({ dir, jars, brokerPort: broker, controllerPort: controller, logDirs: [join(dir, 'data')] });
   await kafka.start();
   const bootstrap = `127.0.0.1:${broker}`;
   const client = (...args: string[]) => run(python, [join(REPO_ROOT, 'tests/streaming/kafka_client.py'), ...args, '--bootstrap', bootstrap, '--topic', TOPIC], { timeout: 120_000 });

@@ -9,8 +9,6 @@ import { renderAlertmanagerConfig } from '../../content/alertmanager/routing';
 import { pushgatewayFlags, pushgatewayScrapeJob } from '../../content/dbt/pushgateway';
 import { renderPrometheusConfig } from '../../content/prometheus/config';
 import { renderRuleFile } from '../../content/rules/render';
-import { renderKafkaJmxConfig } from '../../content/streaming/kafka-jmx';
-import { renderKafkaServerProperties } from '../../content/streaming/kafka-server';
 import { streamingInhibitRules } from '../../content/streaming/lineage';
 import { STREAMING_RULE_FILE, streamingRuleGroups } from '../../content/streaming/rules';
 import { streamingScrapeJobs } from '../../content/streaming/scrape';
@@ -19,12 +17,12 @@ import { toYaml } from '../../content/yaml';
 import { alertmanagerProcess, QUICK_RESOLVE_TIMING } from '../live/harness/alertmanager';
 import { isOk } from '../live/harness/http';
 import { LIVE_INTERVALS, LIVE_LINKS, relocateSecretFiles } from '../live/harness/live-configs';
-import { isTcpOpen } from '../live/harness/ports';
 import { ManagedProcess } from '../live/harness/processes';
 import { LivePrometheus } from '../live/harness/prometheus';
 import { liveTools, REPO_ROOT } from '../live/harness/tools';
 import { waitFor } from '../live/harness/wait';
 import { WebhookReceiver } from '../live/harness/webhook-receiver';
+import { localKafka } from './kafka-broker';
 import { freePort } from '../support/ports';
 
 const run = promisify(execFile);
@@ -112,29 +110,24 @@ export class StreamingStack {
 
   private async startAll(): Promise<void> {
     const tools = liveTools();
-    const jars = `${required('PIPEWATCH_STREAMING_JARS')}/*`;
     const [broker, controller, jmx, lag, pushgateway, sparkUi, mlflow, prometheusPort, alertmanagerPort, ...model] = await Promise.all(Array.from({ length: 12 }, () => freePort()));
     const [modelHttp, modelGrpc, modelMetrics] = model;
     this.bootstrap = `127.0.0.1:${broker}`;
     this.webhook = await WebhookReceiver.start();
 
-    // Kafka in KRaft mode: format the log directory, then one JVM as broker and controller, the JMX agent on loopback.
+    // Kafka in KRaft mode: one JVM as broker and controller, the JMX agent on loopback.
     const kafkaDir = join(this.dir, 'kafka');
     mkdirSync(kafkaDir);
     // Two log directories: losing the second (loseKafkaLogDir) takes its partitions offline while the broker runs on.
     this.kafkaLogDirs = [join(kafkaDir, 'data'), join(kafkaDir, 'data-2')];
-    writeFileSync(join(kafkaDir, 'server.properties'), renderKafkaServerProperties({ listenHost: '127.0.0.1', advertisedHost: '127.0.0.1', brokerPort: broker, controllerPort: controller, logDirs: this.kafkaLogDirs }));
-    writeFileSync(join(kafkaDir, 'jmx-exporter.yml'), renderKafkaJmxConfig());
-    const clusterId = (await run('java', ['-cp', jars, 'kafka.tools.StorageTool', 'random-uuid'])).stdout.trim().split('\n').pop() as string;
-    await run('java', ['-cp', jars, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', join(kafkaDir, 'server.properties')], { timeout: 60_000 });
     await this.started(
-      new ManagedProcess({
-        name: 'kafka',
-        command: 'java',
-        args: ['-Xmx512m', `-javaagent:${required('PIPEWATCH_STREAMING_AGENT')}=127.0.0.1:${jmx}:${join(kafkaDir, 'jmx-exporter.yml')}`, '-cp', jars, 'kafka.Kafka', join(kafkaDir, 'server.properties')],
-        logFile: join(kafkaDir, 'kafka.log'),
-        ready: async () => (await isTcpOpen(broker)) && isOk(`http://127.0.0.1:${jmx}/metrics`),
-        readyTimeoutMs: 90_000,
+      await localKafka({
+        dir: kafkaDir,
+        jars: required('PIPEWATCH_STREAMING_JARS'),
+        brokerPort: broker,
+        controllerPort: controller,
+        logDirs: this.kafkaLogDirs,
+        jmx: { agent: required('PIPEWATCH_STREAMING_AGENT'), port: jmx },
       }),
     );
     await run(this.python(), [join(__dirname, 'kafka_client.py'), 'create-topic', '--bootstrap', this.bootstrap, '--topic', TOPIC, '--partitions', '2'], { timeout: 60_000 });
