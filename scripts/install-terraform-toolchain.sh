@@ -78,7 +78,7 @@ build_module() {
 # --- the CLI ---------------------------------------------------------------------------------------
 if [ "${PIPEWATCH_TF_CLI:-}" != "tofu" ] && command -v terraform >/dev/null; then
   tf_bin="$(command -v terraform)"
-  echo "cli: $(TF_CLI_CONFIG_FILE=/dev/null terraform version | head -n 1) at ${tf_bin} (found on PATH)"
+  echo "cli: $(TF_CLI_CONFIG_FILE=/dev/null terraform version | awk 'NR == 1') at ${tf_bin} (found on PATH)"
 else
   tf_bin="${cache}/tofu-${tofu_version}/tofu"
   if [ -x "${tf_bin}" ]; then
@@ -94,7 +94,7 @@ else
     fi
     echo "cli: built OpenTofu ${tofu_version} in $(($(date +%s) - started))s (not cached; Go's own build cache may shorten it)"
   fi
-  echo "cli: $(TF_CLI_CONFIG_FILE=/dev/null "${tf_bin}" version | head -n 1)"
+  echo "cli: $(TF_CLI_CONFIG_FILE=/dev/null "${tf_bin}" version | awk 'NR == 1')"
 fi
 
 # --- the providers ---------------------------------------------------------------------------------

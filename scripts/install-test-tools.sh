@@ -33,9 +33,10 @@ mkdir -p "$(dirname "${tools_env}")"
 } > "${tools_env}.tmp"
 mv "${tools_env}.tmp" "${tools_env}"
 
-"${promtool}" --version 2>&1 | head -n 1
-"${amtool}" --version 2>&1 | head -n 1
-"${statsd_exporter}" --version 2>&1 | head -n 1
-"${otelcol}" --version 2>&1 | head -n 1
+# First lines only, read to the end: a `head` would close the pipe early and pipefail would fail on it.
+"${promtool}" --version 2>&1 | awk 'NR == 1'
+"${amtool}" --version 2>&1 | awk 'NR == 1'
+"${statsd_exporter}" --version 2>&1 | awk 'NR == 1'
+"${otelcol}" --version 2>&1 | awk 'NR == 1'
 echo "jaeger: ${jaeger}"
 echo "tool paths: ${tools_env}"

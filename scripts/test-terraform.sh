@@ -128,7 +128,7 @@ for stack in "${stacks[@]}"; do
     vars+=(-var "docker_host=ssh://pipewatch@127.0.0.1:1")
   fi
   if step "${stack}" plan "${dir}/plan.log" "${tf}" -chdir="${dir}" plan -input=false -no-color -lock=false -out=plan.bin "${vars[@]}"; then
-    echo "     $(grep -E '^Plan:|No changes' "${dir}/plan.log" | head -n 1)"
+    echo "     $(grep -E '^Plan:|No changes' "${dir}/plan.log" | awk 'NR == 1')"
   fi
 done
 

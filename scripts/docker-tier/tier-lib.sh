@@ -54,15 +54,18 @@ all_healthy() {
   pass "$1: $(awk '$3 == "healthy"' <<<"${list}" | wc -l) containers healthy, $(awk '$3 == "completed"' <<<"${list}" | wc -l) jobs completed${2:+ within $(($(date +%s) - t0))s} ($(awk '{print $1}' <<<"${list}" | tr '\n' ' '))"
 }
 
-# destroy ENV: terraform destroy. This engine sometimes keeps a network "pending" a little after its
-# last container went, past the provider's 30 s wait; a second destroy then finishes the job. Said
-# loudly, and the leftover checks after it still decide.
+# destroy ENV: terraform destroy. This engine sometimes keeps a network "pending" after its last
+# container went, past the provider's 30 s wait (once twice in a row); another destroy then finishes the
+# job. Up to three attempts, each said loudly; the leftover checks after it still decide.
 destroy() {
-  local env="$1"
+  local env="$1" attempt
   run "${work}/destroy-${env}.log" "${tf}" -chdir="${work}/${env}" destroy -auto-approve -input=false -no-color && return 0
-  echo "RETRY ${env}: destroy did not finish (output above); destroying again"
-  sleep 5
-  run "${work}/destroy-${env}-retry.log" "${tf}" -chdir="${work}/${env}" destroy -auto-approve -input=false -no-color
+  for attempt in 2 3; do
+    echo "RETRY ${env}: destroy did not finish (output above); destroy attempt ${attempt} of 3"
+    sleep 10
+    run "${work}/destroy-${env}-${attempt}.log" "${tf}" -chdir="${work}/${env}" destroy -auto-approve -input=false -no-color && return 0
+  done
+  return 1
 }
 
 # replans_nothing ENV: a second plan of the deployed environment has no changes; sets replan_seconds.
@@ -76,7 +79,7 @@ replans_nothing() {
   replan_seconds=$(($(date +%s) - t0))
   case ${code} in
     0) pass "${env}: re-deploy plans no changes (${replan_seconds}s)" ;;
-    2) grep -E '^\s+# |must be replaced|will be updated' "${work}/replan-${env}.log" | sed 's/^/    /' | head -n 40
+    2) { grep -E '^\s+# |must be replaced|will be updated' "${work}/replan-${env}.log" || true; } | awk 'NR <= 40 {print "    " $0}'
        fail "${env}: re-deploy plans changes (above)" ;;
     *) sed 's/^/    /' "${work}/replan-${env}.log" | tail -n 40; fail "${env}: re-deploy plan failed" ;;
   esac

@@ -36,8 +36,10 @@ lock_file=/tmp/pipewatch-docker-tier.lock
 held_by_ancestor() {
   local pid=$PPID
   while [ "${pid}" -gt 1 ]; do
-    find "/proc/${pid}/fd" -lname "${lock_file}" 2>/dev/null | grep -q . && return 0
-    pid="$(awk '{print $4}' "/proc/${pid}/stat" 2>/dev/null || echo 1)"
+    [ -n "$(find "/proc/${pid}/fd" -lname "${lock_file}" -print -quit 2>/dev/null)" ] && return 0
+    # /proc/PID/stat is "PID (COMMAND) STATE PPID …", and COMMAND may hold spaces ("npm run test:re").
+    pid="$(awk '{sub(/.*\) /, ""); print $2}' "/proc/${pid}/stat" 2>/dev/null)" || pid=1
+    [ -n "${pid}" ] || pid=1
   done
   return 1
 }
@@ -224,7 +226,8 @@ code=$?
 set -e
 [ ${code} -ne 0 ] || fail "tls: terraform planned with a client certificate of another CA"
 # Every resource repeats the same error; the first one, up to its "with <resource>" line, is what to show.
-error="$(sed 's/^│ *//' "${work}/rogue-plan.log" | awk '/^Error:/ {on = 1} on && /^[[:space:]]*with / {exit} on && NF' | tr '\n' ' ')"
+# awk reads the log itself: a writer before an awk that exits early would die of SIGPIPE (pipefail).
+error="$(awk '{sub(/^│ */, "")} /^Error:/ {on = 1} on && /^[[:space:]]*with / {exit} on && NF' "${work}/rogue-plan.log" | tr '\n' ' ')"
 grep -qiE 'certificate|tls' <<<"${error}" || { sed 's/^/    /' "${work}/rogue-plan.log" | tail -n 20; fail "tls: terraform failed with a client certificate of another CA, but not with a certificate error"; }
 pass "tls: terraform with a client certificate of another CA refused; it shows: ${error}"
 
