@@ -59,7 +59,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await shipper?.process.stop();
   await sink?.process.stop();
-  if (dir) removeDir(dir);
+  if (dir && process.env.PIPEWATCH_LIVE_KEEP !== '1') removeDir(dir);
 }, 60 * SECOND);
 
 test('GIVEN container and task log files WHEN the shipper runs THEN every stream of this environment arrives with its attributes, and no other', async () => {
