@@ -1,7 +1,7 @@
 import { Volume } from '@cdktf/provider-docker/lib/volume';
 import { Construct } from 'constructs';
 import { SERVICE_NAMES, SERVICE_PORTS } from '../../content/endpoints';
-import { renderCollectorConfig } from '../../content/logs/collector-config';
+import { collectorArgs, renderCollectorConfig } from '../../content/logs/collector-config';
 import { toYaml } from '../../content/yaml';
 import { TracesTarget } from '../airflow/settings';
 import { healthcheck } from '../core/healthchecks';
@@ -53,7 +53,7 @@ export class LogShipper extends Construct {
       platform: props.platform,
       service: SERVICE_NAMES.otelCollector,
       image: 'otelCollector',
-      command: [`--config=${CONFIG_FILE}`],
+      command: collectorArgs(CONFIG_FILE),
       // Docker's json-file logs are readable by root only.
       user: '0',
       mounts: [

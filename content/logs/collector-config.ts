@@ -53,6 +53,19 @@ export interface TracesRoute {
  */
 export const HEALTH_PROBE_BODY = '{receivers: {otlp: {protocols: {http: {}}}}, exporters: {debug: {}}, service: {pipelines: {logs: {receivers: [otlp], exporters: [debug]}}}}';
 
+/**
+ * Feature gates the shipper runs with. `stanza.synchronousLogEmitter` (alpha since v0.122, off by default):
+ * without it a filelog receiver hands the lines it read to an in-memory batch (up to 100 lines, flushed
+ * every 100 ms) while the poll's checkpoint already moves past them, so a kill -9 in that window loses
+ * them. With it the lines are in the persistent export queue before the checkpoint is written.
+ */
+export const COLLECTOR_FEATURE_GATES = ['stanza.synchronousLogEmitter'] as const;
+
+/** The shipper's command-line arguments, for the container and for the live tier's process. */
+export function collectorArgs(configFile: string): string[] {
+  return [`--config=${configFile}`, `--feature-gates=${COLLECTOR_FEATURE_GATES.join(',')}`];
+}
+
 const STORAGE = 'file_storage';
 const EXPORTER = 'otlphttp/loki';
 const TRACES_EXPORTER = 'otlphttp/jaeger';

@@ -14,6 +14,8 @@ import { makeTempDir, removeDir } from './harness/workspace';
  * write them, shipping to a second collector that stands in for Loki's OTLP endpoint.
  */
 const SECOND = 1000;
+/** kill -9s of the shipper in the kill drill. */
+const KILLS = 12;
 const ENV = 'live';
 
 let dir: string;
@@ -59,7 +61,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await shipper?.process.stop();
   await sink?.process.stop();
-  if (dir) removeDir(dir);
+  if (dir && process.env.PIPEWATCH_LIVE_KEEP !== '1') removeDir(dir);
 }, 60 * SECOND);
 
 test('GIVEN container and task log files WHEN the shipper runs THEN every stream of this environment arrives with its attributes, and no other', async () => {
@@ -96,20 +98,66 @@ test('GIVEN container and task log files WHEN the shipper runs THEN every stream
   console.log(`PASS log delivery with labels: ${byStream.size} streams (2 container, 2 task) with service.name, container.name, deployment.environment, dag_id, run_id, task_id, try_number; other environments' and unlabelled containers dropped`);
 }, 90 * SECOND);
 
-test('GIVEN lines written without pause WHEN the shipper is killed (-9) and later stopped cleanly mid-stream THEN every line arrives exactly once', async () => {
-  const container = containerLog(id(10), { tag: 'live-drill', 'pipewatch.environment': ENV });
-  const task = taskLog('dag_id=drill_dag/run_id=manual__2026-11-30T10:00:00+00:00/task_id=load/attempt=1.log');
+/** What the sink received of one drill's numbered lines: the numbers never received, and those received more than once. */
+interface DrillReport {
+  readonly missing: number[];
+  readonly duplicated: number[];
+}
+
+/**
+ * Writes numbered lines without pause until `finish()`: `drill seq=<n>` to a container log (tag `tag`),
+ * every fifth number also to the task log of DAG run `manual__<runStart>` (timestamped from runStart on, so two
+ * drills' task logs differ in their first bytes, the receiver's fingerprint). `finish()` stops writing,
+ * waits (at most 60 s) for every line to reach the sink, then reports each stream's missing and duplicated numbers.
+ */
+function startDrill(tag: string, container: number, runStart: string) {
+  const writeContainer = containerLog(id(container), { tag, 'pipewatch.environment': ENV });
+  const taskRun = `manual__${runStart}`;
+  const writeTask = taskLog(`dag_id=drill_dag/run_id=${taskRun}/task_id=load/attempt=1.log`);
   let seq = 0;
   let writing = true;
-  const start = Date.UTC(2026, 10, 30, 10, 0, 0);
+  const start = Date.parse(runStart);
   const writer = (async () => {
     while (writing) {
       const batch = Array.from({ length: 5 }, () => ++seq);
-      container(batch.map((n) => `drill seq=${n}`));
-      task(batch.filter((n) => n % 5 === 0).map((n) => ({ event: `drill seq=${n}`, timestamp: new Date(start + n).toISOString().replace('Z', '000Z') })));
+      writeContainer(batch.map((n) => `drill seq=${n}`));
+      writeTask(batch.filter((n) => n % 5 === 0).map((n) => ({ event: `drill seq=${n}`, timestamp: new Date(start + n).toISOString().replace('Z', '000Z') })));
       await sleep(20);
     }
   })();
+  const seqs = (matches: (log: ShippedLog) => boolean) =>
+    sink
+      .received()
+      .filter((l) => matches(l) && l.body.includes('drill seq='))
+      .map((l) => Number(/drill seq=(\d+)/.exec(l.body)![1]));
+  const containerSeqs = () => seqs((l) => l.resource['service.name'] === tag);
+  const taskSeqs = () => seqs((l) => l.resource['service.name'] === 'airflow-tasks' && l.resource.run_id === taskRun);
+  const report = (got: number[], want: number[]): DrillReport => {
+    const count = new Map<number, number>();
+    for (const n of got) count.set(n, (count.get(n) ?? 0) + 1);
+    return { missing: want.filter((n) => !count.has(n)), duplicated: [...count].filter(([, c]) => c > 1).map(([n]) => n) };
+  };
+  return {
+    async finish() {
+      writing = false;
+      await writer;
+      const expectedTask = Array.from({ length: seq / 5 }, (_, i) => (i + 1) * 5);
+      await waitFor(`all ${seq} container lines and ${expectedTask.length} task lines reach the sink`, async () => new Set(containerSeqs()).size >= seq && new Set(taskSeqs()).size >= expectedTask.length, {
+        timeoutMs: 60 * SECOND,
+      }).catch(() => undefined);
+      await sleep(3 * SECOND); // late redeliveries would show up here
+      return {
+        containerLines: seq,
+        taskLines: expectedTask.length,
+        container: report(containerSeqs(), Array.from({ length: seq }, (_, i) => i + 1)),
+        task: report(taskSeqs(), expectedTask),
+      };
+    },
+  };
+}
+
+test('GIVEN lines written without pause WHEN the shipper is killed (-9) and later stopped cleanly mid-stream THEN every line arrives exactly once', async () => {
+  const drill = startDrill('live-drill', 10, '2026-11-30T10:00:00+00:00');
   await sleep(3 * SECOND);
   await shipper.crash();
   await sleep(1 * SECOND);
@@ -119,29 +167,26 @@ test('GIVEN lines written without pause WHEN the shipper is killed (-9) and late
   await sleep(1 * SECOND);
   await shipper.process.start();
   await sleep(3 * SECOND);
-  writing = false;
-  await writer;
+  const { containerLines, taskLines, container, task } = await drill.finish();
+  expect({ container, task }).toEqual({ container: { missing: [], duplicated: [] }, task: { missing: [], duplicated: [] } });
+  console.log(`PASS shipper restart drill: ${containerLines} container lines and ${taskLines} task lines written through a kill -9 and a clean stop, each received exactly once`);
+}, 3 * 60 * SECOND);
 
-  const seqs = (service: string) =>
-    sink
-      .received()
-      .filter((l) => l.resource['service.name'] === service && l.body.includes('drill seq='))
-      .map((l) => Number(/drill seq=(\d+)/.exec(l.body)![1]));
-  const expectedTask = Array.from({ length: seq / 5 }, (_, i) => (i + 1) * 5);
-  await waitFor(`all ${seq} container lines and ${expectedTask.length} task lines reach the sink`, async () => new Set(seqs('live-drill')).size >= seq && new Set(seqs('airflow-tasks')).size >= expectedTask.length, {
-    timeoutMs: 60 * SECOND,
-  }).catch(() => undefined);
-  await sleep(3 * SECOND); // late redeliveries would show up here
-
-  const report = (got: number[], want: number[]) => {
-    const count = new Map<number, number>();
-    for (const n of got) count.set(n, (count.get(n) ?? 0) + 1);
-    return { missing: want.filter((n) => !count.has(n)), duplicated: [...count].filter(([, c]) => c > 1).map(([n]) => n) };
-  };
-  const containerReport = report(seqs('live-drill'), Array.from({ length: seq }, (_, i) => i + 1));
-  const taskReport = report(seqs('airflow-tasks'), expectedTask);
-  expect({ container: containerReport, task: taskReport }).toEqual({ container: { missing: [], duplicated: [] }, task: { missing: [], duplicated: [] } });
-  console.log(`PASS shipper restart drill: ${seq} container lines and ${expectedTask.length} task lines written through a kill -9 and a clean stop, each received exactly once`);
+test('GIVEN lines written without pause WHEN the shipper is killed (-9) a dozen times THEN no line is lost', async () => {
+  const drill = startDrill('live-kill-drill', 11, '2026-11-30T11:00:00+00:00');
+  await sleep(2 * SECOND);
+  // A line is at risk only in a short part of each 500 ms poll (read, checkpointed, not yet in the persistent
+  // queue): one kill rarely lands there, a dozen spread over the poll in 137 ms steps do.
+  for (let kill = 0; kill < KILLS; kill++) {
+    await shipper.crash();
+    await sleep(300);
+    await shipper.process.start();
+    await sleep(600 + ((kill * 137) % 500));
+  }
+  const { containerLines, taskLines, container, task } = await drill.finish();
+  expect({ container: container.missing, task: task.missing }).toEqual({ container: [], task: [] });
+  // A kill -9 allows at least once: a line handed on but not yet recorded as done (checkpoint, queue) is sent again.
+  console.log(`PASS shipper kill drill: ${containerLines} container lines and ${taskLines} task lines written through ${KILLS} kill -9s, none lost (${container.duplicated.length + task.duplicated.length} received twice)`);
 }, 3 * 60 * SECOND);
 
 test("GIVEN the shipper's own metrics THEN the families the alerts and the Logs dashboard read are the real collector's names", async () => {

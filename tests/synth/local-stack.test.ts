@@ -183,6 +183,8 @@ describe('GIVEN the local Docker stack for environment "dev"', () => {
     expect(config.service.pipelines.logs.receivers).toEqual(['filelog/containers', 'filelog/airflow_tasks']);
     expect(shipper.volumes).toEqual(expect.arrayContaining([expect.objectContaining({ host_path: '/var/lib/docker/containers', container_path: '/var/lib/docker/containers', read_only: true })]));
     expect(shipper.healthcheck.test).toEqual(['CMD', '/otelcol-contrib', 'validate', '--config=http://127.0.0.1:13133/']);
+    // Lines the receivers read reach the persistent queue before their checkpoint moves past them.
+    expect(shipper.command).toEqual(['--config=/etc/otelcol-contrib/config.yaml', '--feature-gates=stanza.synchronousLogEmitter']);
   });
 
   test('THEN every container logs to json-file with its name and environment on each line, for the shipper to read without the Docker socket', () => {

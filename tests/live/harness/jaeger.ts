@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { renderCollectorConfig } from '../../../content/logs/collector-config';
+import { collectorArgs, renderCollectorConfig } from '../../../content/logs/collector-config';
 import { JAEGER_HEALTH_PATH, renderJaegerConfig } from '../../../content/traces/jaeger-config';
 import { toYaml } from '../../../content/yaml';
 import { getJson, isOk } from './http';
@@ -96,7 +96,7 @@ export class LiveTraceCollector {
     this.process = new ManagedProcess({
       name: 'trace-collector',
       command: binary,
-      args: [`--config=${config}`],
+      args: collectorArgs(config),
       logFile: join(dir, 'trace-collector.log'),
       ready: () => isOk(`http://127.0.0.1:${ports.health}/`),
     });

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { renderCollectorConfig } from '../../../content/logs/collector-config';
+import { collectorArgs, renderCollectorConfig } from '../../../content/logs/collector-config';
 import { toYaml } from '../../../content/yaml';
 import { getText, isOk } from './http';
 import { ManagedProcess } from './processes';
@@ -28,7 +28,7 @@ export class LiveLogShipper {
     this.process = new ManagedProcess({
       name: 'log-shipper',
       command: binary,
-      args: [`--config=${configFile}`],
+      args: collectorArgs(configFile),
       logFile: join(dir, 'shipper.log'),
       ready: () => isOk(`http://127.0.0.1:${ports.health}/`),
     });
