@@ -98,17 +98,22 @@ test('GIVEN container and task log files WHEN the shipper runs THEN every stream
   console.log(`PASS log delivery with labels: ${byStream.size} streams (2 container, 2 task) with service.name, container.name, deployment.environment, dag_id, run_id, task_id, try_number; other environments' and unlabelled containers dropped`);
 }, 90 * SECOND);
 
-/** What the sink received of one drill's numbered lines: the numbers never received, and those received more than once. */
+/**
+ * What the sink received of one drill's numbered lines: the numbers never received; those received twice with
+ * different times (Loki would show both); and those sent again with their own time, which Loki drops as it drops
+ * every entry whose stream, time and line it already holds.
+ */
 interface DrillReport {
   readonly missing: number[];
   readonly duplicated: number[];
+  readonly resent: number[];
 }
 
 /**
  * Writes numbered lines without pause until `finish()`: `drill seq=<n>` to a container log (tag `tag`),
  * every fifth number also to the task log of DAG run `manual__<runStart>` (timestamped from runStart on, so two
  * drills' task logs differ in their first bytes, the receiver's fingerprint). `finish()` stops writing,
- * waits (at most 60 s) for every line to reach the sink, then reports each stream's missing and duplicated numbers.
+ * waits (at most 60 s) for every line to reach the sink, then reports each stream's lines (DrillReport).
  */
 function startDrill(tag: string, container: number, runStart: string) {
   const writeContainer = containerLog(id(container), { tag, 'pipewatch.environment': ENV });
@@ -129,20 +134,25 @@ function startDrill(tag: string, container: number, runStart: string) {
     sink
       .received()
       .filter((l) => matches(l) && l.body.includes('drill seq='))
-      .map((l) => Number(/drill seq=(\d+)/.exec(l.body)![1]));
+      .map((l) => ({ n: Number(/drill seq=(\d+)/.exec(l.body)![1]), time: l.timeUnixNano }));
   const containerSeqs = () => seqs((l) => l.resource['service.name'] === tag);
   const taskSeqs = () => seqs((l) => l.resource['service.name'] === 'airflow-tasks' && l.resource.run_id === taskRun);
-  const report = (got: number[], want: number[]): DrillReport => {
-    const count = new Map<number, number>();
-    for (const n of got) count.set(n, (count.get(n) ?? 0) + 1);
-    return { missing: want.filter((n) => !count.has(n)), duplicated: [...count].filter(([, c]) => c > 1).map(([n]) => n) };
+  const report = (got: { n: number; time: string }[], want: number[]): DrillReport => {
+    const copies = new Map<number, string[]>();
+    for (const { n, time } of got) copies.set(n, [...(copies.get(n) ?? []), time]);
+    const twice = [...copies].filter(([, times]) => times.length > 1);
+    return {
+      missing: want.filter((n) => !copies.has(n)),
+      duplicated: twice.filter(([, times]) => new Set(times).size > 1).map(([n]) => n),
+      resent: twice.filter(([, times]) => new Set(times).size === 1).map(([n]) => n),
+    };
   };
   return {
     async finish() {
       writing = false;
       await writer;
       const expectedTask = Array.from({ length: seq / 5 }, (_, i) => (i + 1) * 5);
-      await waitFor(`all ${seq} container lines and ${expectedTask.length} task lines reach the sink`, async () => new Set(containerSeqs()).size >= seq && new Set(taskSeqs()).size >= expectedTask.length, {
+      await waitFor(`all ${seq} container lines and ${expectedTask.length} task lines reach the sink`, async () => new Set(containerSeqs().map((l) => l.n)).size >= seq && new Set(taskSeqs().map((l) => l.n)).size >= expectedTask.length, {
         timeoutMs: 60 * SECOND,
       }).catch(() => undefined);
       await sleep(3 * SECOND); // late redeliveries would show up here
@@ -156,7 +166,13 @@ function startDrill(tag: string, container: number, runStart: string) {
   };
 }
 
-test('GIVEN lines written without pause WHEN the shipper is killed (-9) and later stopped cleanly mid-stream THEN every line arrives exactly once', async () => {
+/**
+ * A kill -9 allows at least once: a line handed on but not yet recorded as done (checkpoint, queue) is sent
+ * again after the restart. It keeps the time read from its file, so Loki stores it once.
+ */
+const resentCount = (...reports: DrillReport[]) => reports.reduce((sum, r) => sum + r.resent.length, 0);
+
+test('GIVEN lines written without pause WHEN the shipper is killed (-9) and later stopped cleanly mid-stream THEN every line arrives, none twice with two times', async () => {
   const drill = startDrill('live-drill', 10, '2026-11-30T10:00:00+00:00');
   await sleep(3 * SECOND);
   await shipper.crash();
@@ -168,8 +184,8 @@ test('GIVEN lines written without pause WHEN the shipper is killed (-9) and late
   await shipper.process.start();
   await sleep(3 * SECOND);
   const { containerLines, taskLines, container, task } = await drill.finish();
-  expect({ container, task }).toEqual({ container: { missing: [], duplicated: [] }, task: { missing: [], duplicated: [] } });
-  console.log(`PASS shipper restart drill: ${containerLines} container lines and ${taskLines} task lines written through a kill -9 and a clean stop, each received exactly once`);
+  expect({ container: [container.missing, container.duplicated], task: [task.missing, task.duplicated] }).toEqual({ container: [[], []], task: [[], []] });
+  console.log(`PASS shipper restart drill: ${containerLines} container lines and ${taskLines} task lines written through a kill -9 and a clean stop, each kept once by Loki (${resentCount(container, task)} sent again after the kill -9 with their own time)`);
 }, 3 * 60 * SECOND);
 
 test('GIVEN lines written without pause WHEN the shipper is killed (-9) a dozen times THEN no line is lost', async () => {
@@ -184,9 +200,8 @@ test('GIVEN lines written without pause WHEN the shipper is killed (-9) a dozen 
     await sleep(600 + ((kill * 137) % 500));
   }
   const { containerLines, taskLines, container, task } = await drill.finish();
-  expect({ container: container.missing, task: task.missing }).toEqual({ container: [], task: [] });
-  // A kill -9 allows at least once: a line handed on but not yet recorded as done (checkpoint, queue) is sent again.
-  console.log(`PASS shipper kill drill: ${containerLines} container lines and ${taskLines} task lines written through ${KILLS} kill -9s, none lost (${container.duplicated.length + task.duplicated.length} received twice)`);
+  expect({ container: [container.missing, container.duplicated], task: [task.missing, task.duplicated] }).toEqual({ container: [[], []], task: [[], []] });
+  console.log(`PASS shipper kill drill: ${containerLines} container lines and ${taskLines} task lines written through ${KILLS} kill -9s, none lost, each kept once by Loki (${resentCount(container, task)} sent again with their own time)`);
 }, 3 * 60 * SECOND);
 
 test("GIVEN the shipper's own metrics THEN the families the alerts and the Logs dashboard read are the real collector's names", async () => {
