@@ -34,9 +34,8 @@ mkdir -p "$(dirname "${tools_env}")"
 mv "${tools_env}.tmp" "${tools_env}"
 
 # First lines only, read to the end: a `head` would close the pipe early and pipefail would fail on it.
-"${promtool}" --version 2>&1 | awk 'NR == 1'
-"${amtool}" --version 2>&1 | awk 'NR == 1'
-"${statsd_exporter}" --version 2>&1 | awk 'NR == 1'
-"${otelcol}" --version 2>&1 | awk 'NR == 1'
+for tool in "${promtool}" "${amtool}" "${statsd_exporter}" "${otelcol}"; do
+  "${tool}" --version 2>&1 | awk 'NR == 1'
+done
 echo "jaeger: ${jaeger}"
 echo "tool paths: ${tools_env}"

@@ -59,9 +59,9 @@ export const HEALTH_PROBE_BODY = '{receivers: {otlp: {protocols: {http: {}}}}, e
  * every 100 ms) while the poll's checkpoint already moves past them, so a kill -9 in that window loses
  * them. With it the lines are in the persistent export queue before the checkpoint is written.
  */
-export const COLLECTOR_FEATURE_GATES = ['stanza.synchronousLogEmitter'] as const;
+const COLLECTOR_FEATURE_GATES = ['stanza.synchronousLogEmitter'] as const;
 
-/** The shipper's command-line arguments, for the container and for the live tier's process. */
+/** A collector's command-line arguments: the stack's container, and the live and Airflow tiers' processes. */
 export function collectorArgs(configFile: string): string[] {
   return [`--config=${configFile}`, `--feature-gates=${COLLECTOR_FEATURE_GATES.join(',')}`];
 }

@@ -38,8 +38,7 @@ held_by_ancestor() {
   while [ "${pid}" -gt 1 ]; do
     [ -n "$(find "/proc/${pid}/fd" -lname "${lock_file}" -print -quit 2>/dev/null)" ] && return 0
     # /proc/PID/stat is "PID (COMMAND) STATE PPID …", and COMMAND may hold spaces ("npm run test:re").
-    pid="$(awk '{sub(/.*\) /, ""); print $2}' "/proc/${pid}/stat" 2>/dev/null)" || pid=1
-    [ -n "${pid}" ] || pid=1
+    pid="$(awk '{sub(/.*\) /, ""); print $2}' "/proc/${pid}/stat" 2>/dev/null || echo 1)"
   done
   return 1
 }
